@@ -1,0 +1,57 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "swift-llm",
+    platforms: [.macOS(.v14), .iOS(.v17)],
+    products: [
+        .library(name: "LLM", targets: ["LLM"]),
+        .library(name: "LLMTesting", targets: ["LLMTesting"]),
+        .executable(name: "llm", targets: ["llm"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        .target(
+            name: "LLM",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "LLMTesting",
+            dependencies: [
+                "LLM",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "llm",
+            dependencies: [
+                "LLM",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "LLMTests",
+            dependencies: ["LLM", "LLMTesting"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "LLMEndToEndTests",
+            dependencies: ["LLM", "LLMTesting"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,160 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+
+/// OpenAI's Chat Completions API and every server that speaks it: vLLM, llama.cpp, LM Studio, Groq,
+/// OpenRouter, Together, ...
+///
+/// ```swift
+/// let local = OpenAIProvider(configuration: .init(name: "llamacpp", baseURL: "http://127.0.0.1:8080/v1"))
+/// let reply = try await local.complete(ChatRequest(model: "any", messages: [.user("Hi")]))
+/// ```
+public struct OpenAIProvider: LLMProvider {
+    public let configuration: OpenAIConfiguration
+    private let http: ProviderHTTP
+    private let retryClock: any RetryClock
+    /// Remembers that this server rejected `stream_options`, so later streams leave it out.
+    private let streamUsageRejected = NIOLockedValueBox(false)
+
+    public var name: String { configuration.name }
+
+    public init(
+        configuration: OpenAIConfiguration, transport: any HTTPTransport = AsyncHTTPClientTransport.shared,
+        retryClock: any RetryClock = SystemRetryClock()
+    ) {
+        self.configuration = configuration
+        self.retryClock = retryClock
+        self.http = ProviderHTTP(
+            provider: configuration.name, transport: transport, timeouts: configuration.timeouts,
+            secrets: [configuration.apiKey].compactMap { $0 })
+    }
+
+    public func complete(_ request: ChatRequest) async throws -> LLMResponse {
+        try await runner(for: request).complete { _ in try await completeOnce(request) }
+    }
+
+    public func stream(_ request: ChatRequest) -> LLMEventStream {
+        RetryingStream.make(runner: runner(for: request)) { _, emit in
+            try await streamOnce(request, emit: emit)
+        }
+    }
+
+    public func listModels() async throws -> [ModelInfo] {
+        try await runner(for: nil).run { _ in
+            let response = try await http.send(.GET, url: configuration.baseURL + "/models", headers: headers(), json: nil)
+            try await throwIfFailed(response)
+            let (list, _) = try await http.decodeBody(OpenAIModelList.self, of: response)
+            return (list.data ?? []).map { ModelInfo(id: $0.id, ownedBy: $0.owned_by) }
+        }
+    }
+
+    // MARK: - One attempt
+
+    private func completeOnce(_ request: ChatRequest) async throws -> LLMResponse {
+        let body = OpenAIRequestMapping.body(for: request, stream: false, includeStreamUsage: false)
+        let response = try await http.send(.POST, url: chatURL, headers: headers(), json: body)
+        try await throwIfFailed(response)
+        let (completion, raw) = try await http.decodeBody(OpenAIChatCompletion.self, of: response)
+        var accumulator = StreamAccumulator()
+        for event in try OpenAIResponseMapping.events(for: completion, provider: name) {
+            accumulator.consume(event)
+        }
+        return try accumulator.response(raw: raw)
+    }
+
+    private func streamOnce(_ request: ChatRequest, emit: (StreamEvent) -> Void) async throws {
+        let askUsage = configuration.requestStreamUsage && !streamUsageRejected.withLockedValue { $0 }
+        var response = try await http.send(
+            .POST, url: chatURL, headers: headers(streaming: true),
+            json: OpenAIRequestMapping.body(for: request, stream: true, includeStreamUsage: askUsage))
+        if askUsage, response.status == 400 || response.status == 422 {
+            let text = await http.errorText(of: response)
+            guard text.contains("stream_options") || text.contains("include_usage") else {
+                throw errorFor(status: response.status, headers: response.headers, text: text)
+            }
+            // This server does not know `stream_options`: ask again without it, and remember.
+            streamUsageRejected.withLockedValue { $0 = true }
+            response = try await http.send(
+                .POST, url: chatURL, headers: headers(streaming: true),
+                json: OpenAIRequestMapping.body(for: request, stream: true, includeStreamUsage: false))
+        }
+        try await throwIfFailed(response)
+        try await decodeStream(response.body, emit: emit)
+    }
+
+    private func decodeStream(_ body: TransportBody, emit: (StreamEvent) -> Void) async throws {
+        var decoder = SSEDecoder()
+        var mapper = OpenAIStreamMapper()
+        let json = JSONDecoder()
+        var done = false
+        func handle(_ event: ServerSentEvent) throws {
+            if event.data == "[DONE]" {
+                done = true
+                return
+            }
+            // Some servers send keep-alive events with empty data.
+            if event.data.isEmpty { return }
+            let chunk: OpenAIChatChunk
+            do {
+                chunk = try json.decode(OpenAIChatChunk.self, from: Data(event.data.utf8))
+            } catch {
+                throw LLMError.malformedResponse(reason: "a stream chunk is not valid JSON", raw: http.redact(event.data))
+            }
+            for mapped in try mapper.map(chunk, provider: name) { emit(mapped) }
+        }
+        for try await buffer in body {
+            for event in decoder.decode(buffer) {
+                try handle(event)
+                if done { break }
+            }
+            if done { break }
+        }
+        if !done {
+            for event in decoder.finish() { try handle(event) }
+        }
+        guard done || mapper.sawFinishReason else {
+            throw LLMError.network(reason: "the stream ended before the reply finished")
+        }
+        for event in try mapper.finish() { emit(event) }
+    }
+
+    // MARK: - HTTP details
+
+    private var chatURL: String { configuration.baseURL + "/chat/completions" }
+
+    private func runner(for request: ChatRequest?) -> RetryRunner {
+        RetryRunner(policy: request?.retryPolicy ?? configuration.retryPolicy, clock: retryClock)
+    }
+
+    private func headers(streaming: Bool = false) -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        if let key = configuration.apiKey, !key.isEmpty { headers.add(name: "authorization", value: "Bearer \(key)") }
+        if let organization = configuration.organization { headers.add(name: "openai-organization", value: organization) }
+        if let project = configuration.project { headers.add(name: "openai-project", value: project) }
+        headers.add(name: "accept", value: streaming ? "text/event-stream" : "application/json")
+        for (name, value) in configuration.headers { headers.replaceOrAdd(name: name, value: value) }
+        return headers
+    }
+
+    private func throwIfFailed(_ response: TransportResponse) async throws {
+        guard !(200..<300).contains(response.status) else { return }
+        let text = await http.errorText(of: response)
+        throw errorFor(status: response.status, headers: response.headers, text: text)
+    }
+
+    private func errorFor(status: Int, headers: HTTPHeaders, text: String) -> LLMError {
+        let envelope = try? JSONDecoder().decode(OpenAIErrorEnvelope.self, from: Data(text.utf8))
+        var body = envelope?.error
+        if body == nil, let message = envelope?.message { body = try? OpenAIErrorBody(message: message) }
+        return OpenAIErrorMapping.error(
+            status: status, body: body, raw: text, provider: name, retryAfter: RetryAfter.parse(headers))
+    }
+}
+
+extension OpenAIErrorBody {
+    init(message: String) throws {
+        self = try JSONDecoder().decode(OpenAIErrorBody.self, from: Data(JSONValue.string(message).jsonString.utf8))
+    }
+}

@@ -1,0 +1,71 @@
+/// Turns OpenAI Chat Completions chunks into ``StreamEvent``s. Pure and incremental: feed it each
+/// decoded chunk, then call ``finish()`` at `[DONE]` or the end of the body.
+struct OpenAIStreamMapper {
+    private var started = false
+    private var snapshot = ""
+    private var reasoningOpen = false
+    private var toolCalls = ToolCallAssembler()
+    private var finishReason: String?
+    private var usage: Usage?
+    private var model: String?
+
+    /// Whether the provider has said why it stopped (a stream that ends before this is truncated).
+    var sawFinishReason: Bool { finishReason != nil }
+
+    mutating func map(_ chunk: OpenAIChatChunk, provider: String) throws(LLMError) -> [StreamEvent] {
+        if let error = chunk.error {
+            throw OpenAIErrorMapping.error(status: nil, body: error, raw: nil, provider: provider, retryAfter: nil)
+        }
+        var events: [StreamEvent] = []
+        if let model = chunk.model, !model.isEmpty { self.model = model }
+        if !started {
+            started = true
+            events.append(.start(id: chunk.id, model: chunk.model))
+        }
+        if let usage = chunk.usage { self.usage = usage.usage }
+        // One reply per request (n = 1): only the first choice matters.
+        guard let choice = chunk.choices?.first else { return events }
+        if let delta = choice.delta { append(delta, to: &events) }
+        if let reason = choice.finish_reason, !reason.isEmpty { finishReason = reason }
+        return events
+    }
+
+    mutating func append(_ delta: OpenAIAssistantMessage, to events: inout [StreamEvent]) {
+        if let reasoning = delta.reasoning_content ?? delta.reasoning, !reasoning.isEmpty {
+            if !reasoningOpen {
+                reasoningOpen = true
+                events.append(.reasoningStart)
+            }
+            events.append(.reasoningDelta(reasoning))
+        }
+        if let text = delta.content ?? delta.refusal, !text.isEmpty {
+            reasoningOpen = false
+            snapshot += text
+            events.append(.textDelta(text, snapshot: snapshot))
+        }
+        for call in delta.tool_calls ?? [] {
+            events += toolCalls.receive(
+                index: call.index, id: call.id, name: call.function?.name, arguments: call.function?.arguments)
+        }
+    }
+
+    /// The closing events: the text end, each completed tool call, and the finish.
+    func finish() throws(LLMError) -> [StreamEvent] {
+        var events: [StreamEvent] = []
+        if !snapshot.isEmpty { events.append(.textEnd(snapshot)) }
+        events += try toolCalls.finish()
+        let stopReason = finishReason.map(OpenAIStreamMapper.stopReason) ?? (toolCalls.isEmpty ? .endTurn : .toolCalls)
+        events.append(.finish(stopReason: stopReason, usage: usage, model: model))
+        return events
+    }
+
+    static func stopReason(_ raw: String) -> StopReason {
+        switch raw {
+        case "stop": .endTurn
+        case "length": .maxTokens
+        case "tool_calls", "function_call": .toolCalls
+        case "content_filter": .contentFilter
+        default: .other(raw)
+        }
+    }
+}

