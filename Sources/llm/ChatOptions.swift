@@ -64,7 +64,7 @@ struct ChatOptions: ParsableArguments {
         default:
             // Catch a typo here rather than as a provider error after a round trip.
             guard tools.contains(where: { $0.name == text }) else {
-                throw ValidationError("--tool-choice \(text): no --tool defines a tool of that name.")
+                throw ValidationError("--tool-choice \(text): no --tool defines a tool of that name")
             }
             return .tool(text)
         }

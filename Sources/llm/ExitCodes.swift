@@ -45,12 +45,12 @@ extension ExitCode {
           0    success
           1    other or unexpected error
           2    usage error (bad option, missing prompt)
-          3    configuration: no provider configured, unknown provider, unreadable --schema or --tool file
+          3    configuration: no or unknown provider, unreadable --schema/--tool file
           4    authentication failed or permission denied
           5    rate limited or provider overloaded
           6    network error or timeout (server unreachable)
-          7    invalid request, model not found, context length exceeded, content filtered, or a \
-        feature the provider does not support
+          7    invalid request, model not found, context length exceeded,
+               content filtered, or a feature the provider does not support
           8    provider server error
           9    malformed or empty response, or invalid tool-call arguments
           130  cancelled (Ctrl-C)

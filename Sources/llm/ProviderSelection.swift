@@ -6,6 +6,11 @@ struct ModelSpec: Equatable {
     var provider: String
     var model: String
 
+    init(provider: String, model: String) {
+        self.provider = provider
+        self.model = model
+    }
+
     /// A string without a slash names an OpenAI model.
     init(parsing text: String) {
         if let slash = text.firstIndex(of: "/") {
@@ -59,9 +64,10 @@ enum ProviderSelection {
 
     static let noProviderConfigured = ConfigurationError(
         """
-        no provider configured: set OPENAI_API_KEY (or pass --api-key KEY) to use OpenAI.
-        For a local OpenAI-compatible server pass --base-url http://127.0.0.1:8080/v1 (or set OPENAI_BASE_URL), \
-        or name it in the model: -m llamacpp/MODEL, -m lmstudio/MODEL, -m vllm/MODEL.
+        no provider configured.
+          OpenAI: set OPENAI_API_KEY or pass --api-key KEY.
+          A local OpenAI-compatible server: pass --base-url http://127.0.0.1:8080/v1 (or set OPENAI_BASE_URL),
+          or name it in the model: -m llamacpp/MODEL, -m lmstudio/MODEL or -m vllm/MODEL.
         """)
 }
 

@@ -42,8 +42,8 @@ import Testing
             .contextLengthExceeded(details), .contentFiltered(details), .malformedResponse(reason: "r", raw: ""),
             .invalidToolArguments(toolName: "t", raw: "", reason: "r"), .unsupported(feature: "f", provider: "p"), .cancelled,
         ]
-        #expect(retryable.allSatisfy(\.isRetryable))
-        #expect(!permanent.contains(where: \.isRetryable))
+        #expect(retryable.allSatisfy { $0.isRetryable })
+        #expect(!permanent.contains { $0.isRetryable })
     }
 }
 

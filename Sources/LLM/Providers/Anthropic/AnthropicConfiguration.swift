@@ -1,0 +1,44 @@
+/// Where and how to reach Anthropic's Messages API (or a server that speaks it, such as llama.cpp).
+public struct AnthropicConfiguration: Sendable {
+    public var name: String
+    /// The API root including `/v1`.
+    public var baseURL: String
+    /// Sent as `x-api-key`.
+    public var apiKey: String?
+    /// The `anthropic-version` header.
+    public var version: String
+    /// `anthropic-beta` features to enable.
+    public var betas: [String]
+    public var headers: [String: String]
+    public var timeouts: HTTPTimeouts
+    public var retryPolicy: RetryPolicy
+    public var options: AnthropicOptions
+
+    public static let anthropicBaseURL = "https://api.anthropic.com/v1"
+
+    public init(
+        name: String = "anthropic", baseURL: String = AnthropicConfiguration.anthropicBaseURL, apiKey: String? = nil,
+        version: String = "2023-06-01", betas: [String] = [], headers: [String: String] = [:],
+        timeouts: HTTPTimeouts = .default, retryPolicy: RetryPolicy = .default, options: AnthropicOptions = AnthropicOptions()
+    ) {
+        self.name = name
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.apiKey = apiKey
+        self.version = version
+        self.betas = betas
+        self.headers = headers
+        self.timeouts = timeouts
+        self.retryPolicy = retryPolicy
+        self.options = options
+    }
+
+    /// Reads `ANTHROPIC_API_KEY` and `ANTHROPIC_BASE_URL` (the latter without `/v1`, as Anthropic's SDKs read it).
+    public static func fromEnvironment(_ environment: [String: String]) -> AnthropicConfiguration {
+        let base = environment["ANTHROPIC_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }.map { url in
+            let trimmed = url.hasSuffix("/") ? String(url.dropLast()) : url
+            return trimmed.hasSuffix("/v1") ? trimmed : trimmed + "/v1"
+        }
+        return AnthropicConfiguration(
+            baseURL: base ?? anthropicBaseURL, apiKey: environment["ANTHROPIC_API_KEY"].flatMap { $0.isEmpty ? nil : $0 })
+    }
+}

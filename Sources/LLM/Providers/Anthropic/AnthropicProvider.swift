@@ -1,0 +1,128 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// Anthropic's Messages API: Claude models, extended thinking with signatures, prompt caching,
+/// tool use, and structured output.
+public struct AnthropicProvider: LLMProvider {
+    public let configuration: AnthropicConfiguration
+    private let http: ProviderHTTP
+    private let retryClock: any RetryClock
+
+    public var name: String { configuration.name }
+
+    public init(
+        configuration: AnthropicConfiguration, transport: any HTTPTransport = AsyncHTTPClientTransport.shared,
+        retryClock: any RetryClock = SystemRetryClock()
+    ) {
+        self.configuration = configuration
+        self.retryClock = retryClock
+        self.http = ProviderHTTP(
+            provider: configuration.name, transport: transport, timeouts: configuration.timeouts,
+            secrets: [configuration.apiKey].compactMap { $0 })
+    }
+
+    public func complete(_ request: ChatRequest) async throws -> LLMResponse {
+        try await runner(for: request).complete { _ in
+            let body = AnthropicRequestMapping.body(for: request, options: configuration.options, stream: false)
+            let response = try await http.send(.POST, url: configuration.baseURL + "/messages", headers: headers(), json: body)
+            try await throwIfFailed(response)
+            let (message, raw) = try await http.decodeBody(AnthropicMessage.self, of: response)
+            var mapper = mapper(for: request)
+            var accumulator = StreamAccumulator()
+            for event in try AnthropicResponseMapping.events(for: message, mapper: &mapper) { accumulator.consume(event) }
+            return try accumulator.response(raw: raw)
+        }
+    }
+
+    public func stream(_ request: ChatRequest) -> LLMEventStream {
+        RetryingStream.make(runner: runner(for: request)) { _, emit in
+            let body = AnthropicRequestMapping.body(for: request, options: configuration.options, stream: true)
+            let response = try await http.send(
+                .POST, url: configuration.baseURL + "/messages", headers: headers(streaming: true), json: body)
+            try await throwIfFailed(response)
+            try await decodeStream(response.body, mapper: mapper(for: request), emit: emit)
+        }
+    }
+
+    /// Counts the input tokens a request would use (`/v1/messages/count_tokens`).
+    public func countTokens(_ request: ChatRequest) async throws -> Int {
+        try await runner(for: request).run { _ in
+            var body = AnthropicRequestMapping.body(for: request, options: configuration.options, stream: false)
+            if case .object(var object) = body {
+                object["max_tokens"] = nil
+                body = .object(object)
+            }
+            let response = try await http.send(
+                .POST, url: configuration.baseURL + "/messages/count_tokens", headers: headers(), json: body)
+            try await throwIfFailed(response)
+            return try await http.decodeBody(AnthropicTokenCount.self, of: response).0.input_tokens
+        }
+    }
+
+    public func listModels() async throws -> [ModelInfo] {
+        try await runner(for: nil).run { _ in
+            let response = try await http.send(.GET, url: configuration.baseURL + "/models", headers: headers(), json: nil)
+            try await throwIfFailed(response)
+            let (list, _) = try await http.decodeBody(AnthropicModelList.self, of: response)
+            return (list.data ?? []).map { ModelInfo(id: $0.id, ownedBy: name) }
+        }
+    }
+
+    private func mapper(for request: ChatRequest) -> AnthropicStreamMapper {
+        let forcedTool: Bool
+        if case .jsonSchema = request.responseFormat { forcedTool = !configuration.options.nativeStructuredOutput } else { forcedTool = false }
+        return AnthropicStreamMapper(provider: name, toolCarriesStructuredOutput: forcedTool)
+    }
+
+    private func decodeStream(_ body: TransportBody, mapper: AnthropicStreamMapper, emit: (StreamEvent) -> Void) async throws {
+        var mapper = mapper
+        var decoder = SSEDecoder()
+        let json = JSONDecoder()
+        func handle(_ event: ServerSentEvent) throws {
+            guard !event.data.isEmpty else { return }
+            let decoded: AnthropicStreamEvent
+            do {
+                decoded = try json.decode(AnthropicStreamEvent.self, from: Data(event.data.utf8))
+            } catch {
+                throw LLMError.malformedResponse(reason: "a stream event is not valid JSON", raw: http.redact(event.data))
+            }
+            for mapped in try mapper.map(decoded) { emit(mapped) }
+        }
+        streaming: for try await buffer in body {
+            for event in decoder.decode(buffer) {
+                try handle(event)
+                if mapper.sawMessageStop { break streaming }
+            }
+        }
+        if !mapper.sawMessageStop {
+            for event in decoder.finish() { try handle(event) }
+        }
+        guard mapper.sawMessageStop else {
+            throw LLMError.network(reason: "the stream ended before the reply finished")
+        }
+        for event in mapper.finish() { emit(event) }
+    }
+
+    private func runner(for request: ChatRequest?) -> RetryRunner {
+        RetryRunner(policy: request?.retryPolicy ?? configuration.retryPolicy, clock: retryClock)
+    }
+
+    private func headers(streaming: Bool = false) -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        if let key = configuration.apiKey, !key.isEmpty { headers.add(name: "x-api-key", value: key) }
+        headers.add(name: "anthropic-version", value: configuration.version)
+        if !configuration.betas.isEmpty { headers.add(name: "anthropic-beta", value: configuration.betas.joined(separator: ",")) }
+        headers.add(name: "accept", value: streaming ? "text/event-stream" : "application/json")
+        for (name, value) in configuration.headers { headers.replaceOrAdd(name: name, value: value) }
+        return headers
+    }
+
+    private func throwIfFailed(_ response: TransportResponse) async throws {
+        guard !(200..<300).contains(response.status) else { return }
+        let text = await http.errorText(of: response)
+        let envelope = try? JSONDecoder().decode(AnthropicErrorEnvelope.self, from: Data(text.utf8))
+        throw AnthropicErrorMapping.error(
+            status: response.status, body: envelope?.error, raw: text, provider: name, retryAfter: RetryAfter.parse(response.headers))
+    }
+}

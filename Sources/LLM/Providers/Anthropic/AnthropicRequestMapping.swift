@@ -1,0 +1,136 @@
+/// Turns a ``ChatRequest`` into an Anthropic Messages request body. Pure: no I/O.
+///
+/// Anthropic differs from the OpenAI convention in ways this mapping absorbs: the system prompt is a
+/// top-level field, tool results are `tool_result` blocks inside a user turn, consecutive turns of the same
+/// role are merged (the API wants them alternating), and `max_tokens` is required.
+enum AnthropicRequestMapping {
+    /// Used when the request names no limit, since the API requires one.
+    static let defaultMaxTokens = 4096
+    /// The tool name used to get JSON-schema output from servers without native structured output.
+    static let structuredOutputToolName = "structured_output"
+
+    static func body(for request: ChatRequest, options: AnthropicOptions, stream: Bool) -> JSONValue {
+        var body: [String: JSONValue] = [
+            "model": .string(request.model),
+            "max_tokens": .int(request.maxTokens ?? defaultMaxTokens),
+            "messages": .array(messages(request.messages)),
+        ]
+        if stream { body["stream"] = true }
+        if let system = system(for: request, cache: options.cacheSystemPrompt) { body["system"] = system }
+        var tools = request.tools.map { tool in
+            ["name": .string(tool.name), "description": .string(tool.description), "input_schema": tool.parameters.value] as JSONValue
+        }
+        var toolChoice = request.toolChoice.map(self.toolChoice)
+        switch request.responseFormat {
+        case .text, .jsonObject:
+            // JSON object mode has no native switch; the caller's prompt asks for JSON. See README.
+            break
+        case .jsonSchema(let name, let schema, _):
+            if options.nativeStructuredOutput {
+                body["output_config"] = ["format": ["type": "json_schema", "schema": schema.value]]
+            } else {
+                // A forced tool call whose input is the object; the stream mapping turns it back into text.
+                tools.append([
+                    "name": .string(structuredOutputToolName), "description": .string("Reply with the \(name) object."),
+                    "input_schema": schema.value,
+                ])
+                toolChoice = ["type": "tool", "name": .string(structuredOutputToolName)]
+            }
+        }
+        if options.cacheTools, !tools.isEmpty, case .object(var last) = tools[tools.count - 1] {
+            last["cache_control"] = ["type": "ephemeral"]
+            tools[tools.count - 1] = .object(last)
+        }
+        if !tools.isEmpty { body["tools"] = .array(tools) }
+        if let toolChoice { body["tool_choice"] = toolChoice }
+        if let temperature = request.temperature { body["temperature"] = .double(temperature) }
+        if let topP = request.topP { body["top_p"] = .double(topP) }
+        if !request.stopSequences.isEmpty { body["stop_sequences"] = .array(request.stopSequences.map(JSONValue.string)) }
+        if let budget = request.reasoning?.budgetTokens ?? request.reasoning?.effort.map(budget(for:)) {
+            body["thinking"] = ["type": "enabled", "budget_tokens": .int(budget)]
+        }
+        for (key, value) in request.extraFields { body[key] = value }
+        return .object(body)
+    }
+
+    static func budget(for effort: ReasoningOptions.Effort) -> Int {
+        switch effort {
+        case .minimal: 1024
+        case .low: 2048
+        case .medium: 8192
+        case .high: 24576
+        }
+    }
+
+    static func system(for request: ChatRequest, cache: Bool) -> JSONValue? {
+        var texts: [String] = []
+        if let system = request.system, !system.isEmpty { texts.append(system) }
+        for message in request.messages where message.role == .system { texts.append(message.text) }
+        guard !texts.isEmpty else { return nil }
+        let text = texts.joined(separator: "\n\n")
+        guard cache else { return .string(text) }
+        return [["type": "text", "text": .string(text), "cache_control": ["type": "ephemeral"]]]
+    }
+
+    /// Messages in Anthropic's shape, same-role neighbours merged (tool results join the user turn).
+    static func messages(_ messages: [Message]) -> [JSONValue] {
+        var turns: [(role: String, blocks: [JSONValue])] = []
+        for message in messages where message.role != .system {
+            let role = message.role == .assistant ? "assistant" : "user"
+            let blocks = self.blocks(message)
+            guard !blocks.isEmpty else { continue }
+            if let last = turns.last, last.role == role {
+                turns[turns.count - 1].blocks += blocks
+            } else {
+                turns.append((role, blocks))
+            }
+        }
+        return turns.map { ["role": .string($0.role), "content": .array($0.blocks)] }
+    }
+
+    static func blocks(_ message: Message) -> [JSONValue] {
+        var blocks: [JSONValue] = []
+        if message.role == .assistant {
+            // Thinking goes first and is sent back exactly as received: the signature covers it.
+            for block in message.reasoning {
+                if let data = block.redactedData {
+                    blocks.append(["type": "redacted_thinking", "data": .string(data)])
+                } else if let signature = block.signature {
+                    blocks.append(["type": "thinking", "thinking": .string(block.text), "signature": .string(signature)])
+                }
+            }
+        }
+        if let result = message.toolResult {
+            var block: [String: JSONValue] = [
+                "type": "tool_result", "tool_use_id": .string(result.toolCallID), "content": .string(result.content),
+            ]
+            if result.isError { block["is_error"] = true }
+            blocks.append(.object(block))
+        }
+        for part in message.content {
+            switch part {
+            case .text(let text) where !text.isEmpty:
+                blocks.append(["type": "text", "text": .string(text)])
+            case .text:
+                break
+            case .image(.url(let url)):
+                blocks.append(["type": "image", "source": ["type": "url", "url": .string(url)]])
+            case .image(.base64(let data, let mediaType)):
+                blocks.append(["type": "image", "source": ["type": "base64", "media_type": .string(mediaType), "data": .string(data)]])
+            }
+        }
+        for call in message.toolCalls {
+            blocks.append(["type": "tool_use", "id": .string(call.id), "name": .string(call.name), "input": call.arguments])
+        }
+        return blocks
+    }
+
+    static func toolChoice(_ choice: ToolChoice) -> JSONValue {
+        switch choice {
+        case .auto: ["type": "auto"]
+        case .none: ["type": "none"]
+        case .required: ["type": "any"]
+        case .tool(let name): ["type": "tool", "name": .string(name)]
+        }
+    }
+}

@@ -1,0 +1,148 @@
+/// Turns Anthropic Messages stream events into ``StreamEvent``s. Pure and incremental.
+///
+/// A whole (non-streamed) message is replayed through the same mapper as the events that would have
+/// streamed it (see ``AnthropicResponseMapping``).
+struct AnthropicStreamMapper {
+    /// When true, a `structured_output` tool call is the JSON-schema reply: its input streams as text.
+    var toolCarriesStructuredOutput: Bool
+    let provider: String
+
+    private var blocks: [Int: Block] = [:]
+    private var toolCount = 0
+    private var snapshot = ""
+    private var usage = AnthropicUsage()
+    private var stopReason: String?
+    private var model: String?
+    private(set) var sawMessageStop = false
+
+    private enum Block {
+        case text
+        case toolUse(position: Int, id: String, name: String, arguments: String)
+        case structuredOutput
+        case thinking
+        case other
+    }
+
+    init(provider: String, toolCarriesStructuredOutput: Bool = false) {
+        self.provider = provider
+        self.toolCarriesStructuredOutput = toolCarriesStructuredOutput
+    }
+
+    mutating func map(_ event: AnthropicStreamEvent) throws(LLMError) -> [StreamEvent] {
+        switch event.type {
+        case "message_start":
+            let message = event.message
+            model = message?.model ?? model
+            if let reported = message?.usage { usage.merge(reported) }
+            return [.start(id: message?.id, model: message?.model)]
+        case "content_block_start":
+            guard let block = event.content_block else { return [] }
+            return try start(block, at: event.index ?? blocks.count)
+        case "content_block_delta":
+            guard let delta = event.delta else { return [] }
+            return apply(delta, at: event.index ?? 0)
+        case "content_block_stop":
+            return try stop(at: event.index ?? 0)
+        case "message_delta":
+            if let reason = event.delta?.stop_reason { stopReason = reason }
+            if let reported = event.usage { usage.merge(reported) }
+            return []
+        case "message_stop":
+            sawMessageStop = true
+            return []
+        case "error":
+            throw AnthropicErrorMapping.error(status: nil, body: event.error, raw: nil, provider: provider, retryAfter: nil)
+        default:
+            // `ping` and event types added after this was written are ignored, as the API asks.
+            return []
+        }
+    }
+
+    private mutating func start(_ block: AnthropicContentBlock, at index: Int) throws(LLMError) -> [StreamEvent] {
+        switch block.type {
+        case "text":
+            blocks[index] = .text
+            return appendText(block.text ?? "")
+        case "tool_use":
+            let name = block.name ?? ""
+            // A whole message carries the input at once; a stream sends `{}` and then JSON deltas.
+            let initial = block.input.flatMap { $0 == .object([:]) ? nil : $0.jsonString } ?? ""
+            if toolCarriesStructuredOutput, name == AnthropicRequestMapping.structuredOutputToolName {
+                blocks[index] = .structuredOutput
+                return appendText(initial)
+            }
+            let position = toolCount
+            toolCount += 1
+            let id = block.id ?? "toolu_\(position)"
+            blocks[index] = .toolUse(position: position, id: id, name: name, arguments: initial)
+            var events: [StreamEvent] = [.toolCallStart(index: position, id: id, name: name)]
+            if !initial.isEmpty { events.append(.toolCallDelta(index: position, arguments: initial)) }
+            return events
+        case "thinking":
+            blocks[index] = .thinking
+            var events: [StreamEvent] = [.reasoningStart]
+            if let text = block.thinking, !text.isEmpty { events.append(.reasoningDelta(text)) }
+            if let signature = block.signature, !signature.isEmpty { events.append(.reasoningDelta("", signature: signature)) }
+            return events
+        case "redacted_thinking":
+            blocks[index] = .other
+            return [.reasoningRedacted(block.data ?? "")]
+        default:
+            blocks[index] = .other
+            return []
+        }
+    }
+
+    private mutating func apply(_ delta: AnthropicStreamEvent.Delta, at index: Int) -> [StreamEvent] {
+        switch (delta.type, blocks[index]) {
+        case ("text_delta", _):
+            return appendText(delta.text ?? "")
+        case ("input_json_delta", .structuredOutput?):
+            return appendText(delta.partial_json ?? "")
+        case ("input_json_delta", .toolUse(let position, let id, let name, let arguments)?):
+            let fragment = delta.partial_json ?? ""
+            blocks[index] = .toolUse(position: position, id: id, name: name, arguments: arguments + fragment)
+            return fragment.isEmpty ? [] : [.toolCallDelta(index: position, arguments: fragment)]
+        case ("thinking_delta", _):
+            return [.reasoningDelta(delta.thinking ?? "")]
+        case ("signature_delta", _):
+            return [.reasoningDelta("", signature: delta.signature ?? "")]
+        default:
+            return []
+        }
+    }
+
+    private mutating func stop(at index: Int) throws(LLMError) -> [StreamEvent] {
+        guard case .toolUse(let position, let id, let name, let arguments)? = blocks[index] else { return [] }
+        let parsed = try ToolArguments.parse(arguments, toolName: name)
+        return [.toolCall(index: position, ToolCall(id: id, name: name, arguments: parsed))]
+    }
+
+    private mutating func appendText(_ text: String) -> [StreamEvent] {
+        guard !text.isEmpty else { return [] }
+        snapshot += text
+        return [.textDelta(text, snapshot: snapshot)]
+    }
+
+    /// The closing events, once `message_stop` (or the end of a whole message) is reached.
+    func finish() -> [StreamEvent] {
+        var events: [StreamEvent] = []
+        if !snapshot.isEmpty { events.append(.textEnd(snapshot)) }
+        var reason = stopReason.map(AnthropicStreamMapper.stopReason) ?? .endTurn
+        // The forced structured-output tool call is the answer itself, not a request for tools.
+        if toolCarriesStructuredOutput, toolCount == 0, reason == .toolCalls { reason = .endTurn }
+        events.append(.finish(stopReason: reason, usage: usage.usage, model: model))
+        return events
+    }
+
+    static func stopReason(_ raw: String) -> StopReason {
+        switch raw {
+        case "end_turn", "pause_turn": .endTurn
+        case "max_tokens", "model_context_window_exceeded": .maxTokens
+        case "stop_sequence": .stopSequence
+        case "tool_use": .toolCalls
+        case "refusal": .contentFilter
+        default: .other(raw)
+        }
+    }
+}

@@ -1,0 +1,203 @@
+import NIOCore
+
+/// Incremental decoder for `text/event-stream` bodies, following the WHATWG HTML
+/// "event stream interpretation" rules.
+///
+/// Feed body chunks as they arrive with `decode(_:)`, then call `finish()` at end of stream.
+/// Chunks may split lines, CRLF pairs and UTF-8 characters anywhere.
+public struct SSEDecoder: Sendable {
+    /// Bytes of a line whose end has not arrived yet.
+    private var pending = ByteBuffer()
+    /// The previous chunk ended in CR, so an LF at the start of the next one completes that line end.
+    private var skipLeadingLF = false
+    /// The next line is the first of the stream, where a UTF-8 BOM is skipped.
+    private var atStreamStart = true
+
+    // The event being built.
+    private var data = ""
+    private var hasData = false
+    private var eventType = ""
+    private var retry: Int?
+    private var lastEventIDBuffer: String?
+
+    /// The last event ID committed by a blank line (the spec's "last event ID string"):
+    /// the value to send as `Last-Event-ID` when reconnecting. An `id` in an event that
+    /// never completed is not committed.
+    public private(set) var lastEventID: String?
+    /// The stream's reconnection time in milliseconds, from the last valid `retry` field.
+    public private(set) var reconnectionTime: Int?
+    /// Whether the last `finish()` discarded an event that had data but no closing blank line,
+    /// which usually means the stream was truncated.
+    public private(set) var discardedIncompleteEvent = false
+
+    /// Creates a decoder at the start of a stream.
+    public init() {}
+
+    /// Decodes the next chunk of the body and returns the events it completed.
+    public mutating func decode(_ chunk: ByteBuffer) -> [ServerSentEvent] {
+        var events: [ServerSentEvent] = []
+        chunk.withUnsafeReadableBytes { bytes in
+            var start = 0
+            if skipLeadingLF, !bytes.isEmpty {
+                skipLeadingLF = false
+                if bytes[0] == .lf { start = 1 }
+            }
+            while let end = Self.firstLineBreak(in: bytes, from: start) {
+                let line = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+                if pending.readableBytes == 0 {
+                    processLine(line, into: &events)
+                } else {
+                    pending.writeBytes(line)
+                    processPendingLine(into: &events)
+                }
+                start = end + 1
+                if bytes[end] == .cr {
+                    if start == bytes.count {
+                        skipLeadingLF = true
+                    } else if bytes[start] == .lf {
+                        start += 1
+                    }
+                }
+            }
+            if start < bytes.count {
+                pending.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[start...]))
+            }
+        }
+        return events
+    }
+
+    /// Ends the stream and readies the decoder for a new one (keeping `lastEventID`).
+    ///
+    /// A final line without a line end is still processed, but by spec an event not closed
+    /// by a blank line is discarded, so this returns `[]`; `discardedIncompleteEvent`
+    /// tells whether such an event had data.
+    public mutating func finish() -> [ServerSentEvent] {
+        var events: [ServerSentEvent] = []
+        if pending.readableBytes > 0 {
+            processPendingLine(into: &events)
+        }
+        // The line above is never blank (a BOM-only stream aside, which dispatches nothing).
+        assert(events.isEmpty)
+        discardedIncompleteEvent = hasData
+        resetEvent()
+        lastEventIDBuffer = lastEventID
+        skipLeadingLF = false
+        atStreamStart = true
+        return events
+    }
+
+    // MARK: - Lines
+
+    /// Index of the next CR or LF at or after `start`.
+    @inline(__always)
+    private static func firstLineBreak(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        var i = start
+        while i < bytes.count {
+            let byte = bytes[i]
+            // Both CR and LF are <= 0x0D; one compare rejects almost every byte.
+            if byte <= .cr, byte == .lf || byte == .cr { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Processes the completed line held in `pending`, then empties it keeping its storage.
+    private mutating func processPendingLine(into events: inout [ServerSentEvent]) {
+        do {
+            // A local copy, so processLine may mutate self while the bytes are borrowed.
+            let line = pending
+            line.withUnsafeReadableBytes { processLine($0, into: &events) }
+        }
+        pending.clear()
+    }
+
+    private mutating func processLine(_ rawLine: UnsafeRawBufferPointer, into events: inout [ServerSentEvent]) {
+        var line = rawLine
+        if atStreamStart {
+            atStreamStart = false
+            if line.count >= 3, line[0] == 0xEF, line[1] == 0xBB, line[2] == 0xBF {
+                line = UnsafeRawBufferPointer(rebasing: line[3...])
+            }
+        }
+        guard let first = line.first else {
+            dispatch(into: &events)
+            return
+        }
+        if first == .colon { return }  // comment
+
+        let name: UnsafeRawBufferPointer
+        var value: UnsafeRawBufferPointer
+        if let colon = line.firstIndex(of: .colon) {
+            name = UnsafeRawBufferPointer(rebasing: line[..<colon])
+            value = UnsafeRawBufferPointer(rebasing: line[(colon + 1)...])
+            if value.first == .space {
+                value = UnsafeRawBufferPointer(rebasing: value[1...])
+            }
+        } else {
+            name = line
+            value = UnsafeRawBufferPointer(start: nil, count: 0)
+        }
+
+        if name.elementsEqual("data".utf8) {
+            // Equivalent to the spec's "append value + LF, drop one trailing LF at dispatch".
+            if hasData {
+                data.append("\n")
+                data.append(String(decoding: value, as: UTF8.self))
+            } else {
+                data = String(decoding: value, as: UTF8.self)
+                hasData = true
+            }
+        } else if name.elementsEqual("event".utf8) {
+            eventType = String(decoding: value, as: UTF8.self)
+        } else if name.elementsEqual("id".utf8) {
+            if !value.contains(0) {
+                lastEventIDBuffer = String(decoding: value, as: UTF8.self)
+            }
+        } else if name.elementsEqual("retry".utf8) {
+            if let milliseconds = Self.parseDigits(value) {
+                retry = milliseconds
+                reconnectionTime = milliseconds
+            }
+        }
+        // Other fields are ignored.
+    }
+
+    /// Handles a blank line.
+    private mutating func dispatch(into events: inout [ServerSentEvent]) {
+        lastEventID = lastEventIDBuffer
+        if hasData {
+            // Spec: an empty event type buffer means "message" (so "event:" alone does too).
+            let type = eventType.isEmpty ? "message" : eventType
+            events.append(ServerSentEvent(event: type, data: data, id: lastEventIDBuffer, retry: retry))
+        }
+        resetEvent()
+    }
+
+    private mutating func resetEvent() {
+        data = ""
+        hasData = false
+        eventType = ""
+        retry = nil
+    }
+
+    /// A non-empty run of ASCII digits as an Int; nil otherwise or on overflow.
+    private static func parseDigits(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        guard !bytes.isEmpty else { return nil }
+        var result = 0
+        for byte in bytes {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            let (times10, o1) = result.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times10.addingReportingOverflow(Int(byte &- UInt8(ascii: "0")))
+            if o1 || o2 { return nil }
+            result = sum
+        }
+        return result
+    }
+}
+
+extension UInt8 {
+    fileprivate static let lf = UInt8(ascii: "\n")
+    fileprivate static let cr = UInt8(ascii: "\r")
+    fileprivate static let colon = UInt8(ascii: ":")
+    fileprivate static let space = UInt8(ascii: " ")
+}

@@ -1,0 +1,82 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+
+/// An ``HTTPTransport`` on AsyncHTTPClient.
+///
+/// The body streams: ``send(_:)`` returns when the response head arrives. The transport itself
+/// enforces the request's ``HTTPTimeouts`` (first byte, idle between chunks, total) with one
+/// watchdog per request, and cancels the request — closing its connection — when a limit runs
+/// out, when the task awaiting `send` is cancelled, or when the task reading the body is
+/// cancelled or drops it. Every failure is thrown as an ``LLMError``.
+///
+/// The connect timeout is a setting of the underlying `HTTPClient`: see
+/// ``init(connectTimeout:)``.
+public final class AsyncHTTPClientTransport: HTTPTransport {
+    /// The process-wide transport on `HTTPClient.shared`, which never needs shutting down.
+    ///
+    /// `HTTPClient.shared` keeps AsyncHTTPClient's settings: a 90-second connect timeout with
+    /// connection attempts retried until it runs out (so a refused connection fails only then),
+    /// and a 90-second read timeout, which ends a request silent for that long even when the
+    /// request's own limits are longer. Use ``init(connectTimeout:)`` to choose otherwise.
+    public static let shared = AsyncHTTPClientTransport(client: .shared, ownsClient: false)
+
+    private let client: HTTPClient
+    private let ownsClient: Bool
+
+    /// A transport on a client the caller owns (and shuts down).
+    public convenience init(client: HTTPClient) {
+        self.init(client: client, ownsClient: false)
+    }
+
+    /// A transport with its own `HTTPClient`, to be ended with ``shutdown()``.
+    ///
+    /// The client is set up like `HTTPClient.shared` except that:
+    /// - `connectTimeout` bounds each connection attempt (TCP, and TLS for `https`); running
+    ///   out throws `LLMError.timeout(.connect)`;
+    /// - a failed connection attempt is not retried, so a refused connection throws
+    ///   `LLMError.network` at once (retrying is left to the caller, who sees `isRetryable`);
+    /// - there is no read timeout: the transport's idle timeout does that job per request.
+    ///
+    /// - Important: Call ``shutdown()`` before the transport is released; AsyncHTTPClient stops a
+    ///   debug build whose client was never shut down.
+    public convenience init(connectTimeout: Duration) {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.timeout = HTTPClient.Configuration.Timeout(connect: TimeAmount(connectTimeout), read: nil)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        self.init(client: client, ownsClient: true)
+    }
+
+    private init(client: HTTPClient, ownsClient: Bool) {
+        self.client = client
+        self.ownsClient = ownsClient
+    }
+
+    /// Shuts down the client this transport created; does nothing for a shared or injected one.
+    public func shutdown() async throws {
+        guard ownsClient else { return }
+        do {
+            try await client.shutdown()
+        } catch let error as HTTPClientError where error == .alreadyShutdown {
+            return
+        }
+    }
+
+    public func send(_ request: TransportRequest) async throws -> TransportResponse {
+        var clientRequest = HTTPClientRequest(url: request.url)
+        clientRequest.method = request.method
+        clientRequest.headers = request.headers
+        if let body = request.body {
+            clientRequest.body = .bytes(body)
+        }
+        let exchange = Exchange(client: client, request: clientRequest, timeouts: request.timeouts)
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                exchange.start(delivering: continuation)
+            }
+        } onCancel: {
+            exchange.cancel()
+        }
+    }
+}

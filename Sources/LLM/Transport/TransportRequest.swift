@@ -1,0 +1,31 @@
+import NIOCore
+import NIOHTTP1
+
+/// One HTTP request as a transport sends it.
+public struct TransportRequest: Sendable {
+    /// The HTTP method; `POST` unless told otherwise.
+    public var method: HTTPMethod
+    /// The absolute URL, e.g. `"https://api.openai.com/v1/chat/completions"`.
+    public var url: String
+    /// The request headers. They may hold API keys: transports never put them in errors or logs.
+    public var headers: HTTPHeaders
+    /// The request body, if any.
+    public var body: ByteBuffer?
+    /// The time limits the transport enforces for this request.
+    public var timeouts: HTTPTimeouts
+
+    /// Creates a request.
+    public init(
+        method: HTTPMethod = .POST,
+        url: String,
+        headers: HTTPHeaders = [:],
+        body: ByteBuffer? = nil,
+        timeouts: HTTPTimeouts = .default
+    ) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeouts = timeouts
+    }
+}
