@@ -18,9 +18,14 @@ public protocol LLMProvider: Sendable {
 
     /// The models this provider offers.
     func listModels() async throws -> [ModelInfo]
+
+    /// What this provider can do; requests needing more fail with ``LLMError/unsupported(feature:provider:)``.
+    var capabilities: ProviderCapabilities { get }
 }
 
 extension LLMProvider {
+    public var capabilities: ProviderCapabilities { .all }
+
     public func listModels() async throws -> [ModelInfo] {
         throw LLMError.unsupported(feature: "listing models", provider: name)
     }

@@ -22,8 +22,12 @@ public struct AnthropicProvider: LLMProvider {
             secrets: [configuration.apiKey].compactMap { $0 })
     }
 
+    /// What this backend supports (see ``ProviderCapabilities``).
+    public var capabilities: ProviderCapabilities { ProviderCapabilities.all.subtracting([.jsonObject, .seed, .reasoningTokens]) }
+
     public func complete(_ request: ChatRequest) async throws -> LLMResponse {
-        try await runner(for: request).complete { _ in
+        try capabilities.check(request, provider: name)
+        return try await runner(for: request).complete { _ in
             let body = AnthropicRequestMapping.body(for: request, options: configuration.options, stream: false)
             let response = try await http.send(.POST, url: configuration.baseURL + "/messages", headers: headers(), json: body)
             try await throwIfFailed(response)
@@ -37,6 +41,7 @@ public struct AnthropicProvider: LLMProvider {
 
     public func stream(_ request: ChatRequest) -> LLMEventStream {
         RetryingStream.make(runner: runner(for: request)) { _, emit in
+            try capabilities.check(request, provider: name)
             let body = AnthropicRequestMapping.body(for: request, options: configuration.options, stream: true)
             let response = try await http.send(
                 .POST, url: configuration.baseURL + "/messages", headers: headers(streaming: true), json: body)

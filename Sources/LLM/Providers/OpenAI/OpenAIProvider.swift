@@ -31,12 +31,17 @@ public struct OpenAIProvider: LLMProvider {
             secrets: [configuration.apiKey].compactMap { $0 })
     }
 
+    /// What this backend supports (see ``ProviderCapabilities``).
+    public var capabilities: ProviderCapabilities { ProviderCapabilities.all.subtracting([.reasoningSignatures, .cacheWriteTokens]) }
+
     public func complete(_ request: ChatRequest) async throws -> LLMResponse {
-        try await runner(for: request).complete { _ in try await completeOnce(request) }
+        try capabilities.check(request, provider: name)
+        return try await runner(for: request).complete { _ in try await completeOnce(request) }
     }
 
     public func stream(_ request: ChatRequest) -> LLMEventStream {
         RetryingStream.make(runner: runner(for: request)) { _, emit in
+            try capabilities.check(request, provider: name)
             try await streamOnce(request, emit: emit)
         }
     }
