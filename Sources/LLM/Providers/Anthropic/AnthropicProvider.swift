@@ -82,28 +82,14 @@ public struct AnthropicProvider: LLMProvider {
 
     private func decodeStream(_ body: TransportBody, mapper: AnthropicStreamMapper, emit: (StreamEvent) -> Void) async throws {
         var mapper = mapper
-        var decoder = SSEDecoder()
         let json = JSONDecoder()
-        func handle(_ event: ServerSentEvent) throws {
-            guard !event.data.isEmpty else { return }
-            let decoded: AnthropicStreamEvent
-            do {
-                decoded = try json.decode(AnthropicStreamEvent.self, from: Data(event.data.utf8))
-            } catch {
-                throw LLMError.malformedResponse(reason: "a stream event is not valid JSON", raw: http.redact(event.data))
-            }
+        let sawStop = try await body.forEachServerSentEvent { event in
+            guard !event.data.isEmpty else { return .continue }
+            let decoded = try http.decodeEvent(AnthropicStreamEvent.self, from: event.data, decoder: json)
             for mapped in try mapper.map(decoded) { emit(mapped) }
+            return mapper.sawMessageStop ? .stop : .continue
         }
-        streaming: for try await buffer in body {
-            for event in decoder.decode(buffer) {
-                try handle(event)
-                if mapper.sawMessageStop { break streaming }
-            }
-        }
-        if !mapper.sawMessageStop {
-            for event in decoder.finish() { try handle(event) }
-        }
-        guard mapper.sawMessageStop else {
+        guard sawStop else {
             throw LLMError.network(reason: "the stream ended before the reply finished")
         }
         for event in mapper.finish() { emit(event) }
@@ -124,10 +110,10 @@ public struct AnthropicProvider: LLMProvider {
     }
 
     private func throwIfFailed(_ response: TransportResponse) async throws {
-        guard !(200..<300).contains(response.status) else { return }
-        let text = await http.errorText(of: response)
-        let envelope = try? JSONDecoder().decode(AnthropicErrorEnvelope.self, from: Data(text.utf8))
-        throw AnthropicErrorMapping.error(
-            status: response.status, body: envelope?.error, raw: text, provider: name, retryAfter: RetryAfter.parse(response.headers))
+        try await http.checkStatus(response) { status, headers, text in
+            let envelope = try? JSONDecoder().decode(AnthropicErrorEnvelope.self, from: Data(text.utf8))
+            return AnthropicErrorMapping.error(
+                status: status, body: envelope?.error, raw: text, provider: name, retryAfter: RetryAfter.parse(headers))
+        }
     }
 }

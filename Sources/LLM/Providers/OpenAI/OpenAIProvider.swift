@@ -90,36 +90,17 @@ public struct OpenAIProvider: LLMProvider {
     }
 
     private func decodeStream(_ body: TransportBody, emit: (StreamEvent) -> Void) async throws {
-        var decoder = SSEDecoder()
         var mapper = OpenAIStreamMapper()
         let json = JSONDecoder()
-        var done = false
-        func handle(_ event: ServerSentEvent) throws {
-            if event.data == "[DONE]" {
-                done = true
-                return
-            }
+        let sawDone = try await body.forEachServerSentEvent { event in
+            if event.data == "[DONE]" { return .stop }
             // Some servers send keep-alive events with empty data.
-            if event.data.isEmpty { return }
-            let chunk: OpenAIChatChunk
-            do {
-                chunk = try json.decode(OpenAIChatChunk.self, from: Data(event.data.utf8))
-            } catch {
-                throw LLMError.malformedResponse(reason: "a stream chunk is not valid JSON", raw: http.redact(event.data))
-            }
+            if event.data.isEmpty { return .continue }
+            let chunk = try http.decodeEvent(OpenAIChatChunk.self, from: event.data, decoder: json)
             for mapped in try mapper.map(chunk, provider: name) { emit(mapped) }
+            return .continue
         }
-        for try await buffer in body {
-            for event in decoder.decode(buffer) {
-                try handle(event)
-                if done { break }
-            }
-            if done { break }
-        }
-        if !done {
-            for event in decoder.finish() { try handle(event) }
-        }
-        guard done || mapper.sawFinishReason else {
+        guard sawDone || mapper.sawFinishReason else {
             throw LLMError.network(reason: "the stream ended before the reply finished")
         }
         for event in try mapper.finish() { emit(event) }
@@ -144,9 +125,7 @@ public struct OpenAIProvider: LLMProvider {
     }
 
     private func throwIfFailed(_ response: TransportResponse) async throws {
-        guard !(200..<300).contains(response.status) else { return }
-        let text = await http.errorText(of: response)
-        throw errorFor(status: response.status, headers: response.headers, text: text)
+        try await http.checkStatus(response, classify: errorFor)
     }
 
     private func errorFor(status: Int, headers: HTTPHeaders, text: String) -> LLMError {

@@ -34,6 +34,24 @@ struct ProviderHTTP: Sendable {
         }
     }
 
+    /// Throws the provider's error when the response is not a 2xx: `classify` turns the status, headers and
+    /// body text (secrets masked) into an ``LLMError``.
+    func checkStatus(
+        _ response: TransportResponse, classify: (_ status: Int, _ headers: HTTPHeaders, _ body: String) -> LLMError
+    ) async throws(LLMError) {
+        guard !(200..<300).contains(response.status) else { return }
+        throw classify(response.status, response.headers, await errorText(of: response))
+    }
+
+    /// Decodes one JSON event of a stream; a chunk that is not the JSON expected is a malformed response.
+    func decodeEvent<T: Decodable>(_ type: T.Type, from text: String, decoder: JSONDecoder) throws(LLMError) -> T {
+        do {
+            return try decoder.decode(T.self, from: Data(text.utf8))
+        } catch {
+            throw .malformedResponse(reason: "a stream chunk is not valid JSON", raw: redact(text))
+        }
+    }
+
     /// Reads an error response body as text, with every secret masked.
     func errorText(of response: TransportResponse) async -> String {
         let buffer = (try? await response.body.collect(upTo: Self.maxErrorBodyBytes)) ?? ByteBuffer()
