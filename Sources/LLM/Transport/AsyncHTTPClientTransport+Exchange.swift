@@ -37,9 +37,12 @@ extension AsyncHTTPClientTransport {
             activity = NIOLockedValueBox(Activity(lastChunk: .now))
             let control = NIOLockedValueBox(Control(chunks: chunks))
             self.control = control
-            // The reader stopped (finished, cancelled, or dropped the body): stop the request.
-            // Captures only `control`, so the stream does not keep the exchange alive.
-            sink.onTermination = { _ in Self.cancel(control) }
+            // The reader was cancelled or dropped the body unread: stop the request. (A stream
+            // the driver finished ends as `.finished`.) Captures only `control`, so the stream
+            // does not keep the exchange alive.
+            sink.onTermination = { termination in
+                if case .cancelled = termination { Self.cancel(control) }
+            }
         }
 
         func start(delivering head: CheckedContinuation<TransportResponse, any Error>) {

@@ -13,13 +13,13 @@ import NIOHTTP1
 /// The connect timeout is a setting of the underlying `HTTPClient`: see
 /// ``init(connectTimeout:)``.
 public final class AsyncHTTPClientTransport: HTTPTransport {
-    /// The process-wide transport on `HTTPClient.shared`, which never needs shutting down.
+    /// The process-wide transport every provider uses unless given another: one client per process,
+    /// never shut down, set up like ``init(connectTimeout:)`` with a 10-second connect timeout.
     ///
-    /// `HTTPClient.shared` keeps AsyncHTTPClient's settings: a 90-second connect timeout with
-    /// connection attempts retried until it runs out (so a refused connection fails only then),
-    /// and a 90-second read timeout, which ends a request silent for that long even when the
-    /// request's own limits are longer. Use ``init(connectTimeout:)`` to choose otherwise.
-    public static let shared = AsyncHTTPClientTransport(client: .shared, ownsClient: false)
+    /// It does not use `HTTPClient.shared`, whose defaults suit LLM calls badly: it retries a refused
+    /// connection for 90 seconds (a local server that is down would hang the caller that long) and
+    /// ends any request silent for 90 seconds, whatever the request's own limits.
+    public static let shared = AsyncHTTPClientTransport(connectTimeout: .seconds(10))
 
     private let client: HTTPClient
     private let ownsClient: Bool

@@ -1,0 +1,88 @@
+import LLM
+import LLMTesting
+import Testing
+
+#if os(Linux)
+import Glibc
+#endif
+
+// Helpers for the transport tests.
+
+extension LLMError {
+    var isNetwork: Bool {
+        if case .network = self { return true }
+        return false
+    }
+}
+
+/// Runs `body` and returns the `LLMError` it threw; records an issue if it threw nothing or
+/// something else.
+func llmError(_ body: () async throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) async -> LLMError? {
+    do {
+        try await body()
+        Issue.record("expected an LLMError, nothing was thrown", sourceLocation: sourceLocation)
+        return nil
+    } catch let error as LLMError {
+        return error
+    } catch {
+        Issue.record("expected an LLMError, got \(type(of: error)): \(error)", sourceLocation: sourceLocation)
+        return nil
+    }
+}
+
+/// Shuts a server down in the background, for `defer`.
+func shut(_ server: StubHTTPServer) {
+    Task { try await server.shutdown() }
+}
+
+/// A port nothing listens on: one the stub server had and gave back.
+func unusedPort() async throws -> Int {
+    let server = try await StubHTTPServer.start { _ in .json(200, "{}") }
+    let port = server.port
+    try await server.shutdown()
+    return port
+}
+
+#if os(Linux)
+/// A listening socket on 127.0.0.1 that never accepts, with its one-slot accept queue filled,
+/// so that further connection attempts get no answer.
+struct FullBacklogListener {
+    let port: Int
+    private let listener: CInt
+    private let filler: CInt
+
+    init() throws {
+        let streamType = CInt(SOCK_STREAM.rawValue)
+        let listener = socket(AF_INET, streamType, 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let listening = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                bind(listener, raw, length) == 0 && listen(listener, 0) == 0 && getsockname(listener, raw, &length) == 0
+            }
+        }
+        guard listening else { throw POSIXFailure() }
+        // One completed connection fills the queue of a backlog-0 listener.
+        let filler = socket(AF_INET, streamType, 0)
+        let connected = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                connect(filler, raw, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else { throw POSIXFailure() }
+        self.listener = listener
+        self.filler = filler
+        self.port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func close() {
+        _ = Glibc.close(filler)
+        _ = Glibc.close(listener)
+    }
+
+    struct POSIXFailure: Error {}
+}
+#endif
