@@ -30,8 +30,7 @@ struct ChatCommand: AsyncParsableCommand {
                 throw ValidationError("no model name after '\(spec.provider)/'")
             }
             let llm = try provider.provider(for: spec, environment: environment)
-            // Configuration problems (provider, files) surface before waiting on stdin.
-            var request = try options.request(model: spec.model, prompt: "")
+            var request = try options.request(model: spec.model)
             request.messages = [.user(try PromptInput.read(argument: prompt))]
             let printer = ReplyPrinter(options: options)
             try await interruption.run { [request] in try await printer.send(request, to: llm) }

@@ -45,10 +45,11 @@ struct ChatOptions: ParsableArguments {
         if let maxTokens, maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1.") }
     }
 
-    /// Reads the `--schema` and `--tool` files and builds the request.
-    func request(model: String, prompt: String) throws -> ChatRequest {
+    /// Reads the `--schema` and `--tool` files and builds the request, still without messages (the prompt
+    /// is read after the configuration is known to be good, so a bad file fails before waiting on stdin).
+    func request(model: String) throws -> ChatRequest {
         var request = ChatRequest(
-            model: model, messages: [.user(prompt)], system: system, maxTokens: maxTokens, temperature: temperature)
+            model: model, messages: [], system: system, maxTokens: maxTokens, temperature: temperature)
         if json { request.responseFormat = .jsonObject }
         if let schema { request.responseFormat = try SchemaFile.load(schema) }
         for path in tools { request.tools += try ToolFile.load(path) }

@@ -21,7 +21,7 @@ struct ReplyPrinter {
             response = try await streamReply(request, from: provider)
         } else {
             response = try await provider.complete(request)
-            let reasoning = response.reasoning.map(\.text).joined(separator: "\n")
+            let reasoning = response.reasoning.map(\.text).filter { !$0.isEmpty }.joined(separator: "\n")
             if showReasoning, !reasoning.isEmpty { Terminal.writeError(Terminal.dimmedForStderr(reasoning) + "\n") }
             if output == .text { Terminal.write(response.content) }
         }

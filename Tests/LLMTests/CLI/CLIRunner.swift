@@ -49,9 +49,11 @@ enum CLIRunner {
         return ["PATH": current["PATH"] ?? "/usr/bin:/bin", "HOME": current["HOME"] ?? "/tmp"]
     }
 
+    /// Runs `llm` with `arguments` and the minimal environment plus `extra`; `interruptAfter` sends
+    /// SIGINT (Ctrl-C) that long after the start.
     static func run(
         _ arguments: [String], environment extra: [String: String] = [:], stdin: String? = nil,
-        timeout: Duration = .seconds(60)
+        interruptAfter: Duration? = nil, timeout: Duration = .seconds(60)
     ) async throws -> CLIResult {
         let process = Process()
         process.executableURL = try binaryURL()
@@ -65,9 +67,9 @@ enum CLIRunner {
         let outURL = directory.appendingPathComponent("stdout")
         let errURL = directory.appendingPathComponent("stderr")
         let inURL = directory.appendingPathComponent("stdin")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        FileManager.default.createFile(atPath: inURL.path, contents: Data((stdin ?? "").utf8))
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: inURL.path, contents: Data((stdin ?? "").utf8))
         let out = try FileHandle(forWritingTo: outURL)
         let err = try FileHandle(forWritingTo: errURL)
         let input = try FileHandle(forReadingFrom: inURL)
@@ -88,6 +90,12 @@ enum CLIRunner {
             } catch {
                 box.fail(error)
                 return
+            }
+            if let interruptAfter {
+                Task {
+                    try? await Task.sleep(for: interruptAfter)
+                    if process.isRunning { process.interrupt() }
+                }
             }
             Task {
                 try? await Task.sleep(for: timeout)

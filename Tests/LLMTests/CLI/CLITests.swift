@@ -1,5 +1,6 @@
 import Foundation
 import LLM
+import LLMTesting
 import Testing
 
 /// Runs the `llm` executable as a user would and checks its output and exit codes.
@@ -92,24 +93,24 @@ struct CLITests {
     // MARK: - Against a scripted OpenAI-compatible server
 
     @Test func streamsTextWithTrailingNewline() async throws {
-        let server = try CLIStubServer { _ in .sse(CLIWire.stream(text: ["Hello", ", world"])) }
-        defer { server.stop() }
-        let result = try await CLIRunner.run(["--base-url", server.baseURL, "Hi"])
-        #expect(result.status == 0, "\(result)")
-        #expect(result.stdout == "Hello, world\n")
-        let body = try JSONValue(parsing: try #require(server.requests.first).body)
-        #expect(body["stream"] == true)
-        #expect(body["messages"] == [["role": "user", "content": "Hi"]])
+        try await withStubServer(answering: { _ in .sse(CLIWire.stream(text: ["Hello", ", world"])) }) { server in
+            let result = try await CLIRunner.run(["--base-url", server.openAIRoot, "Hi"])
+            #expect(result.status == 0, "\(result)")
+            #expect(result.stdout == "Hello, world\n")
+            let body = try JSONValue(parsing: try #require(server.requests.first).body)
+            #expect(body["stream"] == true)
+            #expect(body["messages"] == [["role": "user", "content": "Hi"]])
+        }
     }
 
     @Test func readsThePromptFromStdin() async throws {
-        let server = try CLIStubServer { _ in .sse(CLIWire.stream(text: ["ok"])) }
-        defer { server.stop() }
-        let result = try await CLIRunner.run(["-m", "vllm/org/model-7b", "--base-url", server.baseURL], stdin: "from stdin\n")
-        #expect(result.status == 0, "\(result)")
-        let body = try JSONValue(parsing: try #require(server.requests.first).body)
-        #expect(body["model"] == "org/model-7b")
-        #expect(body["messages"] == [["role": "user", "content": "from stdin"]])
+        try await withStubServer(answering: { _ in .sse(CLIWire.stream(text: ["ok"])) }) { server in
+            let result = try await CLIRunner.run(["-m", "vllm/org/model-7b", "--base-url", server.openAIRoot], stdin: "from stdin\n")
+            #expect(result.status == 0, "\(result)")
+            let body = try JSONValue(parsing: try #require(server.requests.first).body)
+            #expect(body["model"] == "org/model-7b")
+            #expect(body["messages"] == [["role": "user", "content": "from stdin"]])
+        }
     }
 
     @Test func sendsTheOptionsInTheRequest() async throws {
@@ -117,77 +118,91 @@ struct CLITests {
             contents: #"{"title": "Weather report", "type": "object", "properties": {"temp": {"type": "number"}}}"#)
         let tool = try CLITemporaryFile(
             contents: #"{"type": "function", "function": {"name": "get_weather", "description": "Weather", "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}}"#)
-        let server = try CLIStubServer { _ in .json(CLIWire.completion(text: #"{"temp": 3}"#)) }
-        defer { server.stop() }
-        let result = try await CLIRunner.run([
-            "--base-url", server.baseURL, "-m", "gpt-test", "--system", "Be brief", "--max-tokens", "50",
-            "--temperature", "0.5", "--schema", schema.path, "--tool", tool.path, "--tool-choice", "get_weather",
-            "--no-stream", "Hi",
-        ])
-        #expect(result.status == 0, "\(result)")
-        #expect(result.stdout == "{\"temp\": 3}\n")
-        let body = try JSONValue(parsing: try #require(server.requests.first).body)
-        #expect(body["model"] == "gpt-test")
-        #expect(body["stream"] == nil || body["stream"] == false)
-        #expect(body["messages"]?.arrayValue?.first == ["role": "system", "content": "Be brief"])
-        #expect(body["max_tokens"] == 50)
-        #expect(body["temperature"]?.doubleValue == 0.5)
-        #expect(body["response_format"]?["type"] == "json_schema")
-        #expect(body["response_format"]?["json_schema"]?["name"] == "Weather_report")
-        #expect(body["response_format"]?["json_schema"]?["strict"] == true)
-        #expect(body["tools"]?.arrayValue?.first?["function"]?["name"] == "get_weather")
-        #expect(body["tool_choice"]?["function"]?["name"] == "get_weather")
+        try await withStubServer(answering: { _ in .json(200, CLIWire.completion(text: #"{"temp": 3}"#)) }) { server in
+            let result = try await CLIRunner.run([
+                "--base-url", server.openAIRoot, "-m", "gpt-test", "--system", "Be brief", "--max-tokens", "50",
+                "--temperature", "0.5", "--schema", schema.path, "--tool", tool.path, "--tool-choice", "get_weather",
+                "--no-stream", "Hi",
+            ])
+            #expect(result.status == 0, "\(result)")
+            #expect(result.stdout == "{\"temp\": 3}\n")
+            let body = try JSONValue(parsing: try #require(server.requests.first).body)
+            #expect(body["model"] == "gpt-test")
+            #expect(body["stream"] == nil || body["stream"] == false)
+            #expect(body["messages"]?.arrayValue?.first == ["role": "system", "content": "Be brief"])
+            #expect(body["max_tokens"] == 50)
+            #expect(body["temperature"]?.doubleValue == 0.5)
+            #expect(body["response_format"]?["type"] == "json_schema")
+            #expect(body["response_format"]?["json_schema"]?["name"] == "Weather_report")
+            #expect(body["response_format"]?["json_schema"]?["strict"] == true)
+            #expect(body["tools"]?.arrayValue?.first?["function"]?["name"] == "get_weather")
+            #expect(body["tool_choice"]?["function"]?["name"] == "get_weather")
+        }
     }
 
     @Test func printsToolCallsAfterTheText() async throws {
-        let server = try CLIStubServer { _ in
+        try await withStubServer(answering: { _ in
             .sse(CLIWire.stream(text: ["Checking."], toolCall: ("get_weather", #"{"city":"Oslo"}"#)))
+        }) { server in
+            let result = try await CLIRunner.run(["--base-url", server.openAIRoot, "Weather?"])
+            #expect(result.status == 0, "\(result)")
+            #expect(result.stdout == "Checking.\ntool call get_weather {\"city\":\"Oslo\"}\n")
         }
-        defer { server.stop() }
-        let result = try await CLIRunner.run(["--base-url", server.baseURL, "Weather?"])
-        #expect(result.status == 0, "\(result)")
-        #expect(result.stdout == "Checking.\ntool call get_weather {\"city\":\"Oslo\"}\n")
     }
 
     @Test(arguments: [[], ["--no-stream"]])
     func jsonOutputIsOneObject(extra: [String]) async throws {
-        let server = try CLIStubServer { request in
+        try await withStubServer(answering: { request in
             request.body.contains("\"stream\":true")
                 ? .sse(CLIWire.stream(text: ["Hi", " there"], toolCall: ("lookup", #"{"q":"x"}"#)))
-                : .json(CLIWire.completion(text: "Hi there"))
-        }
-        defer { server.stop() }
-        let result = try await CLIRunner.run(["--base-url", server.baseURL, "--output", "json", "Hello"] + extra)
-        #expect(result.status == 0, "\(result)")
-        #expect(result.stdout.hasSuffix("\n") && result.stdout.dropLast().contains("\n") == false, "\(result)")
-        let json = try JSONValue(parsing: result.stdout)
-        #expect(json["content"] == "Hi there")
-        #expect(json["model"] == "stub-model")
-        #expect(json["usage"]?["inputTokens"] == 7)
-        #expect(json["usage"]?["outputTokens"] == 3)
-        #expect(json["usage"]?["cacheReadTokens"] == 0)
-        #expect(json["usage"]?["reasoningTokens"] == 0)
-        if extra.isEmpty {
-            #expect(json["stopReason"] == "tool_calls")
-            #expect(json["toolCalls"] == [["id": "call_1", "name": "lookup", "arguments": ["q": "x"]]])
-        } else {
-            #expect(json["stopReason"] == "end_turn")
-            #expect(json["toolCalls"] == [])
+                : .json(200, CLIWire.completion(text: "Hi there"))
+        }) { server in
+            let result = try await CLIRunner.run(["--base-url", server.openAIRoot, "--output", "json", "Hello"] + extra)
+            #expect(result.status == 0, "\(result)")
+            #expect(result.stdout.hasSuffix("\n") && result.stdout.dropLast().contains("\n") == false, "\(result)")
+            let json = try JSONValue(parsing: result.stdout)
+            #expect(json["content"] == "Hi there")
+            #expect(json["model"] == "stub-model")
+            #expect(json["usage"]?["inputTokens"] == 7)
+            #expect(json["usage"]?["outputTokens"] == 3)
+            #expect(json["usage"]?["cacheReadTokens"] == 0)
+            #expect(json["usage"]?["reasoningTokens"] == 0)
+            if extra.isEmpty {
+                #expect(json["stopReason"] == "tool_calls")
+                #expect(json["toolCalls"] == [["id": "call_1", "name": "lookup", "arguments": ["q": "x"]]])
+            } else {
+                #expect(json["stopReason"] == "end_turn")
+                #expect(json["toolCalls"] == [])
+            }
         }
     }
 
     @Test func listsModels() async throws {
-        let server = try CLIStubServer { _ in
-            .json(#"{"object":"list","data":[{"id":"model-a","object":"model","owned_by":"me"},{"id":"org/model-b","object":"model"}]}"#)
+        try await withStubServer(answering: { _ in
+            .json(200, #"{"object":"list","data":[{"id":"model-a","object":"model","owned_by":"me"},{"id":"org/model-b","object":"model"}]}"#)
+        }) { server in
+            let text = try await CLIRunner.run(["models", "-m", "lmstudio", "--base-url", server.openAIRoot])
+            #expect(text.status == 0, "\(text)")
+            #expect(text.stdout == "model-a\norg/model-b\n")
+            let json = try await CLIRunner.run(["models", "--base-url", server.openAIRoot, "--output", "json"])
+            #expect(json.status == 0, "\(json)")
+            #expect(try JSONValue(parsing: json.stdout) == ["model-a", "org/model-b"])
+            #expect(server.requests.allSatisfy { $0.method == "GET" && $0.path == "/v1/models" })
         }
-        defer { server.stop() }
-        let text = try await CLIRunner.run(["models", "-m", "lmstudio", "--base-url", server.baseURL])
-        #expect(text.status == 0, "\(text)")
-        #expect(text.stdout == "model-a\norg/model-b\n")
-        let json = try await CLIRunner.run(["models", "--base-url", server.baseURL, "--output", "json"])
-        #expect(json.status == 0, "\(json)")
-        #expect(try JSONValue(parsing: json.stdout) == ["model-a", "org/model-b"])
-        #expect(server.requests.allSatisfy { $0.method == "GET" && $0.path == "/v1/models" })
+    }
+
+    @Test func ctrlCCancelsAStreamingReply() async throws {
+        var stalling = StubResponse.sse(CLIWire.stream(text: ["Partial", " never sent"]))
+        // Send the first two events, then stall far longer than the test waits.
+        stalling.actions.insert(.pause(.seconds(60)), at: 2)
+        try await withStubServer(answering: { [stalling] _ in stalling }) { server in
+            let start = ContinuousClock.now
+            let result = try await CLIRunner.run(
+                ["--base-url", server.openAIRoot, "Hi"], interruptAfter: .seconds(2), timeout: .seconds(30))
+            #expect(result.status == 130, "\(result)")
+            #expect(result.stderr.contains("llm: cancelled"), "\(result)")
+            #expect(ContinuousClock.now - start < .seconds(10))
+        }
     }
 
     /// Provider errors map to the documented exit codes, and the key never shows.
@@ -201,13 +216,32 @@ struct CLITests {
         (200, "this is not json", Int32(9)),
     ])
     func providerErrorsMapToExitCodes(status: Int, body: String, expected: Int32) async throws {
-        let server = try CLIStubServer { _ in .json(body, status: status) }
-        defer { server.stop() }
-        let result = try await CLIRunner.run(["--base-url", server.baseURL, "--api-key", Self.secretKey, "--no-stream", "Hi"])
-        #expect(result.status == expected, "\(result)")
-        #expect(result.stderr.hasPrefix("llm: "), "\(result)")
-        #expect(!result.stderr.contains(Self.secretKey), "the API key leaked: \(result)")
+        try await withStubServer(answering: { _ in .json(status, body) }) { server in
+            let result = try await CLIRunner.run(["--base-url", server.openAIRoot, "--api-key", Self.secretKey, "--no-stream", "Hi"])
+            #expect(result.status == expected, "\(result)")
+            #expect(result.stderr.hasPrefix("llm: "), "\(result)")
+            #expect(!result.stderr.contains(Self.secretKey), "the API key leaked: \(result)")
+        }
     }
+}
+
+/// Runs `body` against a scripted server and shuts the server down afterwards.
+func withStubServer(
+    answering handler: @escaping StubHTTPServer.Handler, _ body: (StubHTTPServer) async throws -> Void
+) async throws {
+    let server = try await StubHTTPServer.start(handler)
+    do {
+        try await body(server)
+    } catch {
+        try? await server.shutdown()
+        throw error
+    }
+    try await server.shutdown()
+}
+
+extension StubHTTPServer {
+    /// The API root an OpenAI-compatible provider is given.
+    var openAIRoot: String { baseURL + "/v1" }
 }
 
 /// A file under the temporary directory, deleted when the value is.

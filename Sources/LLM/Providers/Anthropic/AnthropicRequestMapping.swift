@@ -34,7 +34,9 @@ enum AnthropicRequestMapping {
                     "name": .string(structuredOutputToolName), "description": .string("Reply with the \(name) object."),
                     "input_schema": schema.value,
                 ])
-                toolChoice = ["type": "tool", "name": .string(structuredOutputToolName)]
+                // With no other tool, "any" forces the same call and also works on servers that do not
+                // support naming the tool (llama.cpp).
+                toolChoice = tools.count == 1 ? ["type": "any"] : ["type": "tool", "name": .string(structuredOutputToolName)]
             }
         }
         if options.cacheTools, !tools.isEmpty, case .object(var last) = tools[tools.count - 1] {

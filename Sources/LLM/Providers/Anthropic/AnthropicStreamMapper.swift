@@ -9,6 +9,7 @@ struct AnthropicStreamMapper {
 
     private var blocks: [Int: Block] = [:]
     private var toolCount = 0
+    private var structuredOutputSeen = false
     private var snapshot = ""
     private var usage = AnthropicUsage()
     private var stopReason: String?
@@ -68,6 +69,12 @@ struct AnthropicStreamMapper {
             // A whole message carries the input at once; a stream sends `{}` and then JSON deltas.
             let initial = block.input.flatMap { $0 == .object([:]) ? nil : $0.jsonString } ?? ""
             if toolCarriesStructuredOutput, name == AnthropicRequestMapping.structuredOutputToolName {
+                // The answer is the first such call; a model that calls it again adds nothing to it.
+                guard !structuredOutputSeen else {
+                    blocks[index] = .other
+                    return []
+                }
+                structuredOutputSeen = true
                 blocks[index] = .structuredOutput
                 return appendText(initial)
             }
