@@ -1,0 +1,99 @@
+import Foundation
+
+/// Resolves `"provider/model"` strings to configured providers.
+///
+/// ```swift
+/// let registry = ProviderRegistry(environment: ProcessInfo.processInfo.environment)
+/// let (provider, model) = try registry.resolve("anthropic/claude-sonnet-4-5")
+/// let reply = try await provider.complete(ChatRequest(model: model, messages: [.user("Hi")]))
+/// ```
+///
+/// Keys and base URLs come from each endpoint's environment variables unless overridden per call.
+/// Register your own endpoints (another OpenAI-compatible server, say) with ``register(_:)``.
+public struct ProviderRegistry: Sendable {
+    public private(set) var endpoints: [String: ProviderEndpoint]
+    public var environment: [String: String]
+    public var transport: any HTTPTransport
+
+    public init(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        endpoints: [ProviderEndpoint] = ProviderEndpoint.builtIn,
+        transport: any HTTPTransport = AsyncHTTPClientTransport.shared
+    ) {
+        self.environment = environment
+        self.transport = transport
+        self.endpoints = Dictionary(endpoints.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
+    }
+
+    /// Adds or replaces an endpoint.
+    public mutating func register(_ endpoint: ProviderEndpoint) {
+        endpoints[endpoint.name] = endpoint
+    }
+
+    /// Registered names, sorted.
+    public var names: [String] { endpoints.keys.sorted() }
+
+    /// Endpoints usable as configured: local ones, and hosted ones whose key is in the environment.
+    public var configured: [ProviderEndpoint] {
+        names.compactMap { endpoints[$0] }.filter { !$0.requiresAPIKey || key(for: $0) != nil || customBaseURL(for: $0) != nil }
+    }
+
+    /// The provider and model name for `reference` (`"provider/model"`; no slash means `defaultProvider`).
+    public func resolve(
+        _ reference: String, defaultProvider: String = "openai", baseURL: String? = nil, apiKey: String? = nil
+    ) throws(ProviderRegistryError) -> (provider: any LLMProvider, model: String) {
+        let parsed = ModelReference(parsing: reference, defaultProvider: defaultProvider)
+        return (try provider(named: parsed.provider, baseURL: baseURL, apiKey: apiKey), parsed.model)
+    }
+
+    /// The provider registered as `name`, configured from the environment and the overrides.
+    public func provider(named name: String, baseURL: String? = nil, apiKey: String? = nil) throws(ProviderRegistryError) -> any LLMProvider {
+        guard let endpoint = endpoints[name.lowercased()] else { throw .unknownProvider(name, known: names) }
+        let key = apiKey.nonEmpty ?? key(for: endpoint)
+        let customURL = baseURL.nonEmpty ?? customBaseURL(for: endpoint)
+        // A hosted service without a key fails for certain; a custom address may be a keyless proxy.
+        if endpoint.requiresAPIKey, key == nil, customURL == nil {
+            throw .missingAPIKey(provider: endpoint.name, variable: endpoint.apiKeyVariable)
+        }
+        return makeProvider(endpoint, baseURL: customURL ?? endpoint.defaultBaseURL, apiKey: key)
+    }
+
+    private func makeProvider(_ endpoint: ProviderEndpoint, baseURL: String, apiKey: String?) -> any LLMProvider {
+        switch endpoint.api {
+        case .openAIChat:
+            var configuration = OpenAIConfiguration(name: endpoint.name, baseURL: baseURL, apiKey: apiKey)
+            if endpoint.name == "openai" {
+                configuration.organization = environment["OPENAI_ORG_ID"].nonEmpty
+                configuration.project = environment["OPENAI_PROJECT_ID"].nonEmpty
+            }
+            return OpenAIProvider(configuration: configuration, transport: transport)
+        case .anthropic:
+            return AnthropicProvider(configuration: AnthropicConfiguration(name: endpoint.name, baseURL: baseURL, apiKey: apiKey), transport: transport)
+        case .openAIResponses, .gemini, .ollama:
+            fatalError("\(endpoint.api) is registered by its provider")
+        }
+    }
+
+    private func key(for endpoint: ProviderEndpoint) -> String? {
+        endpoint.apiKeyVariable.flatMap { environment[$0].nonEmpty }
+    }
+
+    private func customBaseURL(for endpoint: ProviderEndpoint) -> String? {
+        guard let variable = endpoint.baseURLVariable, let value = environment[variable].nonEmpty else { return nil }
+        // ANTHROPIC_BASE_URL is the API root without /v1, as Anthropic's own SDKs read it.
+        if endpoint.api == .anthropic, !value.hasSuffix("/v1"), !value.hasSuffix("/v1/") {
+            return (value.hasSuffix("/") ? String(value.dropLast()) : value) + "/v1"
+        }
+        return value
+    }
+}
+
+extension Optional where Wrapped == String {
+    /// nil for an empty string too: an exported-but-empty variable means "not set".
+    var nonEmpty: String? {
+        switch self {
+        case .some(let value) where !value.isEmpty: value
+        default: nil
+        }
+    }
+}
