@@ -6,10 +6,11 @@ import LLM
 struct ModelsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "models",
-        abstract: "List the models of the configured provider, one id per line.",
+        abstract: "List the models of the configured providers, one id per line.",
         discussion: """
-            The provider comes from -m as for a prompt; a bare provider name also works here \
-            (llm models -m llamacpp).
+            With -m (or $LLM_MODEL), lists that provider's models; a bare provider name works here \
+            (llm models -m llamacpp). Without either, lists provider/model for every configured \
+            provider: hosted ones whose API key is set, and local servers that answer.
 
             \(ExitCode.documentation)
             """)
@@ -23,22 +24,52 @@ struct ModelsCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let interruption = Interruption()
         do {
+            if provider.model.nonEmpty == nil, environment["LLM_MODEL"].nonEmpty == nil, provider.baseURL == nil {
+                try await listEveryConfiguredProvider(environment: environment, interruption: interruption)
+                return
+            }
             let llm = try provider.provider(for: spec(environment: environment), environment: environment)
             let models = try await interruption.run { try await llm.listModels() }
-            switch output {
-            case .text:
-                Terminal.write(models.map { $0.id + "\n" }.joined())
-            case .json:
-                Terminal.write(JSONValue.array(models.map { .string($0.id) }).jsonString + "\n")
-            }
+            print(models.map(\.id))
         } catch {
             throw ErrorReporting.report(error, interrupted: interruption.interrupted)
         }
     }
 
+    private func print(_ ids: [String]) {
+        switch output {
+        case .text:
+            Terminal.write(ids.map { $0 + "\n" }.joined())
+        case .json:
+            Terminal.write(JSONValue.array(ids.map { .string($0) }).jsonString + "\n")
+        }
+    }
+
+    /// Asks each configured provider in turn. A local server that is not running is skipped quietly;
+    /// other failures are reported and the rest still listed.
+    private func listEveryConfiguredProvider(environment: [String: String], interruption: Interruption) async throws {
+        let registry = ProviderSelection.registry(environment: environment)
+        var ids: [String] = []
+        var lastError: (any Error)?
+        for endpoint in registry.configured {
+            do {
+                let llm = try registry.provider(named: endpoint.name, apiKey: provider.apiKey)
+                let models = try await interruption.run { try await llm.listModels() }
+                ids += models.map { "\(endpoint.name)/\($0.id)" }
+            } catch let error as LLMError where !endpoint.requiresAPIKey && error.kind == "network" {
+                continue
+            } catch {
+                Terminal.writeError("llm: \(endpoint.name): \(error)\n")
+                lastError = error
+            }
+        }
+        if ids.isEmpty { throw lastError ?? ProviderSelection.noProviderConfigured }
+        print(ids)
+    }
+
     /// Listing needs no model, so `-m llamacpp` names the provider rather than an OpenAI model.
     private func spec(environment: [String: String]) -> ModelSpec {
-        if let name = provider.model?.lowercased(), ProviderSelection.knownProviders.contains(name) {
+        if let name = provider.model?.lowercased(), ProviderSelection.knownProviders(environment: environment).contains(name) {
             return ModelSpec(provider: name, model: "")
         }
         return provider.modelSpec(environment: environment)

@@ -1,73 +1,40 @@
 import LLM
 
-/// A `provider/model` string split at its FIRST slash, so model names that contain slashes survive:
-/// `openrouter/meta-llama/Llama-3` is provider `openrouter`, model `meta-llama/Llama-3`.
-struct ModelSpec: Equatable {
-    var provider: String
-    var model: String
+/// `-m` values are `provider/model` strings, split at the first slash (see ``ModelReference``).
+typealias ModelSpec = ModelReference
 
-    init(provider: String, model: String) {
-        self.provider = provider
-        self.model = model
-    }
-
-    /// A string without a slash names an OpenAI model.
-    init(parsing text: String) {
-        if let slash = text.firstIndex(of: "/") {
-            provider = text[..<slash].lowercased()
-            model = String(text[text.index(after: slash)...])
-        } else {
-            provider = "openai"
-            model = text
-        }
-    }
-}
-
-/// Turns a provider name plus the command-line and environment settings into an ``LLMProvider``.
-///
-/// Kept apart from the commands so it can be swapped for a library-level provider registry later.
+/// Turns a provider name plus the command-line and environment settings into an ``LLMProvider``,
+/// through the library's ``ProviderRegistry`` (the CLI is a client of the library like any other).
 enum ProviderSelection {
-    /// OpenAI-compatible servers usually run locally, with their usual default addresses. They need no key.
-    static let localServers: [String: String] = [
-        "llamacpp": "http://127.0.0.1:8080/v1",
-        "lmstudio": "http://127.0.0.1:1234/v1",
-        "vllm": "http://127.0.0.1:8000/v1",
-    ]
+    static func registry(environment: [String: String]) -> ProviderRegistry {
+        ProviderRegistry(environment: environment)
+    }
 
-    static var knownProviders: [String] { ["openai"] + localServers.keys.sorted() }
+    static func knownProviders(environment: [String: String]) -> [String] {
+        registry(environment: environment).names
+    }
 
-    /// - Throws: ``ConfigurationError`` for an unknown provider, or `openai` with neither a key nor a base URL.
+    /// - Throws: ``ConfigurationError`` for an unknown provider, or a hosted one with neither a key nor a base URL.
     static func provider(
         named name: String, baseURL: String?, apiKey: String?, environment: [String: String]
     ) throws(ConfigurationError) -> any LLMProvider {
-        let baseURL = baseURL.nonEmpty
-        let apiKey = apiKey.nonEmpty
-        if name == "openai" {
-            let fromEnvironment = OpenAIConfiguration.fromEnvironment(environment)
-            let key = apiKey ?? fromEnvironment.apiKey
-            let customURL = baseURL ?? environment["OPENAI_BASE_URL"].nonEmpty
-            guard key != nil || customURL != nil else { throw noProviderConfigured }
-            return OpenAIProvider(
-                configuration: OpenAIConfiguration(
-                    baseURL: customURL ?? OpenAIConfiguration.openAIBaseURL, apiKey: key,
-                    organization: fromEnvironment.organization, project: fromEnvironment.project))
+        do {
+            return try registry(environment: environment).provider(named: name, baseURL: baseURL, apiKey: apiKey)
+        } catch .missingAPIKey(let provider, let variable) where provider == "openai" {
+            _ = variable
+            throw noProviderConfigured
+        } catch {
+            throw ConfigurationError(error.description)
         }
-        if let defaultURL = localServers[name] {
-            // OPENAI_API_KEY is deliberately not sent to local servers: only a key given with --api-key is.
-            return OpenAIProvider(
-                configuration: OpenAIConfiguration(name: name, baseURL: baseURL ?? defaultURL, apiKey: apiKey))
-        }
-        throw ConfigurationError(
-            "unknown provider '\(name)' (known: \(knownProviders.joined(separator: ", "))); "
-                + "write the model as provider/model, e.g. openai/gpt-4o-mini or llamacpp/default")
     }
 
     static let noProviderConfigured = ConfigurationError(
         """
         no provider configured.
           OpenAI: set OPENAI_API_KEY or pass --api-key KEY.
+          Other hosted providers: -m anthropic/MODEL with ANTHROPIC_API_KEY, -m gemini/MODEL with GEMINI_API_KEY, ...
           A local OpenAI-compatible server: pass --base-url http://127.0.0.1:8080/v1 (or set OPENAI_BASE_URL),
-          or name it in the model: -m llamacpp/MODEL, -m lmstudio/MODEL or -m vllm/MODEL.
+          or name it in the model: -m llamacpp/MODEL, -m lmstudio/MODEL, -m vllm/MODEL or -m ollama/MODEL.
         """)
 }
 

@@ -38,9 +38,26 @@ struct CLITests {
         #expect(result.stdout.isEmpty)
     }
 
+    /// Local servers are "configured" by default; point them at a dead port so none answers.
+    static let noLocalServers = [
+        "LLAMACPP_BASE_URL": "http://127.0.0.1:9/v1", "LMSTUDIO_BASE_URL": "http://127.0.0.1:9/v1",
+        "VLLM_BASE_URL": "http://127.0.0.1:9/v1", "OLLAMA_HOST": "http://127.0.0.1:9",
+    ]
+
     @Test func modelsWithoutProviderExitsThree() async throws {
-        let result = try await CLIRunner.run(["models"])
+        let result = try await CLIRunner.run(["models"], environment: Self.noLocalServers)
         #expect(result.status == 3, "\(result)")
+        #expect(result.stderr.contains("no provider configured"), "\(result)")
+    }
+
+    @Test func modelsListsEveryConfiguredProvider() async throws {
+        try await withStubServer(answering: { _ in .json(200, #"{"object":"list","data":[{"id":"local-a"},{"id":"local-b"}]}"#) }) { server in
+            var environment = Self.noLocalServers
+            environment["VLLM_BASE_URL"] = server.baseURL + "/v1"
+            let result = try await CLIRunner.run(["models"], environment: environment)
+            #expect(result.status == 0, "\(result)")
+            #expect(result.stdout == "vllm/local-a\nvllm/local-b\n")
+        }
     }
 
     @Test func unknownProviderExitsThree() async throws {
