@@ -1,0 +1,115 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// OpenAI's Responses API (`POST /responses`), and the servers that speak it (llama.cpp, gateways).
+///
+/// It takes the same ``OpenAIConfiguration`` as ``OpenAIProvider`` (base URL, key, organization, project,
+/// headers). Nothing is stored server-side (`store: false`); reasoning comes back encrypted inside each
+/// ``ReasoningBlock`` and is sent back with the reply's ``LLMResponse/message`` on the next turn.
+///
+/// ```swift
+/// let openAI = OpenAIResponsesProvider(configuration: .fromEnvironment(ProcessInfo.processInfo.environment))
+/// let reply = try await openAI.complete(ChatRequest(model: "gpt-5-mini", messages: [.user("Hi")]))
+/// ```
+public struct OpenAIResponsesProvider: LLMProvider {
+    public let configuration: OpenAIConfiguration
+    private let http: ProviderHTTP
+    private let retryClock: any RetryClock
+
+    public var name: String { configuration.name }
+
+    public init(
+        configuration: OpenAIConfiguration, transport: any HTTPTransport = AsyncHTTPClientTransport.shared,
+        retryClock: any RetryClock = SystemRetryClock()
+    ) {
+        self.configuration = configuration
+        self.retryClock = retryClock
+        self.http = ProviderHTTP(
+            provider: configuration.name, transport: transport, timeouts: configuration.timeouts,
+            secrets: [configuration.apiKey].compactMap { $0 })
+    }
+
+    /// What this backend supports (see ``ProviderCapabilities``). The Responses API has no stop sequences
+    /// and no seed; its encrypted reasoning is sent back whole rather than as a signature; usage reports no
+    /// cache writes.
+    public var capabilities: ProviderCapabilities {
+        ProviderCapabilities.all.subtracting([.stopSequences, .seed, .reasoningSignatures, .cacheWriteTokens])
+    }
+
+    public func complete(_ request: ChatRequest) async throws -> LLMResponse {
+        try capabilities.check(request, provider: name)
+        return try await runner(for: request).complete { _ in
+            let body = OpenAIResponsesRequestMapping.body(for: request, stream: false)
+            let response = try await http.send(.POST, url: responsesURL, headers: headers(), json: body)
+            try await throwIfFailed(response)
+            let (object, raw) = try await http.decodeBody(OpenAIResponsesObject.self, of: response)
+            var accumulator = StreamAccumulator()
+            for event in try OpenAIResponsesResponseMapping.events(for: object, provider: name) {
+                accumulator.consume(event)
+            }
+            return try accumulator.response(raw: raw)
+        }
+    }
+
+    public func stream(_ request: ChatRequest) -> LLMEventStream {
+        RetryingStream.make(runner: runner(for: request)) { _, emit in
+            try capabilities.check(request, provider: name)
+            let body = OpenAIResponsesRequestMapping.body(for: request, stream: true)
+            let response = try await http.send(.POST, url: responsesURL, headers: headers(streaming: true), json: body)
+            try await throwIfFailed(response)
+            try await decodeStream(response.body, emit: emit)
+        }
+    }
+
+    public func listModels() async throws -> [ModelInfo] {
+        try await runner(for: nil).run { _ in
+            let response = try await http.send(.GET, url: configuration.baseURL + "/models", headers: headers(), json: nil)
+            try await throwIfFailed(response)
+            let (list, _) = try await http.decodeBody(OpenAIModelList.self, of: response)
+            return (list.data ?? []).map { ModelInfo(id: $0.id, ownedBy: $0.owned_by) }
+        }
+    }
+
+    private func decodeStream(_ body: TransportBody, emit: (StreamEvent) -> Void) async throws {
+        var mapper = OpenAIResponsesStreamMapper(provider: name)
+        let json = JSONDecoder()
+        _ = try await body.forEachServerSentEvent { event in
+            // The API sends no `[DONE]`; some compatible servers do, and keep-alives with empty data.
+            if event.data.isEmpty || event.data == "[DONE]" { return event.data.isEmpty ? .continue : .stop }
+            var decoded = try http.decodeEvent(OpenAIResponsesStreamEvent.self, from: event.data, decoder: json)
+            // The type is in the data; the SSE `event:` name says the same, for servers that leave it out.
+            if decoded.type == nil, event.event != "message" { decoded.type = event.event }
+            for mapped in try mapper.map(decoded) { emit(mapped) }
+            return mapper.isFinished ? .stop : .continue
+        }
+        guard mapper.isFinished else {
+            throw LLMError.network(reason: "the stream ended before the reply finished")
+        }
+        for event in try mapper.finish() { emit(event) }
+    }
+
+    // MARK: - HTTP details
+
+    private var responsesURL: String { configuration.baseURL + "/responses" }
+
+    private func runner(for request: ChatRequest?) -> RetryRunner {
+        RetryRunner(policy: request?.retryPolicy ?? configuration.retryPolicy, clock: retryClock)
+    }
+
+    private func headers(streaming: Bool = false) -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        if let key = configuration.apiKey, !key.isEmpty { headers.add(name: "authorization", value: "Bearer \(key)") }
+        if let organization = configuration.organization { headers.add(name: "openai-organization", value: organization) }
+        if let project = configuration.project { headers.add(name: "openai-project", value: project) }
+        headers.add(name: "accept", value: streaming ? "text/event-stream" : "application/json")
+        for (name, value) in configuration.headers { headers.replaceOrAdd(name: name, value: value) }
+        return headers
+    }
+
+    private func throwIfFailed(_ response: TransportResponse) async throws {
+        try await http.checkStatus(response) { status, headers, text in
+            OpenAIResponsesErrorMapping.error(status: status, headers: headers, text: text, provider: name)
+        }
+    }
+}

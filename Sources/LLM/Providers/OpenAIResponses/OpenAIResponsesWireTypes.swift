@@ -1,0 +1,195 @@
+// What OpenAI's Responses API (`POST /responses`) sends back, decoded leniently: every field is optional,
+// because compatible servers (llama.cpp, gateways) leave out `output_index`, `sequence_number`, `model`,
+// `*_details` and more.
+
+/// A whole Response object: the non-streamed body, and the `response` of `response.*` lifecycle events.
+struct OpenAIResponsesObject: Decodable {
+    var id: String?
+    var model: String?
+    /// `completed`, `incomplete`, `failed`, `in_progress`, `queued` or `cancelled`.
+    var status: String?
+    var output: [OpenAIResponsesOutputItem]?
+    var usage: OpenAIResponsesUsage?
+    var error: OpenAIResponsesError?
+    var incomplete_details: IncompleteDetails?
+
+    struct IncompleteDetails: Decodable {
+        /// `max_output_tokens` or `content_filter`.
+        var reason: String?
+    }
+}
+
+/// One item of a Response's `output`: a `message`, a `function_call` or a `reasoning` item (other types,
+/// such as built-in tool calls, are decoded and ignored).
+struct OpenAIResponsesOutputItem: Decodable {
+    var type: String?
+    var id: String?
+    var status: String?
+    // message (content: output_text / refusal parts); reasoning (content: reasoning_text parts)
+    var role: String?
+    var content: [Part]?
+    // function_call
+    var call_id: String?
+    var name: String?
+    var arguments: String?
+    // reasoning
+    var summary: [Part]?
+    var encrypted_content: String?
+    /// The item exactly as it came, so a reasoning item can be sent back unchanged on the next turn.
+    var raw: JSONValue?
+
+    struct Part: Decodable {
+        var type: String?
+        var text: String?
+        var refusal: String?
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case type, id, status, role, content, call_id, name, arguments, summary, encrypted_content
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        type = try? container.decodeIfPresent(String.self, forKey: .type)
+        id = try? container.decodeIfPresent(String.self, forKey: .id)
+        status = try? container.decodeIfPresent(String.self, forKey: .status)
+        role = try? container.decodeIfPresent(String.self, forKey: .role)
+        content = try? container.decodeIfPresent([Part].self, forKey: .content)
+        call_id = try? container.decodeIfPresent(String.self, forKey: .call_id)
+        name = try? container.decodeIfPresent(String.self, forKey: .name)
+        // Arguments are a JSON string by the spec; be lenient with servers that send the object itself.
+        if let text = try? container.decodeIfPresent(String.self, forKey: .arguments) {
+            arguments = text
+        } else if let object = try? container.decodeIfPresent(JSONValue.self, forKey: .arguments) {
+            arguments = object.jsonString
+        }
+        summary = try? container.decodeIfPresent([Part].self, forKey: .summary)
+        encrypted_content = try? container.decodeIfPresent(String.self, forKey: .encrypted_content)
+        raw = try? JSONValue(from: decoder)
+    }
+
+    /// The visible text of a message item: its `output_text` parts, and any refusal, joined.
+    var messageText: String {
+        (content ?? []).map { $0.text ?? $0.refusal ?? "" }.joined()
+    }
+
+    /// The readable reasoning of a reasoning item: its summary, or (llama.cpp, gpt-oss) its `reasoning_text`.
+    var reasoningText: String {
+        let summaries = (summary ?? []).compactMap(\.text).filter { !$0.isEmpty }
+        if !summaries.isEmpty { return summaries.joined(separator: "\n\n") }
+        return (content ?? []).compactMap(\.text).joined()
+    }
+}
+
+struct OpenAIResponsesUsage: Decodable {
+    var input_tokens: Int?
+    var output_tokens: Int?
+    var input_tokens_details: InputDetails?
+    var output_tokens_details: OutputDetails?
+
+    struct InputDetails: Decodable {
+        var cached_tokens: Int?
+    }
+
+    struct OutputDetails: Decodable {
+        var reasoning_tokens: Int?
+    }
+
+    /// `input_tokens` already counts cached tokens, and `output_tokens` reasoning tokens (as ``Usage`` wants).
+    var usage: Usage {
+        Usage(
+            inputTokens: input_tokens ?? 0, outputTokens: output_tokens ?? 0,
+            cacheReadTokens: input_tokens_details?.cached_tokens ?? 0,
+            reasoningTokens: output_tokens_details?.reasoning_tokens ?? 0)
+    }
+}
+
+/// The `error` of a failed Response, or the fields of an `error` stream event.
+struct OpenAIResponsesError: Decodable {
+    var code: String?
+    var message: String?
+    var type: String?
+    var param: String?
+
+    enum CodingKeys: String, CodingKey { case code, message, type, param }
+
+    init(code: String? = nil, message: String? = nil, type: String? = nil, param: String? = nil) {
+        self.code = code
+        self.message = message
+        self.type = type
+        self.param = param
+    }
+
+    init(from decoder: any Decoder) throws {
+        if let text = try? decoder.singleValueContainer().decode(String.self) {
+            message = text
+            return
+        }
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        message = try? container.decodeIfPresent(String.self, forKey: .message)
+        type = try? container.decodeIfPresent(String.self, forKey: .type)
+        param = try? container.decodeIfPresent(String.self, forKey: .param)
+        // A string at OpenAI, a number at llama.cpp.
+        if let text = try? container.decodeIfPresent(String.self, forKey: .code) {
+            code = text
+        } else if let number = try? container.decodeIfPresent(Int.self, forKey: .code) {
+            code = String(number)
+        }
+    }
+}
+
+/// One server-sent event's JSON; `type` (e.g. `response.output_text.delta`) says which fields are present.
+struct OpenAIResponsesStreamEvent: Decodable {
+    var type: String?
+    var response: OpenAIResponsesObject?
+    var item: OpenAIResponsesOutputItem?
+    var output_index: Int?
+    var item_id: String?
+    var content_index: Int?
+    var summary_index: Int?
+    var delta: String?
+    var text: String?
+    var arguments: String?
+    // `error` events carry the error's fields at the top level; some servers nest them under `error`.
+    var code: String?
+    var message: String?
+    var param: String?
+    var error: OpenAIResponsesError?
+
+    enum CodingKeys: String, CodingKey {
+        case type, response, item, output_index, item_id, content_index, summary_index, delta, text, arguments
+        case code, message, param, error
+    }
+
+    init(
+        type: String?, response: OpenAIResponsesObject? = nil, item: OpenAIResponsesOutputItem? = nil,
+        output_index: Int? = nil
+    ) {
+        self.type = type
+        self.response = response
+        self.item = item
+        self.output_index = output_index
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        type = try? container.decodeIfPresent(String.self, forKey: .type)
+        response = try container.decodeIfPresent(OpenAIResponsesObject.self, forKey: .response)
+        item = try container.decodeIfPresent(OpenAIResponsesOutputItem.self, forKey: .item)
+        output_index = try? container.decodeIfPresent(Int.self, forKey: .output_index)
+        item_id = try? container.decodeIfPresent(String.self, forKey: .item_id)
+        content_index = try? container.decodeIfPresent(Int.self, forKey: .content_index)
+        summary_index = try? container.decodeIfPresent(Int.self, forKey: .summary_index)
+        delta = try? container.decodeIfPresent(String.self, forKey: .delta)
+        text = try? container.decodeIfPresent(String.self, forKey: .text)
+        arguments = try? container.decodeIfPresent(String.self, forKey: .arguments)
+        message = try? container.decodeIfPresent(String.self, forKey: .message)
+        param = try? container.decodeIfPresent(String.self, forKey: .param)
+        if let text = try? container.decodeIfPresent(String.self, forKey: .code) {
+            code = text
+        } else if let number = try? container.decodeIfPresent(Int.self, forKey: .code) {
+            code = String(number)
+        }
+        error = try? container.decodeIfPresent(OpenAIResponsesError.self, forKey: .error)
+    }
+}
