@@ -1,0 +1,124 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// Google's Gemini API: Gemini models with thinking (thought summaries and signatures), function calling,
+/// images, and native JSON / JSON-schema output.
+///
+/// ```swift
+/// let gemini = GeminiProvider(configuration: .fromEnvironment(ProcessInfo.processInfo.environment))
+/// let reply = try await gemini.complete(ChatRequest(model: "gemini-2.5-flash", messages: [.user("Hi")]))
+/// ```
+public struct GeminiProvider: LLMProvider {
+    public let configuration: GeminiConfiguration
+    private let http: ProviderHTTP
+    private let retryClock: any RetryClock
+
+    public var name: String { configuration.name }
+
+    public init(
+        configuration: GeminiConfiguration, transport: any HTTPTransport = AsyncHTTPClientTransport.shared,
+        retryClock: any RetryClock = SystemRetryClock()
+    ) {
+        self.configuration = configuration
+        self.retryClock = retryClock
+        self.http = ProviderHTTP(
+            provider: configuration.name, transport: transport, timeouts: configuration.timeouts,
+            secrets: [configuration.apiKey].compactMap { $0 })
+    }
+
+    /// What this backend supports (see ``ProviderCapabilities``). Gemini reports cache reads
+    /// (`cachedContentTokenCount`) but no cache writes.
+    public var capabilities: ProviderCapabilities { ProviderCapabilities.all.subtracting([.cacheWriteTokens]) }
+
+    public func complete(_ request: ChatRequest) async throws -> LLMResponse {
+        try capabilities.check(request, provider: name)
+        return try await runner(for: request).complete { _ in
+            let body = GeminiRequestMapping.body(for: request)
+            let response = try await http.send(
+                .POST, url: url(model: request.model, method: "generateContent"), headers: headers(), json: body)
+            try await throwIfFailed(response)
+            let (decoded, raw) = try await http.decodeBody(GeminiResponse.self, of: response)
+            var accumulator = StreamAccumulator()
+            for event in try GeminiResponseMapping.events(for: decoded, provider: name) { accumulator.consume(event) }
+            return try accumulator.response(raw: raw)
+        }
+    }
+
+    public func stream(_ request: ChatRequest) -> LLMEventStream {
+        RetryingStream.make(runner: runner(for: request)) { _, emit in
+            try capabilities.check(request, provider: name)
+            let body = GeminiRequestMapping.body(for: request)
+            let response = try await http.send(
+                .POST, url: url(model: request.model, method: "streamGenerateContent?alt=sse"),
+                headers: headers(streaming: true), json: body)
+            try await throwIfFailed(response)
+            try await decodeStream(response.body, emit: emit)
+        }
+    }
+
+    /// Every model the key can use (`GET /models`, all pages), named without the `models/` prefix.
+    public func listModels() async throws -> [ModelInfo] {
+        try await runner(for: nil).run { _ in
+            var models: [ModelInfo] = []
+            var pageToken: String?
+            repeat {
+                var url = configuration.baseURL + "/models?pageSize=1000"
+                if let pageToken, let encoded = pageToken.addingPercentEncoding(withAllowedCharacters: .alphanumerics) {
+                    url += "&pageToken=" + encoded
+                }
+                let response = try await http.send(.GET, url: url, headers: headers(), json: nil)
+                try await throwIfFailed(response)
+                let (list, _) = try await http.decodeBody(GeminiModelList.self, of: response)
+                for model in list.models ?? [] {
+                    let id = model.name.hasPrefix("models/") ? String(model.name.dropFirst(7)) : model.name
+                    models.append(ModelInfo(id: id, ownedBy: name))
+                }
+                pageToken = list.nextPageToken.flatMap { $0.isEmpty ? nil : $0 }
+            } while pageToken != nil
+            return models
+        }
+    }
+
+    private func decodeStream(_ body: TransportBody, emit: (StreamEvent) -> Void) async throws {
+        var mapper = GeminiStreamMapper(provider: name)
+        let json = JSONDecoder()
+        // Gemini has no end marker: the stream is over when the body ends.
+        _ = try await body.forEachServerSentEvent { event in
+            guard !event.data.isEmpty else { return .continue }
+            let chunk = try http.decodeEvent(GeminiResponse.self, from: event.data, decoder: json)
+            for mapped in try mapper.map(chunk) { emit(mapped) }
+            return .continue
+        }
+        guard mapper.isComplete else {
+            throw LLMError.network(reason: "the stream ended before the reply finished")
+        }
+        for event in try mapper.finish() { emit(event) }
+    }
+
+    /// `{base}/models/{model}:{method}`; a model already named with its collection (`tunedModels/x`) is kept.
+    private func url(model: String, method: String) -> String {
+        let path = model.contains("/") ? model : "models/" + model
+        return configuration.baseURL + "/" + path + ":" + method
+    }
+
+    private func runner(for request: ChatRequest?) -> RetryRunner {
+        RetryRunner(policy: request?.retryPolicy ?? configuration.retryPolicy, clock: retryClock)
+    }
+
+    private func headers(streaming: Bool = false) -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        if let key = configuration.apiKey, !key.isEmpty { headers.add(name: "x-goog-api-key", value: key) }
+        headers.add(name: "accept", value: streaming ? "text/event-stream" : "application/json")
+        for (name, value) in configuration.headers { headers.replaceOrAdd(name: name, value: value) }
+        return headers
+    }
+
+    private func throwIfFailed(_ response: TransportResponse) async throws {
+        try await http.checkStatus(response) { status, headers, text in
+            let envelope = try? JSONDecoder().decode(GeminiErrorEnvelope.self, from: Data(text.utf8))
+            return GeminiErrorMapping.error(
+                status: status, body: envelope?.error, raw: text, provider: name, retryAfter: RetryAfter.parse(headers))
+        }
+    }
+}
