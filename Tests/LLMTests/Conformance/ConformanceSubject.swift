@@ -36,7 +36,7 @@ struct ConformanceSubject: Sendable, CustomStringConvertible {
     }
 
     /// Every provider the suite runs against. A new provider adds its subject here.
-    static let all: [ConformanceSubject] = [.openAI, .anthropic, .gemini, .openAIResponses]
+    static let all: [ConformanceSubject] = [.openAI, .anthropic, .gemini, .ollama, .openAIResponses]
 }
 
 /// The error kinds every provider must map, with the usual HTTP statuses.

@@ -1,0 +1,110 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// Ollama's native API (`/api/chat`): local models with tools, images, JSON and JSON-schema output, and
+/// the reasoning of thinking models. Also ollama.com and proxies in front of Ollama (with a bearer key).
+///
+/// ```swift
+/// let ollama = OllamaProvider(configuration: .fromEnvironment(ProcessInfo.processInfo.environment))
+/// let reply = try await ollama.complete(ChatRequest(model: "llama3.2", messages: [.user("Hi")]))
+/// ```
+public struct OllamaProvider: LLMProvider {
+    public let configuration: OllamaConfiguration
+    private let http: ProviderHTTP
+    private let retryClock: any RetryClock
+
+    public var name: String { configuration.name }
+
+    public init(
+        configuration: OllamaConfiguration = OllamaConfiguration(),
+        transport: any HTTPTransport = AsyncHTTPClientTransport.shared, retryClock: any RetryClock = SystemRetryClock()
+    ) {
+        self.configuration = configuration
+        self.retryClock = retryClock
+        self.http = ProviderHTTP(
+            provider: configuration.name, transport: transport, timeouts: configuration.timeouts,
+            secrets: [configuration.apiKey].compactMap { $0 })
+    }
+
+    /// What this backend supports (see ``ProviderCapabilities``). Ollama has no `tool_choice`, signs no
+    /// reasoning, and reports neither cached nor reasoning token counts.
+    public var capabilities: ProviderCapabilities {
+        ProviderCapabilities.all.subtracting([
+            .forcedToolChoice, .reasoningSignatures, .cacheReadTokens, .cacheWriteTokens, .reasoningTokens,
+        ])
+    }
+
+    public func complete(_ request: ChatRequest) async throws -> LLMResponse {
+        try capabilities.check(request, provider: name)
+        let body = try OllamaRequestMapping.body(for: request, options: configuration.options, stream: false, provider: name)
+        return try await runner(for: request).complete { _ in
+            let response = try await http.send(.POST, url: chatURL, headers: headers(), json: body)
+            try await throwIfFailed(response)
+            let (reply, raw) = try await http.decodeBody(OllamaChatChunk.self, of: response)
+            var accumulator = StreamAccumulator()
+            for event in try OllamaResponseMapping.events(for: reply, provider: name) { accumulator.consume(event) }
+            return try accumulator.response(raw: raw)
+        }
+    }
+
+    public func stream(_ request: ChatRequest) -> LLMEventStream {
+        RetryingStream.make(runner: runner(for: request)) { _, emit in
+            try capabilities.check(request, provider: name)
+            let body = try OllamaRequestMapping.body(for: request, options: configuration.options, stream: true, provider: name)
+            let response = try await http.send(.POST, url: chatURL, headers: headers(streaming: true), json: body)
+            try await throwIfFailed(response)
+            try await decodeStream(response.body, emit: emit)
+        }
+    }
+
+    /// The models pulled on this server (`GET /api/tags`), by their `name` (e.g. `llama3.2:latest`).
+    public func listModels() async throws -> [ModelInfo] {
+        try await runner(for: nil).run { _ in
+            let response = try await http.send(.GET, url: configuration.host + "/api/tags", headers: headers(), json: nil)
+            try await throwIfFailed(response)
+            let (list, _) = try await http.decodeBody(OllamaModelList.self, of: response)
+            return (list.models ?? []).compactMap { model in (model.name ?? model.model).map { ModelInfo(id: $0) } }
+        }
+    }
+
+    private func decodeStream(_ body: TransportBody, emit: (StreamEvent) -> Void) async throws {
+        var mapper = OllamaStreamMapper(provider: name)
+        let json = JSONDecoder()
+        let sawDone = try await body.forEachJSONLine { line in
+            let chunk = try http.decodeEvent(OllamaChatChunk.self, from: String(buffer: line), decoder: json)
+            for event in try mapper.map(chunk) { emit(event) }
+            return mapper.sawDone ? .stop : .continue
+        }
+        // Without the `done: true` line the reply was cut off (server crash, dropped connection).
+        guard sawDone else {
+            throw LLMError.network(reason: "the stream ended before the reply finished")
+        }
+        for event in mapper.finish() { emit(event) }
+    }
+
+    // MARK: - HTTP details
+
+    private var chatURL: String { configuration.host + "/api/chat" }
+
+    private func runner(for request: ChatRequest?) -> RetryRunner {
+        RetryRunner(policy: request?.retryPolicy ?? configuration.retryPolicy, clock: retryClock)
+    }
+
+    private func headers(streaming: Bool = false) -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        if let key = configuration.apiKey, !key.isEmpty { headers.add(name: "authorization", value: "Bearer \(key)") }
+        headers.add(name: "accept", value: streaming ? "application/x-ndjson" : "application/json")
+        for (name, value) in configuration.headers { headers.replaceOrAdd(name: name, value: value) }
+        return headers
+    }
+
+    private func throwIfFailed(_ response: TransportResponse) async throws {
+        try await http.checkStatus(response) { status, headers, text in
+            let envelope = try? JSONDecoder().decode(OllamaErrorEnvelope.self, from: Data(text.utf8))
+            return OllamaErrorMapping.error(
+                status: status, message: envelope?.error?.message, raw: text, provider: name,
+                retryAfter: RetryAfter.parse(headers))
+        }
+    }
+}
