@@ -24,7 +24,7 @@ if [ -z "$total" ]; then
   echo "no test summary found: the tests did not run" >&2
   exit 1
 fi
-failed=$(grep -cE "^✘ Test .* failed after" "$log" || true)
+failed=$(grep -E "^✘ Test .* failed after" "$log" | grep -cv "^✘ Test run with" || true)
 skipped=$(grep -cE "^➜ Test .* skipped" "$log" || true)
 if grep -qE "^➜ (Suite|Test) .*EndToEnd.* skipped" "$log"; then
   echo "end-to-end tests were skipped: the local model server is not configured" >&2

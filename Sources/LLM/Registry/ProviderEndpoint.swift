@@ -13,14 +13,20 @@ public struct ProviderEndpoint: Sendable, Hashable {
     public var apiKeyVariable: String?
     /// The variable that overrides the base URL, if any.
     public var baseURLVariable: String?
+    /// Variables read for the key when `apiKeyVariable` is unset (e.g. `GOOGLE_API_KEY` for Gemini).
+    public var fallbackAPIKeyVariables: [String]
     /// Whether a call without a key is pointless (hosted services) or normal (local servers).
     public var requiresAPIKey: Bool
 
-    public init(name: String, api: API, defaultBaseURL: String, apiKeyVariable: String?, baseURLVariable: String? = nil, requiresAPIKey: Bool) {
+    public init(
+        name: String, api: API, defaultBaseURL: String, apiKeyVariable: String?, fallbackAPIKeyVariables: [String] = [],
+        baseURLVariable: String? = nil, requiresAPIKey: Bool
+    ) {
         self.name = name
         self.api = api
         self.defaultBaseURL = defaultBaseURL
         self.apiKeyVariable = apiKeyVariable
+        self.fallbackAPIKeyVariables = fallbackAPIKeyVariables
         self.baseURLVariable = baseURLVariable
         self.requiresAPIKey = requiresAPIKey
     }
@@ -31,6 +37,9 @@ extension ProviderEndpoint {
     /// another address.
     public static let builtIn: [ProviderEndpoint] = [
         ProviderEndpoint(name: "openai", api: .openAIChat, defaultBaseURL: "https://api.openai.com/v1", apiKeyVariable: "OPENAI_API_KEY", baseURLVariable: "OPENAI_BASE_URL", requiresAPIKey: true),
+        ProviderEndpoint(name: "openai-responses", api: .openAIResponses, defaultBaseURL: "https://api.openai.com/v1", apiKeyVariable: "OPENAI_API_KEY", baseURLVariable: "OPENAI_BASE_URL", requiresAPIKey: true),
+        ProviderEndpoint(name: "gemini", api: .gemini, defaultBaseURL: "https://generativelanguage.googleapis.com/v1beta", apiKeyVariable: "GEMINI_API_KEY", fallbackAPIKeyVariables: ["GOOGLE_API_KEY"], baseURLVariable: "GOOGLE_GEMINI_BASE_URL", requiresAPIKey: true),
+        ProviderEndpoint(name: "ollama", api: .ollama, defaultBaseURL: "http://127.0.0.1:11434", apiKeyVariable: "OLLAMA_API_KEY", baseURLVariable: "OLLAMA_HOST", requiresAPIKey: false),
         ProviderEndpoint(name: "anthropic", api: .anthropic, defaultBaseURL: "https://api.anthropic.com/v1", apiKeyVariable: "ANTHROPIC_API_KEY", baseURLVariable: "ANTHROPIC_BASE_URL", requiresAPIKey: true),
         ProviderEndpoint(name: "groq", api: .openAIChat, defaultBaseURL: "https://api.groq.com/openai/v1", apiKeyVariable: "GROQ_API_KEY", requiresAPIKey: true),
         ProviderEndpoint(name: "openrouter", api: .openAIChat, defaultBaseURL: "https://openrouter.ai/api/v1", apiKeyVariable: "OPENROUTER_API_KEY", requiresAPIKey: true),

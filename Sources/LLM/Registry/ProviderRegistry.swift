@@ -55,31 +55,51 @@ public struct ProviderRegistry: Sendable {
         if endpoint.requiresAPIKey, key == nil, customURL == nil {
             throw .missingAPIKey(provider: endpoint.name, variable: endpoint.apiKeyVariable)
         }
-        return makeProvider(endpoint, baseURL: customURL ?? endpoint.defaultBaseURL, apiKey: key)
+        return makeProvider(endpoint, baseURL: baseURL.nonEmpty, apiKey: key)
     }
 
-    private func makeProvider(_ endpoint: ProviderEndpoint, baseURL: String, apiKey: String?) -> any LLMProvider {
+    /// Builds the provider from its own environment reading (which knows its variables' quirks: an
+    /// `OLLAMA_HOST` without scheme, a `GOOGLE_GEMINI_BASE_URL` without version...), then applies the
+    /// endpoint's name and the explicit overrides.
+    private func makeProvider(_ endpoint: ProviderEndpoint, baseURL override: String?, apiKey: String?) -> any LLMProvider {
+        let baseURL = override ?? customBaseURL(for: endpoint) ?? endpoint.defaultBaseURL
         switch endpoint.api {
-        case .openAIChat:
+        case .openAIChat, .openAIResponses:
             var configuration = OpenAIConfiguration(name: endpoint.name, baseURL: baseURL, apiKey: apiKey)
-            if endpoint.name == "openai" {
+            if endpoint.apiKeyVariable == "OPENAI_API_KEY" {
                 configuration.organization = environment["OPENAI_ORG_ID"].nonEmpty
                 configuration.project = environment["OPENAI_PROJECT_ID"].nonEmpty
+            }
+            if endpoint.api == .openAIResponses {
+                return OpenAIResponsesProvider(configuration: configuration, transport: transport)
             }
             return OpenAIProvider(configuration: configuration, transport: transport)
         case .anthropic:
             return AnthropicProvider(configuration: AnthropicConfiguration(name: endpoint.name, baseURL: baseURL, apiKey: apiKey), transport: transport)
-        case .openAIResponses, .gemini, .ollama:
-            fatalError("\(endpoint.api) is registered by its provider")
+        case .gemini:
+            var configuration = GeminiConfiguration.fromEnvironment(environment)
+            configuration.name = endpoint.name
+            configuration.apiKey = apiKey
+            if let override { configuration.baseURL = override }
+            return GeminiProvider(configuration: configuration, transport: transport)
+        case .ollama:
+            var configuration = OllamaConfiguration.fromEnvironment(environment)
+            configuration.name = endpoint.name
+            configuration.apiKey = apiKey
+            if let override { configuration.host = OllamaHost.normalize(override) }
+            return OllamaProvider(configuration: configuration, transport: transport)
         }
     }
 
     private func key(for endpoint: ProviderEndpoint) -> String? {
-        endpoint.apiKeyVariable.flatMap { environment[$0].nonEmpty }
+        let variables = [endpoint.apiKeyVariable].compactMap { $0 } + endpoint.fallbackAPIKeyVariables
+        return variables.lazy.compactMap { environment[$0].nonEmpty }.first
     }
 
     private func customBaseURL(for endpoint: ProviderEndpoint) -> String? {
         guard let variable = endpoint.baseURLVariable, let value = environment[variable].nonEmpty else { return nil }
+        // Gemini and Ollama read their own variables (they need normalising); see makeProvider.
+        if endpoint.api == .gemini || endpoint.api == .ollama { return nil }
         // ANTHROPIC_BASE_URL is the API root without /v1, as Anthropic's own SDKs read it.
         if endpoint.api == .anthropic, !value.hasSuffix("/v1"), !value.hasSuffix("/v1/") {
             return (value.hasSuffix("/") ? String(value.dropLast()) : value) + "/v1"

@@ -66,4 +66,18 @@ import Testing
         #expect(reply.content == "Hello there.")
         #expect(transport.requests.first?.url == "http://replay/v1/messages")
     }
+
+    @Test func everyWireFormatIsReachable() throws {
+        let registry = ProviderRegistry(
+            environment: ["GOOGLE_API_KEY": "g", "OLLAMA_HOST": "gpu-box", "OPENAI_API_KEY": "o"], transport: ReplayTransport([]))
+        let gemini = try #require(try registry.resolve("gemini/gemini-2.5-flash").provider as? GeminiProvider)
+        #expect(gemini.configuration.apiKey == "g")
+        let ollama = try #require(try registry.resolve("ollama/llama3.2").provider as? OllamaProvider)
+        #expect(ollama.configuration.host == "http://gpu-box:11434")
+        let responses = try #require(try registry.resolve("openai-responses/gpt-5-mini").provider as? OpenAIResponsesProvider)
+        #expect(responses.configuration.apiKey == "o")
+        #expect(responses.name == "openai-responses")
+        let explicit = try #require(try registry.resolve("ollama/x", baseURL: "127.0.0.1:9999").provider as? OllamaProvider)
+        #expect(explicit.configuration.host == "http://127.0.0.1:9999")
+    }
 }

@@ -187,4 +187,12 @@ import Testing
         #expect(configuration.apiKey == "k")
         #expect(configuration.baseURL == "http://127.0.0.1:8080/v1")
     }
+
+    @Test func listModels() async throws {
+        let transport = ReplayTransport([.init(body: #"{"data":[{"type":"model","id":"claude-sonnet-4-5-20250929","display_name":"Claude Sonnet 4.5","created_at":"2025-09-29T00:00:00Z"}],"has_more":false,"first_id":"claude-sonnet-4-5-20250929","last_id":"claude-sonnet-4-5-20250929"}"#)])
+        let models = try await provider(transport).listModels()
+        #expect(models.map(\.id) == ["claude-sonnet-4-5-20250929"])
+        #expect(transport.requests.first?.url == "http://replay/v1/models")
+        #expect(transport.requests.first?.method == .GET)
+    }
 }
