@@ -1,0 +1,82 @@
+/// Wraps a provider's event stream so the call is reported when the stream ends.
+///
+/// The wrapper pulls: each `next()` of the consumer calls `next()` of the inner stream directly, in the
+/// consumer's task. There is no second buffer and no extra task, so back-pressure and ordering are exactly
+/// those of the inner stream. Cancelling the consumer's task cancels the inner stream (its `next()` is
+/// cancellation-aware); a consumer that simply stops iterating releases the inner iterator, which ends
+/// the inner stream too, and the call is reported as cancelled.
+enum InstrumentedStream {
+    static func wrap(_ inner: LLMEventStream, call: ModelCall) -> LLMEventStream {
+        let observer = StreamObserver(inner.makeAsyncIterator(), call: call)
+        return LLMEventStream(unfolding: { try await observer.next() })
+    }
+}
+
+/// The iteration state of one instrumented stream.
+///
+/// `@unchecked Sendable`: an `AsyncIterator` is used by one consumer at a time, so `next()` calls never
+/// overlap, and `deinit` runs only after the last one has returned.
+private final class StreamObserver: @unchecked Sendable {
+    private var iterator: LLMEventStream.AsyncIterator
+    private let call: ModelCall
+    private var outcome = CallOutcome()
+    private var sawFinish = false
+    private var reported = false
+
+    init(_ iterator: LLMEventStream.AsyncIterator, call: ModelCall) {
+        self.iterator = iterator
+        self.call = call
+    }
+
+    deinit {
+        // The consumer dropped the stream before its end.
+        report(error: .cancelled)
+    }
+
+    func next() async throws -> StreamEvent? {
+        guard !reported else { return nil }
+        let event: StreamEvent?
+        do {
+            event = try await iterator.next()
+        } catch {
+            report(error: LLMError(normalising: error))
+            throw error
+        }
+        guard let event else {
+            // A stream cut short by cancellation ends without a finish event.
+            report(error: !sawFinish && Task.isCancelled ? .cancelled : nil)
+            return nil
+        }
+        observe(event)
+        return event
+    }
+
+    private func observe(_ event: StreamEvent) {
+        if outcome.timeToFirstToken == nil, event.isContent {
+            outcome.timeToFirstToken = call.started.duration(to: .now)
+        }
+        switch event {
+        case .start(let id, let model):
+            if let id { outcome.responseID = id }
+            if let model { outcome.responseModel = model }
+        case .textDelta(_, let snapshot) where call.configuration.logContent:
+            outcome.replyText = snapshot
+        case .usage(let usage):
+            outcome.usage = usage
+        case .finish(let reason, let usage, let model):
+            sawFinish = true
+            outcome.stopReason = reason
+            if let usage { outcome.usage = usage }
+            if let model { outcome.responseModel = model }
+        default:
+            break
+        }
+    }
+
+    private func report(error: LLMError?) {
+        guard !reported else { return }
+        reported = true
+        outcome.error = error
+        call.finish(outcome)
+    }
+}

@@ -1,0 +1,70 @@
+import CoreMetrics
+import Foundation
+import Logging
+import Tracing
+
+/// The telemetry of one model call: started when the call starts, reported once by ``finish(_:)``.
+struct ModelCall: Sendable {
+    enum Operation: String, Sendable {
+        case complete, stream
+    }
+
+    let operation: Operation
+    let requestModel: String
+    let requestID: String
+    let started: ContinuousClock.Instant
+    let span: any Tracing.Span
+    /// The provider's logger with this call's request id, provider, model and operation attached.
+    let logger: Logger
+    let metricsFactory: any MetricsFactory
+    let configuration: InstrumentationConfiguration
+
+    static func start(_ request: ChatRequest, operation: Operation, configuration: InstrumentationConfiguration) -> ModelCall {
+        let started = ContinuousClock.now
+        // A short id is enough to correlate the lines of one call; it is also put on the span.
+        let requestID = String(UUID().uuidString.prefix(8)).lowercased()
+        var logger = configuration.logger
+        logger[metadataKey: "request_id"] = "\(requestID)"
+        logger[metadataKey: "provider"] = "\(configuration.provider)"
+        logger[metadataKey: "model"] = "\(request.model)"
+        logger[metadataKey: "operation"] = "\(operation.rawValue)"
+        if configuration.logContent {
+            logger.trace("LLM request content", metadata: ["prompt": "\(ContentRendering.prompt(request))"])
+        }
+        let tracer = configuration.tracer ?? InstrumentationSystem.tracer
+        let span = tracer.startSpan(
+            GenAIAttributes.spanName(model: request.model), context: InstrumentationContext.current ?? .topLevel,
+            ofKind: .client)
+        GenAIAttributes.setRequest(request, provider: configuration.provider, stream: operation == .stream, requestID: requestID, on: span)
+        return ModelCall(
+            operation: operation, requestModel: request.model, requestID: requestID, started: started, span: span,
+            logger: logger, metricsFactory: configuration.metricsFactory ?? MetricsSystem.factory,
+            configuration: configuration)
+    }
+
+    /// Runs `body` with the span as the current context, so spans started inside (HTTP) become its children.
+    func withSpanContext<T>(_ body: () throws -> T) rethrows -> T {
+        try InstrumentationContext.withValue(span.context, operation: body)
+    }
+
+    func withSpanContext<T>(_ body: () async throws -> T) async rethrows -> T {
+        try await InstrumentationContext.withValue(span.context, operation: body)
+    }
+
+    /// Reports the call to the log, the metrics and the span, and ends the span. Call it exactly once.
+    func finish(_ outcome: CallOutcome) {
+        let latency = started.duration(to: .now)
+        let cost = outcome.usage.flatMap { self.cost(of: $0, responseModel: outcome.responseModel) }
+        log(outcome, latency: latency, cost: cost)
+        recordMetrics(outcome, latency: latency, cost: cost)
+        GenAIAttributes.setOutcome(outcome, on: span)
+        span.end()
+    }
+
+    /// Priced by the model that answered (often a dated id), else by the model asked for.
+    private func cost(of usage: Usage, responseModel: String?) -> Cost? {
+        guard let prices = configuration.prices else { return nil }
+        let price = responseModel.flatMap { prices.price(for: $0) } ?? prices.price(for: requestModel)
+        return price.map { usage.cost(with: $0) }
+    }
+}

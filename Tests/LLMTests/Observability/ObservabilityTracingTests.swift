@@ -1,0 +1,89 @@
+import InMemoryTracing
+import LLM
+import LLMTesting
+import Testing
+import Tracing
+
+@Suite struct ObservabilityTracingTests {
+    @Test func aCompletedCallIsOneClientSpanWithGenAIAttributes() async throws {
+        let tracer = InMemoryTracer()
+        let usage = Usage(inputTokens: 40, outputTokens: 7, cacheReadTokens: 30, reasoningTokens: 2)
+        let provider = MockProvider(replies: [MockReply(.text("Hello"), usage: usage)]).instrumented(logger: .quiet, tracer: tracer)
+        let request = ChatRequest(model: "gpt-4o-mini", messages: [.user("hi")], maxTokens: 100, temperature: 0.2, topP: 0.9)
+
+        _ = try await provider.complete(request)
+
+        let spans = tracer.finishedSpans
+        try #require(spans.count == 1)
+        let span = spans[0]
+        #expect(span.operationName == "chat gpt-4o-mini")
+        #expect(span.kind == .client)
+        let attributes = span.attributes
+        #expect(attributes.get("gen_ai.operation.name") == .string("chat"))
+        #expect(attributes.get("gen_ai.provider.name") == .string("mock"))
+        #expect(attributes.get("gen_ai.request.model") == .string("gpt-4o-mini"))
+        #expect(attributes.get("gen_ai.request.max_tokens") == .int64(100))
+        #expect(attributes.get("gen_ai.request.temperature") == .double(0.2))
+        #expect(attributes.get("gen_ai.request.top_p") == .double(0.9))
+        #expect(attributes.get("gen_ai.response.model") == .string("mock-model"))
+        #expect(attributes.get("gen_ai.response.id") == .string("mock-1"))
+        #expect(attributes.get("gen_ai.response.finish_reasons") == .stringArray(["end_turn"]))
+        #expect(attributes.get("gen_ai.usage.input_tokens") == .int64(40))
+        #expect(attributes.get("gen_ai.usage.output_tokens") == .int64(7))
+        #expect(attributes.get("gen_ai.usage.cache_read.input_tokens") == .int64(30))
+        #expect(attributes.get("gen_ai.usage.reasoning.output_tokens") == .int64(2))
+        #expect(attributes.get("gen_ai.usage.cache_creation.input_tokens") == nil)
+        #expect(attributes.get("gen_ai.request.stream") == nil)
+        #expect(attributes.get("error.type") == nil)
+        #expect(span.status == nil)
+        #expect(span.errors.isEmpty)
+    }
+
+    @Test func aFailedCallHasErrorTypeAndErrorStatus() async throws {
+        let tracer = InMemoryTracer()
+        let mock = MockProvider(replies: [.error(.serverError(ProviderErrorDetails(provider: "mock", status: 500, message: "boom")))])
+
+        await #expect(throws: LLMError.self) {
+            try await mock.instrumented(logger: .quiet, tracer: tracer).complete(ChatRequest(model: "m", messages: [.user("hi")]))
+        }
+
+        let span = try #require(tracer.finishedSpans.first)
+        #expect(span.attributes.get("error.type") == .string("server_error"))
+        #expect(span.status?.code == .error)
+        #expect(span.errors.count == 1)
+        #expect(span.attributes.get("gen_ai.usage.input_tokens") == nil)
+    }
+
+    @Test func aStreamedCallIsMarkedAsStreamWithTimeToFirstChunk() async throws {
+        let tracer = InMemoryTracer()
+        let provider = MockProvider(name: "gemini", replies: [.text("streamed words")]).instrumented(logger: .quiet, tracer: tracer)
+
+        for try await _ in provider.stream(ChatRequest(model: "gemini-2.5-flash", messages: [.user("hi")])) {}
+
+        let span = try #require(tracer.finishedSpans.first)
+        #expect(span.operationName == "chat gemini-2.5-flash")
+        #expect(span.attributes.get("gen_ai.provider.name") == .string("gcp.gemini"))
+        #expect(span.attributes.get("gen_ai.request.stream") == .bool(true))
+        guard case .double(let ttft)? = span.attributes.get("gen_ai.response.time_to_first_chunk") else {
+            Issue.record("no time to first chunk")
+            return
+        }
+        #expect(ttft >= 0)
+        #expect(span.attributes.get("gen_ai.usage.output_tokens") == .int64(2))
+    }
+
+    @Test func theModelSpanIsAChildOfTheCallersSpan() async throws {
+        let tracer = InMemoryTracer()
+        let provider = MockProvider(replies: [.text("hi")]).instrumented(logger: .quiet, tracer: tracer)
+
+        try await tracer.withSpan("handle request") { _ in
+            _ = try await provider.complete(ChatRequest(model: "m", messages: [.user("hi")]))
+        }
+
+        let spans = tracer.finishedSpans
+        let parent = try #require(spans.first { $0.operationName == "handle request" })
+        let child = try #require(spans.first { $0.operationName == "chat m" })
+        #expect(child.parentSpanID == parent.spanID)
+        #expect(child.traceID == parent.traceID)
+    }
+}
