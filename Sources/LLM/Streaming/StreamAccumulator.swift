@@ -105,6 +105,8 @@ extension AsyncSequence where Element == StreamEvent {
         for try await event in self {
             accumulator.consume(event)
         }
+        // A cancelled consumer sees its stream end early, not fail: say why, instead of "unfinished".
+        if Task.isCancelled, !accumulator.isFinished { throw LLMError.cancelled }
         return try accumulator.response()
     }
 }
