@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The whole test suite, on a fresh machine: installs and starts the real local model server
-# (scripts/local-model.sh, cached outside the checkout), runs `swift test` with the end-to-end tests
-# enabled, stops the server, and fails if any end-to-end test was skipped.
+# The whole test suite, on a fresh machine: installs and starts the real local model server and the MCP
+# reference server (scripts/local-model.sh, cached outside the checkout), runs the unit and fault tests in
+# parallel, then the end-to-end tests one at a time against the real servers (they share two small
+# server slots, and a real model on 2 cores is slow when asked many things at once), stops the servers,
+# prints "N passed, N failed, N skipped" and fails if any end-to-end test was skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,23 +13,35 @@ trap 'scripts/local-model.sh stop' EXIT
 eval "$(scripts/local-model.sh env)"
 
 mkdir -p .build
-log=.build/test-output.log
-set +e
-swift test "$@" 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
-set -e
+swift build --build-tests "$@"
+
+status=0
+run_phase() { # log-file swift-test-arguments...
+  local log=$1; shift
+  set +e
+  swift test --skip-build "$@" 2>&1 | tee "$log"
+  local code=${PIPESTATUS[0]}
+  set -e
+  [ "$code" -eq 0 ] || status=1
+}
+run_phase .build/test-unit.log --skip EndToEndTests
+run_phase .build/test-e2e.log --filter EndToEndTests --no-parallel
 
 # Swift Testing's summary: "Test run with N tests in M suites passed|failed after ...". Skipped and
 # failed tests are counted from their own lines ("➜ Test x skipped", "✘ Test x failed after").
-total=$(sed -nE 's/.*Test run with ([0-9]+) tests?.*/\1/p' "$log" | tail -1)
-if [ -z "$total" ]; then
-  echo "no test summary found: the tests did not run" >&2
-  exit 1
-fi
-failed=$(grep -E "^✘ Test .* failed after" "$log" | grep -cv "^✘ Test run with" || true)
-skipped=$(grep -cE "^➜ Test .* skipped" "$log" || true)
-if grep -qE "^➜ (Suite|Test) .*EndToEnd.* skipped" "$log"; then
-  echo "end-to-end tests were skipped: the local model server is not configured" >&2
+total=0; failed=0; skipped=0
+for log in .build/test-unit.log .build/test-e2e.log; do
+  count=$(sed -nE 's/.*Test run with ([0-9]+) tests?.*/\1/p' "$log" | tail -1)
+  if [ -z "$count" ]; then
+    echo "no test summary in $log: the tests did not run" >&2
+    exit 1
+  fi
+  total=$((total + count))
+  failed=$((failed + $(grep -E "^✘ Test .* failed after" "$log" | grep -cv "^✘ Test run with" || true)))
+  skipped=$((skipped + $(grep -cE "^➜ Test .* skipped" "$log" || true)))
+done
+if grep -qE "^➜ (Suite|Test) .* skipped" .build/test-e2e.log; then
+  echo "end-to-end tests were skipped: the local servers are not configured" >&2
   status=1
 fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
