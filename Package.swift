@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "LLM", targets: ["LLM"]),
         .library(name: "LLMTesting", targets: ["LLMTesting"]),
+        .library(name: "LLMMCP", targets: ["LLMMCP"]),
         .executable(name: "llm", targets: ["llm"]),
     ],
     dependencies: [
@@ -14,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
     ],
@@ -41,10 +43,18 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // MCP tools for the agent loop, in their own library so apps without MCP don't build the SDK.
+        .target(
+            name: "LLMMCP",
+            dependencies: [
+                "LLM",
+                .product(name: "MCP", package: "swift-sdk"),
+            ]
+        ),
         .executableTarget(
             name: "llm",
             dependencies: [
-                "LLM",
+                "LLM", "LLMMCP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -59,6 +69,14 @@ let package = Package(
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
             ],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "LLMMCPTests",
+            dependencies: [
+                "LLM", "LLMMCP", "LLMTesting",
+                .product(name: "MCP", package: "swift-sdk"),
+            ],
+            exclude: ["Servers"]
         ),
         .testTarget(
             name: "LLMEndToEndTests",

@@ -12,6 +12,8 @@
 #        scripts/local-model.sh status
 #        scripts/local-model.sh env       print the variables the end-to-end tests read
 #
+# It also installs the Model Context Protocol reference server `mcp-server-time` (PyPI) for the MCP tests.
+#
 # Servers:
 #   :8080  general purpose: OpenAI chat completions, Responses, Anthropic messages, /v1/models
 #   :8081  same model with a function-calling template: requests with tools and tool_choice "required"
@@ -80,6 +82,9 @@ PY
   for t in Qwen-Qwen2.5-7B-Instruct.jinja meetkai-functionary-medium-v3.2.jinja; do
     [ -f "models/$t" ] || cp "llama-src/llama.cpp/models/templates/$t" models/
   done
+  # The MCP reference server for the LLMMCP end-to-end tests (it brings the `mcp` SDK that
+  # Tests/LLMMCPTests/Servers/http_server.py uses).
+  [ -x mcp-venv/bin/mcp-server-time ] || { "$PYTHON" -m venv mcp-venv && mcp-venv/bin/pip install -q --disable-pip-version-check "mcp-server-time==2026.10.19" "mcp==2.3.0"; }
   echo "local model installed in $CACHE"
   ;;
 start)
@@ -106,6 +111,7 @@ env)
   echo "export LLM_E2E_TOOLS_BASE_URL=http://127.0.0.1:8081/v1"
   echo "export LLM_E2E_AUTH_BASE_URL=http://127.0.0.1:8082/v1"
   echo "export LLM_E2E_MODEL=smol"
+  echo "export LLM_E2E_MCP_TIME=$CACHE/mcp-venv/bin/mcp-server-time"
   ;;
 *) sed -n '2,20p' "$0"; exit 2;;
 esac

@@ -8,7 +8,7 @@ struct LLMCommand: AsyncParsableCommand {
         commandName: "llm",
         abstract: "Send a prompt to an LLM provider and print the reply.",
         discussion: discussion + "\n\nRun `llm chat --help` for every option of a prompt.",
-        subcommands: [ChatCommand.self, ModelsCommand.self],
+        subcommands: [ChatCommand.self, ModelsCommand.self, AgentCommand.self],
         defaultSubcommand: ChatCommand.self)
 
     static let discussion = """
