@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine: installs and starts the real local model server and the MCP
-# reference server (scripts/local-model.sh, cached outside the checkout), runs the unit and fault tests in
-# parallel, then the end-to-end tests one at a time against the real servers (they share two small
-# server slots, and a real model on 2 cores is slow when asked many things at once), stops the servers,
+# reference server (scripts/local-model.sh, cached outside the checkout), runs the unit tests in parallel,
+# then the end-to-end and timing tests one at a time (the real servers share two small slots, and a real
+# model on 2 cores is slow when asked many things at once), stops the servers,
 # prints "N passed, N failed, N skipped" and fails if any end-to-end test was skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,8 +24,11 @@ run_phase() { # log-file swift-test-arguments...
   set -e
   [ "$code" -eq 0 ] || status=1
 }
-run_phase .build/test-unit.log --skip EndToEndTests
-run_phase .build/test-e2e.log --filter EndToEndTests --no-parallel
+# Tests that measure time (timeouts, cancellation, dying servers) run with the end-to-end ones, one at a
+# time, so hundreds of parallel tests on 2 cores cannot stretch their clocks.
+serial='EndToEndTests|AsyncHTTPClientTransportTests|FaultTests|TimingFaults|CancellationSoakTests|MCPConnectionTests'
+run_phase .build/test-unit.log --skip "$serial"
+run_phase .build/test-e2e.log --filter "$serial" --no-parallel
 
 # Swift Testing's summary: "Test run with N tests in M suites passed|failed after ...". Skipped and
 # failed tests are counted from their own lines ("➜ Test x skipped", "✘ Test x failed after").

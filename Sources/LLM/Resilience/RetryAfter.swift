@@ -9,16 +9,27 @@ public enum RetryAfter {
         if let value = headers.first(name: "retry-after-ms"), let milliseconds = Double(value.trimmingWhitespace()),
             milliseconds.isFinite, milliseconds >= 0
         {
-            return .milliseconds(milliseconds)
+            return delay(milliseconds: milliseconds)
         }
         guard let value = headers.first(name: "retry-after")?.trimmingWhitespace(), !value.isEmpty else { return nil }
         if let seconds = Double(value), seconds.isFinite, seconds >= 0 {
-            return .milliseconds(seconds * 1000)
+            return delay(milliseconds: seconds * 1000)
         }
         if let date = httpDate(value) {
-            return .milliseconds(max(0, date.timeIntervalSince(now)) * 1000)
+            return delay(milliseconds: max(0, date.timeIntervalSince(now)) * 1000)
         }
         return nil
+    }
+
+    /// The longest delay read from a server: a year. Larger numbers (a 52-digit header) would overflow
+    /// `Duration` and trap; the retry policy caps the wait far below this anyway.
+    static let longestDelay: Duration = .seconds(365 * 24 * 3600)
+
+    /// A server-given delay in milliseconds as a `Duration`, clamped to ``longestDelay`` so that no
+    /// header or body value can crash the process.
+    public static func delay(milliseconds: Double) -> Duration {
+        guard milliseconds.isFinite, milliseconds > 0 else { return .zero }
+        return milliseconds >= 365 * 24 * 3600 * 1000 ? longestDelay : .milliseconds(milliseconds)
     }
 
     /// Parses an HTTP date (IMF-fixdate, and the obsolete RFC 850 and asctime forms).

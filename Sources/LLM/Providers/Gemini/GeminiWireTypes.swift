@@ -112,7 +112,7 @@ struct GeminiErrorBody: Decodable {
         guard text.hasSuffix("s") else { return nil }
         text.removeLast()
         guard let seconds = Double(text), seconds.isFinite, seconds >= 0 else { return nil }
-        return .milliseconds(seconds * 1000)
+        return RetryAfter.delay(milliseconds: seconds * 1000)
     }
 }
 
