@@ -1,0 +1,13 @@
+// AnthropicProvider (Messages SSE) on arbitrary response bytes.
+import FuzzSupport
+import LLM
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    ProviderFuzzing.run(FuzzInput(data, size)) { transport in
+        AnthropicProvider(configuration: .init(baseURL: "http://fuzz/v1", apiKey: "sk-ant-fuzz"), transport: transport)
+    }
+    return 0
+}
+
+runFuzzer(testOneInput)
