@@ -1,0 +1,61 @@
+// swift-tools-version: 6.1
+// Performance benchmarks of swift-llm. A package of its own so its release build lives in
+// Benchmarks/.build and never touches the main package's build or `swift test`.
+// Run everything with `scripts/bench.sh` from the repository root.
+import PackageDescription
+
+let package = Package(
+    name: "swift-llm-benchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(path: ".."),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+    ],
+    targets: [
+        // Loopback replay server: transcripts, a fixed completion, held-open streams.
+        .executableTarget(
+            name: "BenchServer",
+            dependencies: [
+                "BenchSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        // CPU time, memory, percentiles, arguments, JSON output; the prototype transport.
+        .target(
+            name: "BenchSupport",
+            dependencies: [
+                .product(name: "LLM", package: "main"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .executableTarget(
+            name: "StreamBench",
+            dependencies: [
+                "BenchSupport",
+                .product(name: "LLM", package: "main"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "OverheadBench",
+            dependencies: [
+                "BenchSupport",
+                .product(name: "LLM", package: "main"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "MemoryBench",
+            dependencies: [
+                "BenchSupport",
+                .product(name: "LLM", package: "main"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,78 @@
+import BenchSupport
+import Foundation
+import LLM
+
+/// Consumes a replayed transcript and reports the CPU it cost this process.
+///
+///     StreamBench --format openai|anthropic|gemini|ollama --server http://127.0.0.1:PORT
+///                 [--layer LAYER] [--repeat 3] [--wire-events 20000]
+///
+/// The `provider` layer (default) is what an app does: `provider.stream(request)`, counting events,
+/// over the library's default transport. The other layers show where that CPU goes:
+/// - `transport`: only reads the body through the library's transport (`TransportBody`);
+/// - `sse`: also splits it into SSE events or NDJSON lines, no JSON;
+/// - `json` (OpenAI only): also decodes each event with JSONDecoder into the provider's wire shape;
+/// - `ahc`: reads the body with AsyncHTTPClient directly, no library code;
+/// - `ahc-json` (OpenAI only): AsyncHTTPClient + SSE + JSONDecoder, all in this one task;
+/// - `ahc-tree` (OpenAI only): the same with the prototype `JSONTree` parser instead of JSONDecoder;
+/// - `lean`: the whole `provider.stream()` over the prototype `LeanTransport` (BenchSupport);
+/// - `handoff`: no server; a task yields 20,000 events into an `LLMEventStream` read by this task,
+///   the cost of handing events from the decoding task to the app's task.
+/// One unmeasured short transcript (`<format>-warmup`) first warms up the connection and lazy
+/// initialisation; then `--repeat` whole transcripts are measured together.
+@main
+enum StreamBench {
+    static func main() async throws {
+        let options = Options()
+        let format = options.string("format", default: "openai")
+        let layer = options.string("layer", default: "provider")
+        let server = options.string("server", default: "http://127.0.0.1:8089")
+        let repeats = options.int("repeat", default: 3)
+        let wireEvents = options.int("wire-events", default: 20000)
+        let transport: any HTTPTransport = layer == "lean" ? LeanTransport(client: Target.client) : AsyncHTTPClientTransport.shared
+        let target = Target(format: format, server: server + "/stream/" + format, transport: transport)
+
+        // A short transcript of the same format, on the same HTTP client.
+        _ = try await Target(format: format, server: server + "/stream/" + format + "-warmup", transport: transport)
+            .consume(layer: layer)
+        let cpuBefore = processCPUSeconds()
+        let start = ContinuousClock.now
+        var tally = Tally()
+        for _ in 0..<repeats {
+            tally.add(try await target.consume(layer: layer))
+        }
+        let wall = (ContinuousClock.now - start).seconds
+        let cpu = processCPUSeconds() - cpuBefore
+        // Chunk counts depend on socket reads, but every event and tool call must have come.
+        let complete = ["transport", "ahc"].contains(layer) ? tally.items > 0 : tally.items >= wireEvents * repeats / 2
+        guard complete, !["provider", "lean"].contains(layer) || tally.toolCalls == 40 * repeats else {
+            log("unexpected stream: \(tally)")
+            throw BenchmarkFailure.unexpectedStream
+        }
+        emitResult([
+            "bench": "stream", "consumer": layer == "provider" ? "swift-llm" : "swift-llm \(layer) layer",
+            "format": format, "wire_events": wireEvents * repeats, "items": tally.items,
+            "bytes": tally.bytes, "tool_calls": tally.toolCalls, "cpu_s": cpu, "wall_s": wall,
+        ])
+    }
+}
+
+enum BenchmarkFailure: Error {
+    case unexpectedStream
+}
+
+/// What one or more streams delivered: items (library events, SSE events, or chunks, by layer),
+/// bytes of text or body, completed tool calls.
+struct Tally: CustomStringConvertible {
+    var items = 0
+    var bytes = 0
+    var toolCalls = 0
+
+    mutating func add(_ other: Tally) {
+        items += other.items
+        bytes += other.bytes
+        toolCalls += other.toolCalls
+    }
+
+    var description: String { "\(items) items, \(bytes) bytes, \(toolCalls) tool calls" }
+}
