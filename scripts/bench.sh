@@ -98,7 +98,7 @@ for run in $(seq "$RUNS"); do
     load "request overhead, run $run"
     measure 600 "$BIN/OverheadBench" --server "$SERVER" --requests 10000 --concurrency 1
     measure 600 "$BIN/OverheadBench" --server "$SERVER" --requests 10000 --concurrency 64
-    measure 600 "$BIN/OverheadBench" --server "$SERVER" --requests 10000 --concurrency 64 --pool library
+    measure 600 "$BIN/OverheadBench" --server "$SERVER" --requests 10000 --concurrency 64 --pool ahc-default
 done
 
 # --- 3. Memory with 1,000 open streams ----------------------------------------------------------------
@@ -107,7 +107,7 @@ for run in $(seq "$MEMORY_RUNS"); do
     load "memory, run $run"
     measure 300 "$BIN/MemoryBench" --server "$SERVER" --streams 1000 --ticks 40 --sample-seconds 5
 done
-# Once, to show what the library's default client does with the same 1,000 streams.
+# Once with the library's default transport (`.shared`): do all 1,000 streams open there too?
 step "memory, library default client"
 measure 300 "$BIN/MemoryBench" --server "$SERVER" --streams 1000 --ticks 20 --open-timeout 10 --pool library
 load "end"

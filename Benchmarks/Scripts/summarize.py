@@ -113,7 +113,7 @@ def main():
                 "| concurrency | client pool | bare p50 | bare p99 | provider p50 | provider p99 | **added p50** | **added p99** | of which transport p50 | of which transport p99 | added p50, prototype transport | added p99, prototype transport |",
                 "|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for (concurrency, pool), f in sorted(overhead.items()):
-            pool_name = "one connection per worker" if pool == "sized" else "library default (8 per host)"
+            pool_name = "one connection per worker" if pool == "sized" else "AsyncHTTPClient default pool (8 per host)"
             out.append(f"| {concurrency} | {pool_name} | {spread(f['bare_p50_us'])} | {spread(f['bare_p99_us'])} | "
                        f"{spread(f['provider_p50_us'])} | {spread(f['provider_p99_us'])} | "
                        f"{spread(f['added_p50_us'])} | {spread(f['added_p99_us'])} | "
@@ -143,7 +143,7 @@ def main():
                 "| streams | client pool | opened | seconds to open all | baseline RSS MiB | peak RSS MiB | VmHWM MiB | KiB per stream |",
                 "|---|---|---|---|---|---|---|---|"]
         for (streams, pool), f in sorted(memory.items()):
-            pool_name = "one connection per stream" if pool == "sized" else "library default (`.shared`)"
+            pool_name = "one connection per stream" if pool == "sized" else "the library's default (`AsyncHTTPClientTransport.shared`)"
             out.append(f"| {streams} | {pool_name} | {spread(f['opened'], 0)} | {spread(f['open_s'])} | "
                        f"{spread(f['baseline_rss_mib'])} | {spread(f['peak_rss_mib'])} | {spread(f['hwm_mib'])} | "
                        f"{spread(f['kib_per_stream']) if min(f['opened']) == streams else '–'} |")

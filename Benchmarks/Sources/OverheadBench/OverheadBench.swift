@@ -7,14 +7,16 @@ import NIOCore
 /// against a zero-latency server, measured in the same process over the same connection pool.
 ///
 ///     OverheadBench --server http://127.0.0.1:PORT [--requests 10000] [--concurrency 1|64]
-///                   [--pool library|sized] [--warmup 500]
+///                   [--pool sized|ahc-default] [--warmup 500]
 ///
 /// Each worker rotates through a bare call, the library's transport alone (`AsyncHTTPClientTransport.send`
-/// and reading the body, no JSON) and a provider call, so all see the same load and the same server;
-/// `--requests` of each are timed after `--warmup` of each. At concurrency 1 the CPU time of each kind
-/// is then measured too, 2,000 calls of one kind at a time. `--pool sized` gives the
-/// client as many connections as workers; `--pool library` keeps the library's default client
-/// configuration (8 connections per host), as `AsyncHTTPClientTransport.shared` has.
+/// and reading the body, no JSON), a provider call, and a provider call over the prototype
+/// `LeanTransport`, so all see the same load and the same server; `--requests` of each are timed after
+/// `--warmup` of each. At concurrency 1 the CPU time of each kind is then measured too, 2,000 calls of
+/// one kind at a time. `--pool sized` gives the client as many connections as workers; `--pool
+/// ahc-default` keeps AsyncHTTPClient's default of 8 connections per host (what
+/// `AsyncHTTPClientTransport.shared` had before it was raised to 1,024), to show what queueing behind a
+/// small pool costs.
 @main
 enum OverheadBench {
     static func main() async throws {
