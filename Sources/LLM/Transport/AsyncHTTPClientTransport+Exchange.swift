@@ -1,196 +1,274 @@
 import AsyncHTTPClient
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOHTTP1
 
 extension AsyncHTTPClientTransport {
-    /// One request in flight: a driver task runs the AsyncHTTPClient request and a watchdog,
-    /// hands the head to `send`, and pumps the body into a stream the caller reads.
-    final class Exchange: Sendable {
-        private let client: HTTPClient
-        private let request: HTTPClientRequest
+    /// One request in flight, as AsyncHTTPClient's response delegate.
+    ///
+    /// AsyncHTTPClient calls it on the connection's event loop; the body's reader pulls chunks from it
+    /// in its own task. No task of ours runs beside the request: the timeouts are timers on the event
+    /// loop, so a chunk costs one lock and, when the reader is waiting, one resume (measured in
+    /// `Benchmarks/`: a pump task between AsyncHTTPClient and the reader cost a task switch per chunk).
+    ///
+    /// Any end other than a complete body — a limit running out, the awaiting or reading task being
+    /// cancelled, the body dropped unread — cancels the AsyncHTTPClient task, which closes the connection.
+    final class Exchange: HTTPClientResponseDelegate, @unchecked Sendable {
+        typealias Response = Void
+
+        /// Past this many unread bytes AsyncHTTPClient stops reading the socket until the reader catches up.
+        static let pauseBytes = 256 * 1024
+
+        private enum Phase {
+            case waitingForHead(UnsafeContinuation<TransportResponse, any Error>?)
+            case streaming
+            case finished
+            case failed(LLMError)
+        }
+
         private let timeouts: HTTPTimeouts
-        private let sink: AsyncThrowingStream<ByteBuffer, any Error>.Continuation
-        /// Written once per chunk (the hot path), read by the watchdog when it wakes.
-        private let activity: NIOLockedValueBox<Activity>
-        private let control: NIOLockedValueBox<Control>
+        /// Guards every variable below.
+        private let lock = NIOLock()
+        private var phase = Phase.waitingForHead(nil)
+        private var unread = CircularBuffer<ByteBuffer>()
+        private var unreadBytes = 0
+        private var waitingReader: UnsafeContinuation<ByteBuffer?, any Error>?
+        /// Completed when the reader has caught up; AsyncHTTPClient waits on it while `unread` is full.
+        private var paused: EventLoopPromise<Void>?
+        private var task: HTTPClient.Task<Void>?
+        private var timers: [Scheduled<Void>] = []
+        private var lastChunk = NIODeadline.now()
 
-        struct Activity {
-            var headArrived = false
-            var lastChunk: ContinuousClock.Instant
-        }
-
-        struct Control {
-            var head: CheckedContinuation<TransportResponse, any Error>?
-            /// The reader's end of the body, held only until the head is delivered: once the
-            /// caller drops it unread, the stream terminates and the request is cancelled.
-            var chunks: AsyncThrowingStream<ByteBuffer, any Error>?
-            var driver: Task<Void, Never>?
-            var cancelled = false
-        }
-
-        init(client: HTTPClient, request: HTTPClientRequest, timeouts: HTTPTimeouts) {
-            self.client = client
-            self.request = request
+        init(timeouts: HTTPTimeouts) {
             self.timeouts = timeouts
-            let (chunks, sink) = AsyncThrowingStream.makeStream(of: ByteBuffer.self)
-            self.sink = sink
-            activity = NIOLockedValueBox(Activity(lastChunk: .now))
-            let control = NIOLockedValueBox(Control(chunks: chunks))
-            self.control = control
-            // The reader was cancelled or dropped the body unread: stop the request. (A stream
-            // the driver finished ends as `.finished`.) Captures only `control`, so the stream
-            // does not keep the exchange alive.
-            sink.onTermination = { termination in
-                if case .cancelled = termination { Self.cancel(control) }
+        }
+
+        // MARK: Starting and stopping
+
+        /// Sends the request; `head` is resumed with the response (or the error) once the head arrives.
+        func start(_ request: HTTPClient.Request, on client: HTTPClient, head: UnsafeContinuation<TransportResponse, any Error>) {
+            let failedEarly: LLMError? = lock.withLock {
+                if case .failed(let error) = phase { return error }
+                phase = .waitingForHead(head)
+                return nil
             }
-        }
-
-        func start(delivering head: CheckedContinuation<TransportResponse, any Error>) {
-            // Store the continuation before the driver can deliver to it.
-            control.withLockedValue { $0.head = head }
-            let driver = Task { await self.run() }
-            let cancelledEarly = control.withLockedValue { state in
-                state.driver = driver
-                return state.cancelled
+            if let failedEarly {
+                head.resume(throwing: failedEarly)
+                return
             }
-            if cancelledEarly { driver.cancel() }
-        }
-
-        func cancel() {
-            Self.cancel(control)
-        }
-
-        private static func cancel(_ control: NIOLockedValueBox<Control>) {
-            let driver = control.withLockedValue { state in
-                state.cancelled = true
-                return state.driver
+            let started = NIODeadline.now()
+            let task = client.execute(request: request, delegate: self, eventLoop: .indifferent)
+            let eventLoop = task.eventLoop
+            var timers: [Scheduled<Void>] = []
+            if let firstByte = timeouts.firstByte {
+                timers.append(eventLoop.scheduleTask(deadline: started + TimeAmount(firstByte)) { self.firstByteTimerFired() })
             }
-            driver?.cancel()
-        }
-
-        // MARK: Driver
-
-        /// Runs the request in two phases.
-        ///
-        /// Until the head arrives, AsyncHTTPClient's own request deadline enforces the first-byte
-        /// (or total) limit; it cancels the request when it passes, and it reports a connection
-        /// error seen while waiting (e.g. "refused") rather than a bare timeout. After the head, a
-        /// task group runs the body pump beside one watchdog for the idle and total limits.
-        private func run() async {
-            let start = ContinuousClock.now
-            let headLimit = headDeadline()
-            do {
-                let response: HTTPClientResponse
-                do {
-                    response = try await client.execute(request, deadline: headLimit.deadline)
-                } catch let error as HTTPClientError where error == .deadlineExceeded {
-                    throw LLMError.timeout(headLimit.kind)
+            if let total = timeouts.total {
+                timers.append(eventLoop.scheduleTask(deadline: started + TimeAmount(total)) { self.fail(.timeout(.total)) })
+            }
+            let stillRunning = lock.withLock {
+                self.task = task
+                self.timers += timers
+                switch phase {
+                case .waitingForHead, .streaming: return true
+                case .finished, .failed: return false
                 }
-                deliverHead(of: response)
-                try await withThrowingTaskGroup(of: Bool.self) { group in
-                    group.addTask {
-                        try await self.pump(response.body)
-                        return true
-                    }
-                    if self.timeouts.idle != nil || self.timeouts.total != nil {
-                        group.addTask {
-                            try await self.watch(since: start)
-                            return false
-                        }
-                    }
-                    // Returning cancels the watchdog; a thrown timeout cancels the pump, which
-                    // cancels the AsyncHTTPClient request and closes its connection.
-                    while let pumpFinished = try await group.next() {
-                        if pumpFinished { return }
-                    }
+            }
+            if !stillRunning {
+                task.cancel()
+                for timer in timers { timer.cancel() }
+            }
+        }
+
+        /// Ends the exchange with `error` unless it has already ended: the awaiting `send`, or the waiting
+        /// reader, gets the error, and the request is cancelled.
+        func fail(_ error: LLMError) {
+            let taken: (UnsafeContinuation<TransportResponse, any Error>?, UnsafeContinuation<ByteBuffer?, any Error>?, EventLoopPromise<Void>?, HTTPClient.Task<Void>?, [Scheduled<Void>])? = lock.withLock {
+                var head: UnsafeContinuation<TransportResponse, any Error>?
+                switch phase {
+                case .finished, .failed: return nil
+                case .waitingForHead(let continuation): head = continuation
+                case .streaming: break
                 }
-            } catch {
-                fail(Task.isCancelled ? .cancelled : LLMError(transportError: error))
+                phase = .failed(error)
+                defer { (waitingReader, paused, timers) = (nil, nil, []) }
+                return (head, waitingReader, paused, task, timers)
             }
+            guard let (head, reader, paused, task, timers) = taken else { return }
+            head?.resume(throwing: error)
+            reader?.resume(throwing: error)
+            paused?.succeed(())
+            for timer in timers { timer.cancel() }
+            task?.cancel()
         }
 
-        /// The nearer of the first-byte and total limits, as a deadline for AsyncHTTPClient.
-        private func headDeadline() -> (deadline: NIODeadline, kind: TimeoutKind) {
-            let now = NIODeadline.now()
-            switch (timeouts.firstByte, timeouts.total) {
-            case (let firstByte?, let total?):
-                return firstByte <= total ? (now + TimeAmount(firstByte), .firstByte) : (now + TimeAmount(total), .total)
-            case (let firstByte?, nil):
-                return (now + TimeAmount(firstByte), .firstByte)
-            case (nil, let total?):
-                return (now + TimeAmount(total), .total)
-            case (nil, nil):
-                return (.distantFuture, .firstByte)
-            }
+        // MARK: Timers
+
+        private func firstByteTimerFired() {
+            let waiting = lock.withLock { if case .waitingForHead = phase { true } else { false } }
+            if waiting { fail(.timeout(.firstByte)) }
         }
 
-        /// Hands the head to `send`, with the stream of the body.
-        ///
-        /// A function of its own so that no local keeps the stream alive afterwards: the caller's
-        /// copy must be the last one, so that dropping it terminates the stream.
-        private func deliverHead(of response: HTTPClientResponse) {
-            let arrival = ContinuousClock.now
-            activity.withLockedValue { $0 = Activity(headArrived: true, lastChunk: arrival) }
-            let (head, chunks) = control.withLockedValue { state in
-                defer { (state.head, state.chunks) = (nil, nil) }
-                return (state.head, state.chunks)
+        /// Chunks move the idle deadline; rather than rescheduling per chunk, the timer re-reads it when it fires.
+        private func armIdleTimer(on eventLoop: any EventLoop) {
+            guard let idle = timeouts.idle.map(TimeAmount.init) else { return }
+            let deadline: NIODeadline? = lock.withLock {
+                guard case .streaming = phase else { return nil }
+                return lastChunk + idle
             }
-            guard let head, let chunks else { return }
-            head.resume(
-                returning: TransportResponse(
-                    status: Int(response.status.code),
-                    headers: response.headers,
-                    body: TransportBody(chunks)
-                )
-            )
-        }
-
-        /// Forwards each body chunk to the stream: the hot path, one timestamp and one yield.
-        private func pump(_ body: HTTPClientResponse.Body) async throws {
-            for try await chunk in body {
-                let now = ContinuousClock.now
-                activity.withLockedValue { $0.lastChunk = now }
-                sink.yield(chunk)
-            }
-            sink.finish()
-        }
-
-        /// Sleeps until the nearer of the idle and total deadlines and throws once one has passed.
-        /// Chunks move the idle deadline, so it re-reads it on every wake-up instead of being
-        /// rescheduled per chunk.
-        private func watch(since start: ContinuousClock.Instant) async throws {
-            let totalDeadline = timeouts.total.map { start + $0 }
-            while true {
-                let lastChunk = activity.withLockedValue { $0.lastChunk }
-                var deadline = totalDeadline
-                var kind = TimeoutKind.total
-                if let idle = timeouts.idle, deadline.map({ lastChunk + idle < $0 }) ?? true {
-                    deadline = lastChunk + idle
-                    kind = .idle
+            guard let deadline else { return }
+            let timer = eventLoop.scheduleTask(deadline: deadline) {
+                let expired: Bool? = self.lock.withLock {
+                    guard case .streaming = self.phase else { return nil }
+                    return NIODeadline.now() >= self.lastChunk + idle
                 }
-                guard let deadline else { return }
-                if ContinuousClock.now >= deadline {
-                    throw LLMError.timeout(kind)
+                switch expired {
+                case true?: self.fail(.timeout(.idle))
+                case false?: self.armIdleTimer(on: eventLoop)
+                case nil: break
                 }
-                try await Task.sleep(until: deadline, clock: .continuous)
             }
+            lock.withLock { timers.append(timer) }
         }
 
-        private func fail(_ error: LLMError) {
-            var error = error
-            let headArrived = activity.withLockedValue { $0.headArrived }
-            if error == .timeout(.idle), !headArrived {
+        // MARK: AsyncHTTPClient's delegate (on the event loop)
+
+        func didReceiveHead(task: HTTPClient.Task<Void>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+            let continuation: UnsafeContinuation<TransportResponse, any Error>? = lock.withLock {
+                guard case .waitingForHead(let continuation) = phase else { return nil }
+                phase = .streaming
+                lastChunk = .now()
+                return continuation
+            }
+            if let continuation {
+                armIdleTimer(on: task.eventLoop)
+                let body = TransportBody(reader: BodyReader(exchange: self))
+                continuation.resume(returning: TransportResponse(status: Int(head.status.code), headers: head.headers, body: body))
+            }
+            return task.eventLoop.makeSucceededVoidFuture()
+        }
+
+        func didReceiveBodyPart(task: HTTPClient.Task<Void>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+            let (reader, pause): (UnsafeContinuation<ByteBuffer?, any Error>?, EventLoopPromise<Void>?) = lock.withLock {
+                guard case .streaming = phase else { return (nil, nil) }
+                lastChunk = .now()
+                if let reader = waitingReader {
+                    waitingReader = nil
+                    return (reader, nil)
+                }
+                unread.append(buffer)
+                unreadBytes += buffer.readableBytes
+                guard unreadBytes >= Self.pauseBytes else { return (nil, nil) }
+                let promise = task.eventLoop.makePromise(of: Void.self)
+                paused = promise
+                return (nil, promise)
+            }
+            reader?.resume(returning: buffer)
+            return pause?.futureResult ?? task.eventLoop.makeSucceededVoidFuture()
+        }
+
+        func didReceiveError(task: HTTPClient.Task<Void>, _ error: any Error) {
+            var error = LLMError(transportError: error)
+            let waitingForHead = lock.withLock { if case .waitingForHead = phase { true } else { false } }
+            if error == .timeout(.idle), waitingForHead {
                 error = .timeout(.firstByte)  // a client read timeout before the head
             }
-            // Take the stream out too, but release it only outside the lock: releasing the last
-            // reference terminates it, and `onTermination` takes the same lock.
-            let (head, unreadChunks) = control.withLockedValue { state in
-                defer { (state.head, state.chunks) = (nil, nil) }
-                return (state.head, state.chunks)
+            fail(error)
+        }
+
+        func didFinishRequest(task: HTTPClient.Task<Void>) throws {
+            let taken: (UnsafeContinuation<ByteBuffer?, any Error>?, [Scheduled<Void>])? = lock.withLock {
+                guard case .streaming = phase else { return nil }
+                phase = .finished
+                defer { (waitingReader, timers) = (nil, []) }
+                return (waitingReader, timers)
             }
-            head?.resume(throwing: error)
-            _ = consume unreadChunks
-            sink.finish(throwing: error)
+            guard let (reader, timers) = taken else { return }
+            for timer in timers { timer.cancel() }
+            reader?.resume(returning: nil)
+        }
+
+        // MARK: The reader's side (in the reading task)
+
+        private enum Next {
+            case chunk(ByteBuffer, resume: EventLoopPromise<Void>?)
+            case end
+            case failure(LLMError)
+        }
+
+        /// The next chunk: a buffered one at once, else waits for the event loop to deliver one.
+        /// Chunks that arrived before a failure are still delivered, then the failure is thrown.
+        func nextChunk() async throws(LLMError) -> ByteBuffer? {
+            if Task.isCancelled {
+                fail(.cancelled)
+                throw .cancelled
+            }
+            if let next = lock.withLock({ takeNext() }) {
+                return try deliver(next)
+            }
+            do {
+                return try await withTaskCancellationHandler {
+                    try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<ByteBuffer?, any Error>) in
+                        let next: Next? = lock.withLock {
+                            if let next = takeNext() { return next }
+                            waitingReader = continuation
+                            return nil
+                        }
+                        guard let next else { return }
+                        continuation.resume(with: Result { try deliver(next) })
+                    }
+                } onCancel: {
+                    fail(.cancelled)
+                }
+            } catch {
+                throw LLMError(transportError: error)
+            }
+        }
+
+        /// What the reader gets now, or nil if it must wait. Call with the lock held.
+        private func takeNext() -> Next? {
+            if let chunk = unread.popFirst() {
+                unreadBytes -= chunk.readableBytes
+                var resume: EventLoopPromise<Void>?
+                if unreadBytes < Self.pauseBytes / 2 {
+                    (resume, paused) = (paused, nil)
+                }
+                return .chunk(chunk, resume: resume)
+            }
+            switch phase {
+            case .finished: return .end
+            case .failed(let error): return .failure(error)
+            case .waitingForHead, .streaming: return nil
+            }
+        }
+
+        private func deliver(_ next: Next) throws(LLMError) -> ByteBuffer? {
+            switch next {
+            case .chunk(let chunk, let resume):
+                resume?.succeed(())
+                return chunk
+            case .end:
+                return nil
+            case .failure(let error):
+                throw error
+            }
+        }
+    }
+
+    /// The reading end of an ``Exchange``'s body. Dropping it before the body ends cancels the request.
+    final class BodyReader: TransportBodyReader {
+        private let exchange: Exchange
+
+        init(exchange: Exchange) {
+            self.exchange = exchange
+        }
+
+        func next() async throws(LLMError) -> ByteBuffer? {
+            try await exchange.nextChunk()
+        }
+
+        deinit {
+            exchange.fail(.cancelled)
         }
     }
 }

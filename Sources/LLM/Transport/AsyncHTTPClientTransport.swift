@@ -5,8 +5,8 @@ import NIOHTTP1
 /// An ``HTTPTransport`` on AsyncHTTPClient.
 ///
 /// The body streams: ``send(_:)`` returns when the response head arrives. The transport itself
-/// enforces the request's ``HTTPTimeouts`` (first byte, idle between chunks, total) with one
-/// watchdog per request, and cancels the request — closing its connection — when a limit runs
+/// enforces the request's ``HTTPTimeouts`` (first byte, idle between chunks, total) with timers on
+/// the connection's event loop, and cancels the request — closing its connection — when a limit runs
 /// out, when the task awaiting `send` is cancelled, or when the task reading the body is
 /// cancelled or drops it. Every failure is thrown as an ``LLMError``.
 ///
@@ -69,19 +69,20 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     }
 
     public func send(_ request: TransportRequest) async throws -> TransportResponse {
-        var clientRequest = HTTPClientRequest(url: request.url)
-        clientRequest.method = request.method
-        clientRequest.headers = request.headers
-        if let body = request.body {
-            clientRequest.body = .bytes(body)
+        let clientRequest: HTTPClient.Request
+        do {
+            clientRequest = try HTTPClient.Request(
+                url: request.url, method: request.method, headers: request.headers, body: request.body.map { .byteBuffer($0) })
+        } catch {
+            throw LLMError(transportError: error)
         }
-        let exchange = Exchange(client: client, request: clientRequest, timeouts: request.timeouts)
+        let exchange = Exchange(timeouts: request.timeouts)
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                exchange.start(delivering: continuation)
+            try await withUnsafeThrowingContinuation { continuation in
+                exchange.start(clientRequest, on: client, head: continuation)
             }
         } onCancel: {
-            exchange.cancel()
+            exchange.fail(.cancelled)
         }
     }
 }

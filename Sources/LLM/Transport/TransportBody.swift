@@ -10,14 +10,25 @@ public struct TransportBody: AsyncSequence, Sendable {
     public typealias Element = ByteBuffer
     public typealias Failure = any Error
 
-    private let chunks: AsyncThrowingStream<ByteBuffer, any Error>
+    /// Where the chunks come from: a stream (fakes, tests) or a transport's reader pulled directly.
+    private enum Source: Sendable {
+        case stream(AsyncThrowingStream<ByteBuffer, any Error>)
+        case reader(any TransportBodyReader)
+    }
+
+    private let source: Source
 
     /// Wraps a stream of chunks, e.g. in a fake transport or a test.
     ///
     /// Errors the stream throws reach the reader as ``LLMError``s: `LLMError` as is,
     /// `CancellationError` as `.cancelled`, anything else as `.network`.
     public init(_ chunks: AsyncThrowingStream<ByteBuffer, any Error>) {
-        self.chunks = chunks
+        source = .stream(chunks)
+    }
+
+    /// A body the iterating task pulls straight from the transport, with no task in between.
+    init(reader: any TransportBodyReader) {
+        source = .reader(reader)
     }
 
     /// A body made of the given chunks, delivered at once.
@@ -32,7 +43,10 @@ public struct TransportBody: AsyncSequence, Sendable {
     public static var empty: TransportBody { TransportBody(chunks: []) }
 
     public func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(base: chunks.makeAsyncIterator())
+        switch source {
+        case .stream(let chunks): AsyncIterator(base: .stream(chunks.makeAsyncIterator()))
+        case .reader(let reader): AsyncIterator(base: .reader(reader))
+        }
     }
 
     /// Reads the whole body into one buffer.
@@ -55,16 +69,26 @@ public struct TransportBody: AsyncSequence, Sendable {
         public typealias Element = ByteBuffer
         public typealias Failure = any Error
 
-        private var base: AsyncThrowingStream<ByteBuffer, any Error>.AsyncIterator
+        enum Base {
+            case stream(AsyncThrowingStream<ByteBuffer, any Error>.AsyncIterator)
+            case reader(any TransportBodyReader)
+        }
 
-        init(base: AsyncThrowingStream<ByteBuffer, any Error>.AsyncIterator) {
+        private var base: Base
+
+        init(base: Base) {
             self.base = base
         }
 
         public mutating func next() async throws -> ByteBuffer? {
+            guard case .stream(var iterator) = base else {
+                guard case .reader(let reader) = base else { return nil }
+                return try await reader.next()
+            }
             let chunk: ByteBuffer?
             do {
-                chunk = try await base.next()
+                defer { base = .stream(iterator) }
+                chunk = try await iterator.next()
             } catch {
                 throw LLMError(transportError: error)
             }
@@ -74,4 +98,11 @@ public struct TransportBody: AsyncSequence, Sendable {
             return chunk
         }
     }
+}
+
+/// A transport's own body source, read by one task at a time (the one iterating the ``TransportBody``).
+/// Releasing it before the body ends must cancel the request.
+protocol TransportBodyReader: AnyObject, Sendable {
+    /// The next chunk, nil at the end; throws ``LLMError`` only (`.cancelled` in a cancelled task).
+    func next() async throws(LLMError) -> ByteBuffer?
 }
