@@ -1,10 +1,26 @@
 /// Builds a provider's event stream with retries that can never show the caller text twice.
 ///
-/// Each attempt runs `attempt`, which emits events as it decodes them. Events that carry no content
-/// (start, usage, finish) are held back until the first content event, so an attempt that fails
-/// before producing content, or finishes empty, is retried invisibly. Once content has reached the
-/// caller a failure is thrown as it is (an ``LLMError``, usually retryable): the caller decides.
+/// Within an attempt, events that carry no content (start, usage, finish) are held back until the
+/// first content event, so an attempt that fails before producing content, or finishes empty, is
+/// retried invisibly. Once content has reached the caller a failure is thrown as it is (an
+/// ``LLMError``, usually retryable): the caller decides.
 public enum RetryingStream {
+    /// A stream decoded in the task that reads it: each `next()` reads the body on until it has events.
+    ///
+    /// `open` sends attempt number `n` (from 1) and returns its streaming body with the decoder of its
+    /// wire format. Nothing runs between the transport and the reader, so an event costs no task switch;
+    /// nothing is sent before the first `next()`. Cancelling the reading task, or dropping the stream,
+    /// cancels the request.
+    public static func make(
+        runner: RetryRunner, open: @escaping @Sendable (_ attemptNumber: Int) async throws -> StreamAttempt
+    ) -> LLMEventStream {
+        let source = RetryingEventSource(runner: runner, open: open)
+        return LLMEventStream(unfolding: { try await source.next() })
+    }
+
+    /// A stream fed by a task that runs `attempt`, which emits events as it produces them: for sources
+    /// that push (scripted replies, other SDKs). Cancelling the reading task, or dropping the stream,
+    /// cancels that task.
     public static func make(
         runner: RetryRunner,
         attempt: @escaping @Sendable (_ attemptNumber: Int, _ emit: (StreamEvent) -> Void) async throws -> Void
@@ -28,14 +44,12 @@ public enum RetryingStream {
     ) async throws {
         var number = 1
         while true {
-            let gate = FirstContentGate(continuation: continuation)
+            var gate = FirstContentGate()
             do {
                 try Task.checkCancellation()
-                try await attempt(number) { gate.emit($0) }
-                if !gate.deliveredContent, gate.stopReason != .maxTokens {
-                    throw LLMError.emptyResponse(model: gate.model)
-                }
-                gate.flush()
+                try await attempt(number) { event in gate.pass(event) { continuation.yield($0) } }
+                if gate.endedEmpty { throw LLMError.emptyResponse(model: gate.model) }
+                gate.flush { continuation.yield($0) }
                 return
             } catch {
                 let error = LLMError(normalising: error)
@@ -50,53 +64,13 @@ public enum RetryingStream {
     }
 }
 
-/// Holds back content-free events until the first content event of an attempt.
-private final class FirstContentGate {
-    private let continuation: LLMEventStream.Continuation
-    private var held: [StreamEvent] = []
-    private(set) var deliveredContent = false
-    private(set) var stopReason: StopReason?
-    private(set) var model: String?
+/// One attempt's reply as it starts streaming: its body, and the decoder of its wire format.
+public struct StreamAttempt {
+    public var body: TransportBody
+    public var decoder: any StreamBodyDecoder
 
-    init(continuation: LLMEventStream.Continuation) {
-        self.continuation = continuation
-    }
-
-    func emit(_ event: StreamEvent) {
-        switch event {
-        case .start(_, let model):
-            if let model { self.model = model }
-        case .finish(let reason, _, let model):
-            stopReason = reason
-            if let model { self.model = model }
-        default:
-            break
-        }
-        if deliveredContent {
-            continuation.yield(event)
-            return
-        }
-        if event.isContent {
-            deliveredContent = true
-            flush()
-            continuation.yield(event)
-        } else {
-            held.append(event)
-        }
-    }
-
-    func flush() {
-        for event in held { continuation.yield(event) }
-        held.removeAll()
-    }
-}
-
-extension StreamEvent {
-    /// Whether this event carries part of the reply itself (text, reasoning or a tool call).
-    var isContent: Bool {
-        switch self {
-        case .start, .usage, .finish, .textEnd: false
-        default: true
-        }
+    public init(body: TransportBody, decoder: any StreamBodyDecoder) {
+        self.body = body
+        self.decoder = decoder
     }
 }

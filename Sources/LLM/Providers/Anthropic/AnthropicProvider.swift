@@ -40,13 +40,14 @@ public struct AnthropicProvider: LLMProvider {
     }
 
     public func stream(_ request: ChatRequest) -> LLMEventStream {
-        RetryingStream.make(runner: runner(for: request)) { _, emit in
+        RetryingStream.make(runner: runner(for: request)) { _ in
             try capabilities.check(request, provider: name)
             let body = AnthropicRequestMapping.body(for: request, options: configuration.options, stream: true)
             let response = try await http.send(
                 .POST, url: configuration.baseURL + "/messages", headers: headers(streaming: true), json: body)
             try await throwIfFailed(response)
-            try await decodeStream(response.body, mapper: mapper(for: request), emit: emit)
+            let decoding = StreamDecoding(http: http, mapper: mapper(for: request))
+            return StreamAttempt(body: response.body, decoder: ServerSentEventBodyDecoder(decoding))
         }
     }
 
@@ -80,19 +81,25 @@ public struct AnthropicProvider: LLMProvider {
         return AnthropicStreamMapper(provider: name, toolCarriesStructuredOutput: forcedTool)
     }
 
-    private func decodeStream(_ body: TransportBody, mapper: AnthropicStreamMapper, emit: (StreamEvent) -> Void) async throws {
-        var mapper = mapper
+    /// The stream's events, up to `message_stop`.
+    private struct StreamDecoding: StreamMessageMapping {
+        let http: ProviderHTTP
+        var mapper: AnthropicStreamMapper
         let json = JSONDecoder()
-        let sawStop = try await body.forEachServerSentEvent { event in
+
+        mutating func map(_ event: ServerSentEvent, into events: inout [StreamEvent]) throws -> StreamControl {
             guard !event.data.isEmpty else { return .continue }
             let decoded = try http.decodeEvent(AnthropicStreamEvent.self, from: event.data, decoder: json)
-            for mapped in try mapper.map(decoded) { emit(mapped) }
+            events += try mapper.map(decoded)
             return mapper.sawMessageStop ? .stop : .continue
         }
-        guard sawStop else {
-            throw LLMError.network(reason: "the stream ended before the reply finished")
+
+        mutating func finish(sawEndMarker: Bool, into events: inout [StreamEvent]) throws {
+            guard sawEndMarker else {
+                throw LLMError.network(reason: "the stream ended before the reply finished")
+            }
+            events += mapper.finish()
         }
-        for event in mapper.finish() { emit(event) }
     }
 
     private func runner(for request: ChatRequest?) -> RetryRunner {

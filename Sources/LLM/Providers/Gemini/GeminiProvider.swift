@@ -46,14 +46,14 @@ public struct GeminiProvider: LLMProvider {
     }
 
     public func stream(_ request: ChatRequest) -> LLMEventStream {
-        RetryingStream.make(runner: runner(for: request)) { _, emit in
+        RetryingStream.make(runner: runner(for: request)) { _ in
             try capabilities.check(request, provider: name)
             let body = GeminiRequestMapping.body(for: request)
             let response = try await http.send(
                 .POST, url: url(model: request.model, method: "streamGenerateContent?alt=sse"),
                 headers: headers(streaming: true), json: body)
             try await throwIfFailed(response)
-            try await decodeStream(response.body, emit: emit)
+            return StreamAttempt(body: response.body, decoder: ServerSentEventBodyDecoder(StreamDecoding(http: http)))
         }
     }
 
@@ -80,20 +80,31 @@ public struct GeminiProvider: LLMProvider {
         }
     }
 
-    private func decodeStream(_ body: TransportBody, emit: (StreamEvent) -> Void) async throws {
-        var mapper = GeminiStreamMapper(provider: name)
+    /// The stream's events, each a `GenerateContentResponse`. Gemini has no end marker: the stream is
+    /// over when the body ends.
+    private struct StreamDecoding: StreamMessageMapping {
+        let http: ProviderHTTP
+        var mapper: GeminiStreamMapper
         let json = JSONDecoder()
-        // Gemini has no end marker: the stream is over when the body ends.
-        _ = try await body.forEachServerSentEvent { event in
+
+        init(http: ProviderHTTP) {
+            self.http = http
+            mapper = GeminiStreamMapper(provider: http.provider)
+        }
+
+        mutating func map(_ event: ServerSentEvent, into events: inout [StreamEvent]) throws -> StreamControl {
             guard !event.data.isEmpty else { return .continue }
             let chunk = try http.decodeEvent(GeminiResponse.self, from: event.data, decoder: json)
-            for mapped in try mapper.map(chunk) { emit(mapped) }
+            events += try mapper.map(chunk)
             return .continue
         }
-        guard mapper.isComplete else {
-            throw LLMError.network(reason: "the stream ended before the reply finished")
+
+        mutating func finish(sawEndMarker: Bool, into events: inout [StreamEvent]) throws {
+            guard mapper.isComplete else {
+                throw LLMError.network(reason: "the stream ended before the reply finished")
+            }
+            events += try mapper.finish()
         }
-        for event in try mapper.finish() { emit(event) }
     }
 
     /// `{base}/models/{model}:{method}`; a model already named with its collection (`tunedModels/x`) is kept.

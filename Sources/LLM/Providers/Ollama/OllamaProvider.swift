@@ -49,12 +49,12 @@ public struct OllamaProvider: LLMProvider {
     }
 
     public func stream(_ request: ChatRequest) -> LLMEventStream {
-        RetryingStream.make(runner: runner(for: request)) { _, emit in
+        RetryingStream.make(runner: runner(for: request)) { _ in
             try capabilities.check(request, provider: name)
             let body = try OllamaRequestMapping.body(for: request, options: configuration.options, stream: true, provider: name)
             let response = try await http.send(.POST, url: chatURL, headers: headers(streaming: true), json: body)
             try await throwIfFailed(response)
-            try await decodeStream(response.body, emit: emit)
+            return StreamAttempt(body: response.body, decoder: JSONLineBodyDecoder(StreamDecoding(http: http)))
         }
     }
 
@@ -68,19 +68,30 @@ public struct OllamaProvider: LLMProvider {
         }
     }
 
-    private func decodeStream(_ body: TransportBody, emit: (StreamEvent) -> Void) async throws {
-        var mapper = OllamaStreamMapper(provider: name)
+    /// The stream's lines, each a chat chunk, up to the one with `done: true`.
+    private struct StreamDecoding: StreamMessageMapping {
+        let http: ProviderHTTP
+        var mapper: OllamaStreamMapper
         let json = JSONDecoder()
-        let sawDone = try await body.forEachJSONLine { line in
+
+        init(http: ProviderHTTP) {
+            self.http = http
+            mapper = OllamaStreamMapper(provider: http.provider)
+        }
+
+        mutating func map(_ line: ByteBuffer, into events: inout [StreamEvent]) throws -> StreamControl {
             let chunk = try http.decodeEvent(OllamaChatChunk.self, from: String(buffer: line), decoder: json)
-            for event in try mapper.map(chunk) { emit(event) }
+            events += try mapper.map(chunk)
             return mapper.sawDone ? .stop : .continue
         }
-        // Without the `done: true` line the reply was cut off (server crash, dropped connection).
-        guard sawDone else {
-            throw LLMError.network(reason: "the stream ended before the reply finished")
+
+        mutating func finish(sawEndMarker: Bool, into events: inout [StreamEvent]) throws {
+            // Without the `done: true` line the reply was cut off (server crash, dropped connection).
+            guard sawEndMarker else {
+                throw LLMError.network(reason: "the stream ended before the reply finished")
+            }
+            events += mapper.finish()
         }
-        for event in mapper.finish() { emit(event) }
     }
 
     // MARK: - HTTP details

@@ -40,9 +40,10 @@ public struct OpenAIProvider: LLMProvider {
     }
 
     public func stream(_ request: ChatRequest) -> LLMEventStream {
-        RetryingStream.make(runner: runner(for: request)) { _, emit in
+        RetryingStream.make(runner: runner(for: request)) { _ in
             try capabilities.check(request, provider: name)
-            try await streamOnce(request, emit: emit)
+            let response = try await openStream(request)
+            return StreamAttempt(body: response.body, decoder: ServerSentEventBodyDecoder(StreamDecoding(http: http)))
         }
     }
 
@@ -69,7 +70,8 @@ public struct OpenAIProvider: LLMProvider {
         return try accumulator.response(raw: raw)
     }
 
-    private func streamOnce(_ request: ChatRequest, emit: (StreamEvent) -> Void) async throws {
+    /// Sends a streaming request and returns the response once it is known to be a success.
+    private func openStream(_ request: ChatRequest) async throws -> TransportResponse {
         let askUsage = configuration.requestStreamUsage && !streamUsageRejected.withLockedValue { $0 }
         var response = try await http.send(
             .POST, url: chatURL, headers: headers(streaming: true),
@@ -86,24 +88,30 @@ public struct OpenAIProvider: LLMProvider {
                 json: OpenAIRequestMapping.body(for: request, stream: true, includeStreamUsage: false))
         }
         try await throwIfFailed(response)
-        try await decodeStream(response.body, emit: emit)
+        return response
     }
 
-    private func decodeStream(_ body: TransportBody, emit: (StreamEvent) -> Void) async throws {
+    /// The stream's events: one chat completion chunk each, up to `[DONE]`.
+    private struct StreamDecoding: StreamMessageMapping {
+        let http: ProviderHTTP
         var mapper = OpenAIStreamMapper()
         let json = JSONDecoder()
-        let sawDone = try await body.forEachServerSentEvent { event in
+
+        mutating func map(_ event: ServerSentEvent, into events: inout [StreamEvent]) throws -> StreamControl {
             if event.data == "[DONE]" { return .stop }
             // Some servers send keep-alive events with empty data.
             if event.data.isEmpty { return .continue }
             let chunk = try http.decodeEvent(OpenAIChatChunk.self, from: event.data, decoder: json)
-            for mapped in try mapper.map(chunk, provider: name) { emit(mapped) }
+            events += try mapper.map(chunk, provider: http.provider)
             return .continue
         }
-        guard sawDone || mapper.sawFinishReason else {
-            throw LLMError.network(reason: "the stream ended before the reply finished")
+
+        mutating func finish(sawEndMarker: Bool, into events: inout [StreamEvent]) throws {
+            guard sawEndMarker || mapper.sawFinishReason else {
+                throw LLMError.network(reason: "the stream ended before the reply finished")
+            }
+            events += try mapper.finish()
         }
-        for event in try mapper.finish() { emit(event) }
     }
 
     // MARK: - HTTP details

@@ -53,12 +53,12 @@ public struct OpenAIResponsesProvider: LLMProvider {
     }
 
     public func stream(_ request: ChatRequest) -> LLMEventStream {
-        RetryingStream.make(runner: runner(for: request)) { _, emit in
+        RetryingStream.make(runner: runner(for: request)) { _ in
             try capabilities.check(request, provider: name)
             let body = OpenAIResponsesRequestMapping.body(for: request, stream: true)
             let response = try await http.send(.POST, url: responsesURL, headers: headers(streaming: true), json: body)
             try await throwIfFailed(response)
-            try await decodeStream(response.body, emit: emit)
+            return StreamAttempt(body: response.body, decoder: ServerSentEventBodyDecoder(StreamDecoding(http: http)))
         }
     }
 
@@ -71,22 +71,33 @@ public struct OpenAIResponsesProvider: LLMProvider {
         }
     }
 
-    private func decodeStream(_ body: TransportBody, emit: (StreamEvent) -> Void) async throws {
-        var mapper = OpenAIResponsesStreamMapper(provider: name)
+    /// The stream's typed events, up to `response.completed` (or another final event).
+    private struct StreamDecoding: StreamMessageMapping {
+        let http: ProviderHTTP
+        var mapper: OpenAIResponsesStreamMapper
         let json = JSONDecoder()
-        _ = try await body.forEachServerSentEvent { event in
+
+        init(http: ProviderHTTP) {
+            self.http = http
+            mapper = OpenAIResponsesStreamMapper(provider: http.provider)
+        }
+
+        mutating func map(_ event: ServerSentEvent, into events: inout [StreamEvent]) throws -> StreamControl {
             // The API sends no `[DONE]`; some compatible servers do, and keep-alives with empty data.
             if event.data.isEmpty || event.data == "[DONE]" { return event.data.isEmpty ? .continue : .stop }
             var decoded = try http.decodeEvent(OpenAIResponsesStreamEvent.self, from: event.data, decoder: json)
             // The type is in the data; the SSE `event:` name says the same, for servers that leave it out.
             if decoded.type == nil, event.event != "message" { decoded.type = event.event }
-            for mapped in try mapper.map(decoded) { emit(mapped) }
+            events += try mapper.map(decoded)
             return mapper.isFinished ? .stop : .continue
         }
-        guard mapper.isFinished else {
-            throw LLMError.network(reason: "the stream ended before the reply finished")
+
+        mutating func finish(sawEndMarker: Bool, into events: inout [StreamEvent]) throws {
+            guard mapper.isFinished else {
+                throw LLMError.network(reason: "the stream ended before the reply finished")
+            }
+            events += try mapper.finish()
         }
-        for event in try mapper.finish() { emit(event) }
     }
 
     // MARK: - HTTP details

@@ -1,0 +1,102 @@
+/// The state behind ``RetryingStream/make(runner:open:)``: the open attempt, its gate, and the events
+/// decoded but not yet read.
+///
+/// Only the task iterating the stream touches it, one `next()` at a time (an `AsyncIterator` is not
+/// shared), hence `@unchecked Sendable`.
+final class RetryingEventSource: @unchecked Sendable {
+    private struct OpenAttempt {
+        var chunks: TransportBody.AsyncIterator
+        var decoder: any StreamBodyDecoder
+    }
+
+    private let runner: RetryRunner
+    private let open: @Sendable (Int) async throws -> StreamAttempt
+    private var attempt: OpenAttempt?
+    private var attemptNumber = 1
+    private var gate = FirstContentGate()
+    /// Events ready for the reader, from `readyIndex` on.
+    private var ready: [StreamEvent] = []
+    private var readyIndex = 0
+    /// Events decoded from the latest chunk, before the gate.
+    private var decoded: [StreamEvent] = []
+    private var ended = false
+    /// The error that ends the stream once the events decoded before it have been read.
+    private var failure: LLMError?
+
+    init(runner: RetryRunner, open: @escaping @Sendable (Int) async throws -> StreamAttempt) {
+        self.runner = runner
+        self.open = open
+    }
+
+    func next() async throws -> StreamEvent? {
+        while readyIndex == ready.count {
+            if let failure {
+                self.failure = nil
+                throw failure
+            }
+            if ended { return nil }
+            ready.removeAll(keepingCapacity: true)
+            readyIndex = 0
+            do {
+                try await advance()
+            } catch {
+                await recover(from: error)
+            }
+        }
+        defer { readyIndex += 1 }
+        return ready[readyIndex]
+    }
+
+    /// Decodes one more chunk, opening an attempt first if none is open; at the end of the body, closes
+    /// the attempt.
+    private func advance() async throws {
+        if attempt == nil {
+            try Task.checkCancellation()
+            let opened = try await open(attemptNumber)
+            attempt = OpenAttempt(chunks: opened.body.makeAsyncIterator(), decoder: opened.decoder)
+            gate = FirstContentGate()
+        }
+        decoded.removeAll(keepingCapacity: true)
+        if let chunk = try await attempt!.chunks.next(), try attempt!.decoder.decode(chunk, into: &decoded) == .continue {
+            passDecoded()
+            return
+        }
+        // The body ended or the end marker came: the rest of the body, if any, is dropped unread.
+        try attempt!.decoder.finish(into: &decoded)
+        attempt = nil
+        passDecoded()
+        if gate.endedEmpty { throw LLMError.emptyResponse(model: gate.model) }
+        gate.flush { ready.append($0) }
+        ended = true
+    }
+
+    private func passDecoded() {
+        for event in decoded {
+            gate.pass(event) { ready.append($0) }
+        }
+        decoded.removeAll(keepingCapacity: true)
+    }
+
+    /// Retries after a failure before any content (after the policy's delay), else ends the stream with
+    /// it, after the events decoded before it.
+    private func recover(from error: any Error) async {
+        attempt = nil  // releasing the body cancels its request
+        passDecoded()
+        ended = true
+        let error = LLMError(normalising: error)
+        guard !gate.deliveredContent,
+            let delay = runner.policy.delay(afterAttempt: attemptNumber, error: error, randomUnit: .random(in: 0..<1))
+        else {
+            failure = error
+            return
+        }
+        do {
+            try await runner.clock.sleep(for: delay)
+        } catch {
+            failure = .cancelled
+            return
+        }
+        ended = false
+        attemptNumber += 1
+    }
+}
