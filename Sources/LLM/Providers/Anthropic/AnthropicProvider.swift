@@ -85,11 +85,10 @@ public struct AnthropicProvider: LLMProvider {
     private struct StreamDecoding: StreamMessageMapping {
         let http: ProviderHTTP
         var mapper: AnthropicStreamMapper
-        let json = JSONDecoder()
 
         mutating func map(_ event: ServerSentEvent, into events: inout [StreamEvent]) throws -> StreamControl {
             guard !event.data.isEmpty else { return .continue }
-            let decoded = try http.decodeEvent(AnthropicStreamEvent.self, from: event.data, decoder: json)
+            let decoded = try http.decodeEvent(AnthropicStreamEvent.self, from: event.data)
             events += try mapper.map(decoded)
             return mapper.sawMessageStop ? .stop : .continue
         }

@@ -85,7 +85,6 @@ public struct GeminiProvider: LLMProvider {
     private struct StreamDecoding: StreamMessageMapping {
         let http: ProviderHTTP
         var mapper: GeminiStreamMapper
-        let json = JSONDecoder()
 
         init(http: ProviderHTTP) {
             self.http = http
@@ -94,7 +93,7 @@ public struct GeminiProvider: LLMProvider {
 
         mutating func map(_ event: ServerSentEvent, into events: inout [StreamEvent]) throws -> StreamControl {
             guard !event.data.isEmpty else { return .continue }
-            let chunk = try http.decodeEvent(GeminiResponse.self, from: event.data, decoder: json)
+            let chunk = try http.decodeEvent(GeminiResponse.self, from: event.data)
             events += try mapper.map(chunk)
             return .continue
         }

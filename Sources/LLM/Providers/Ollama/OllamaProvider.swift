@@ -72,7 +72,6 @@ public struct OllamaProvider: LLMProvider {
     private struct StreamDecoding: StreamMessageMapping {
         let http: ProviderHTTP
         var mapper: OllamaStreamMapper
-        let json = JSONDecoder()
 
         init(http: ProviderHTTP) {
             self.http = http
@@ -80,7 +79,7 @@ public struct OllamaProvider: LLMProvider {
         }
 
         mutating func map(_ line: ByteBuffer, into events: inout [StreamEvent]) throws -> StreamControl {
-            let chunk = try http.decodeEvent(OllamaChatChunk.self, from: String(buffer: line), decoder: json)
+            let chunk = try http.decodeEvent(OllamaChatChunk.self, from: line)
             events += try mapper.map(chunk)
             return mapper.sawDone ? .stop : .continue
         }

@@ -95,13 +95,12 @@ public struct OpenAIProvider: LLMProvider {
     private struct StreamDecoding: StreamMessageMapping {
         let http: ProviderHTTP
         var mapper = OpenAIStreamMapper()
-        let json = JSONDecoder()
 
         mutating func map(_ event: ServerSentEvent, into events: inout [StreamEvent]) throws -> StreamControl {
             if event.data == "[DONE]" { return .stop }
             // Some servers send keep-alive events with empty data.
             if event.data.isEmpty { return .continue }
-            let chunk = try http.decodeEvent(OpenAIChatChunk.self, from: event.data, decoder: json)
+            let chunk = try http.decodeEvent(OpenAIChatChunk.self, from: event.data)
             events += try mapper.map(chunk, provider: http.provider)
             return .continue
         }

@@ -52,6 +52,24 @@ struct ProviderHTTP: Sendable {
         }
     }
 
+    /// Decodes one JSON event of a stream with the hand-written reader (see ``JSONWireDecodable``).
+    func decodeEvent<T: JSONWireDecodable>(_ type: T.Type, from text: String) throws(LLMError) -> T {
+        do {
+            return try T.parse(text)
+        } catch {
+            throw .malformedResponse(reason: "a stream chunk is not valid JSON", raw: redact(text))
+        }
+    }
+
+    /// Decodes one JSON line of a stream with the hand-written reader (see ``JSONWireDecodable``).
+    func decodeEvent<T: JSONWireDecodable>(_ type: T.Type, from line: ByteBuffer) throws(LLMError) -> T {
+        do {
+            return try line.withUnsafeReadableBytes { bytes in try T.parse(bytes) }
+        } catch {
+            throw .malformedResponse(reason: "a stream chunk is not valid JSON", raw: redact(String(buffer: line)))
+        }
+    }
+
     /// Reads an error response body as text, with every secret masked.
     func errorText(of response: TransportResponse) async -> String {
         let buffer = (try? await response.body.collect(upTo: Self.maxErrorBodyBytes)) ?? ByteBuffer()

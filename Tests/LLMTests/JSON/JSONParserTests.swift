@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+
+@testable import LLM
+
+/// The hand-written parser the stream paths use instead of JSONDecoder: it must read every valid
+/// document as Foundation does, and refuse what is not JSON with the offset where it stops fitting.
+@Suite struct JSONParserTests {
+    static let valid = [
+        #"{"a":1,"b":[true,false,null],"c":{"d":"e"}}"#,
+        #"  [ 1 , -2 , 3.5 , -0.25e2 , 1E3 , 0 , -0 ]  "#,
+        #""plain""#,
+        #""esc\"apes\\ \/ \b\f\n\r\t end""#,
+        #""\u00e9\u4e2d\ud83d\ude00 and é中😀""#,
+        #"{"big":9223372036854775807,"bigger":9223372036854775808,"small":-9223372036854775808}"#,
+        #"{"nested":[[[[{"x":[{}]}]]]],"empty":{},"list":[]}"#,
+        "12345",
+        "null",
+    ]
+
+    @Test(arguments: valid)
+    func readsValidJSONAsFoundationDoes(_ text: String) throws {
+        let expected = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        #expect(try JSONParser.parse(text) == expected)
+    }
+
+    @Test func integersStayIntegersAndOthersBecomeDoubles() throws {
+        #expect(try JSONParser.parse("42") == .int(42))
+        #expect(try JSONParser.parse("-7") == .int(-7))
+        #expect(try JSONParser.parse("4.5") == .double(4.5))
+        // Whole numbers written as decimals are integers, as when JSONValue is decoded by Codable.
+        #expect(try JSONParser.parse("4.0") == .int(4))
+        #expect(try JSONParser.parse("1e2") == .int(100))
+        // One past Int.max does not fit an Int: it is read as a Double, not refused.
+        #expect(try JSONParser.parse("9223372036854775808") == .double(9_223_372_036_854_775_808))
+    }
+
+    @Test func escapedSurrogatesJoinAndLoneOnesBecomeReplacementCharacters() throws {
+        #expect(try JSONParser.parse(#""\ud83d\ude00""#) == .string("😀"))
+        #expect(try JSONParser.parse(#""a\ud83db""#) == .string("a\u{FFFD}b"))
+        #expect(try JSONParser.parse(#""\ude00""#) == .string("\u{FFFD}"))
+        #expect(try JSONParser.parse(#""\ud83d\u0041""#) == .string("\u{FFFD}A"))
+    }
+
+    static let invalid: [(String, Int)] = [
+        ("", 0),
+        ("{", 1),
+        (#"{"a":1,}"#, 7),
+        ("[1,]", 3),
+        ("[1 2]", 3),
+        ("01", 1),
+        ("1.", 2),
+        ("-", 1),
+        ("1e", 2),
+        ("+1", 0),
+        (".5", 0),
+        ("tru", 0),
+        ("nul", 0),
+        ("NaN", 0),
+        ("1e400", 0),
+        (#""unterminated"#, 0),
+        ("\"tab\there\"", 4),
+        (#""bad \x escape""#, 6),
+        (#""\u12G4""#, 5),
+        (#"{"a" 1}"#, 5),
+        (#"{1:2}"#, 1),
+        ("[1] [2]", 4),
+        ("{\"a\":1}x", 7),
+    ]
+
+    @Test(arguments: invalid)
+    func refusesInvalidJSONSayingWhere(_ text: String, offset: Int) {
+        #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(text) }
+        do {
+            _ = try JSONParser.parse(text)
+        } catch {
+            #expect(error.offset == offset, "\(error)")
+        }
+        // Foundation agrees that none of these is JSON, except trailing commas, which it lets pass.
+        if !text.contains(",]"), !text.contains(",}") {
+            #expect((try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))) == nil)
+        }
+    }
+
+    @Test func nestingIsCappedInsteadOfExhaustingTheStack() throws {
+        let deepest = String(repeating: "[", count: JSONParser.maxDepth) + String(repeating: "]", count: JSONParser.maxDepth)
+        #expect(throws: Never.self) { try JSONParser.parse(deepest) }
+        let tooDeep = String(repeating: "[", count: 100_000)
+        #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(tooDeep) }
+    }
+
+    @Test func invalidUTF8InsideAStringIsReplacedNotRefused() throws {
+        let bytes: [UInt8] = [0x22, 0x61, 0xFF, 0x62, 0x22]  // "a\xFFb"
+        let value = try bytes.withUnsafeBytes { try JSONParser.parse($0) }
+        #expect(value == .string("a\u{FFFD}b"))
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+
+@testable import LLM
+
+/// The stream events and replies are read by hand (`JSONWireDecodable`) on the hot path and by Codable
+/// elsewhere: both must read every recorded payload of every fixture alike, and reject the same ones.
+@Suite struct WireDecodingEquivalenceTests {
+    @Test(arguments: payloads(in: ["conformance/openai", "openai"], extensions: ["stream", "sse"]))
+    func openAIChunks(_ payload: Payload) throws {
+        try expectSameReading(OpenAIChatChunk.self, payload)
+    }
+
+    @Test(arguments: payloads(in: ["conformance/openai", "openai"], extensions: ["json"], skipping: "error"))
+    func openAIReplies(_ payload: Payload) throws {
+        try expectSameReading(OpenAIChatCompletion.self, payload)
+    }
+
+    @Test(arguments: payloads(in: ["conformance/anthropic", "anthropic"], extensions: ["stream", "sse"]))
+    func anthropicEvents(_ payload: Payload) throws {
+        try expectSameReading(AnthropicStreamEvent.self, payload)
+    }
+
+    @Test(arguments: payloads(in: ["conformance/gemini", "gemini"], extensions: ["stream", "sse"]))
+    func geminiEvents(_ payload: Payload) throws {
+        try expectSameReading(GeminiResponse.self, payload)
+    }
+
+    @Test(arguments: payloads(in: ["conformance/ollama", "ollama"], extensions: ["stream", "ndjson"]))
+    func ollamaLines(_ payload: Payload) throws {
+        try expectSameReading(OllamaChatChunk.self, payload)
+    }
+
+    @Test func fieldsOfTheWrongTypeAreRejectedByBoth() throws {
+        for json in [#"{"choices":"none"}"#, #"{"model":5}"#, #"{"usage":{"prompt_tokens":"many"}}"#] {
+            #expect((try? JSONDecoder().decode(OpenAIChatChunk.self, from: Data(json.utf8))) == nil)
+            #expect(throws: JSONShapeError.self) { try OpenAIChatChunk.parse(json) }
+        }
+        #expect(throws: JSONShapeError.self) { try AnthropicStreamEvent.parse(#"{"index":0}"#) }  // no `type`
+    }
+
+    @Test func anErrorFieldMayBeTextOrAnObject() throws {
+        #expect(try OpenAIChatChunk.parse(#"{"error":"overloaded"}"#).error?.message == "overloaded")
+        let body = try OpenAIChatChunk.parse(#"{"error":{"message":"m","code":429}}"#).error
+        #expect(body?.message == "m")
+        #expect(body?.code == "429")
+        #expect(try OllamaChatChunk.parse(#"{"error":"model not found"}"#).error?.message == "model not found")
+    }
+}
+
+/// One JSON payload of a fixture: an SSE `data:` field or an NDJSON line.
+struct Payload: CustomTestStringConvertible, Sendable {
+    var file: String
+    var number: Int
+    var json: String
+
+    var testDescription: String { "\(file) #\(number)" }
+}
+
+private func payloads(in folders: [String], extensions: Set<String>, skipping: String? = nil) -> [Payload] {
+    guard let root = Bundle.module.resourceURL?.appendingPathComponent("Fixtures") else { return [] }
+    var found: [Payload] = []
+    for folder in folders {
+        let directory = root.appendingPathComponent(folder)
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        for file in files.sorted() where extensions.contains((file as NSString).pathExtension) {
+            if let skipping, file.hasPrefix(skipping) { continue }
+            guard let text = try? String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8) else { continue }
+            let name = folder + "/" + file
+            if file.hasSuffix(".json") {
+                found.append(Payload(file: name, number: 1, json: text))
+                continue
+            }
+            for line in text.split(whereSeparator: \.isNewline) {
+                var json = String(line)
+                if json.hasPrefix("data:") {
+                    json = String(json.dropFirst(5))
+                    if json.hasPrefix(" ") { json.removeFirst() }
+                } else if file.hasSuffix(".ndjson") || file.hasSuffix(".stream") && json.hasPrefix("{") {
+                    // a JSON line
+                } else {
+                    continue
+                }
+                if json.isEmpty || json == "[DONE]" { continue }
+                found.append(Payload(file: name, number: found.count + 1, json: json))
+            }
+        }
+    }
+    return found
+}
+
+private func expectSameReading<T: Decodable & JSONWireDecodable>(_ type: T.Type, _ payload: Payload) throws {
+    let byCodable = try? JSONDecoder().decode(T.self, from: Data(payload.json.utf8))
+    let byHand = try? T.parse(payload.json)
+    #expect((byCodable == nil) == (byHand == nil), "one reader refused \(payload.json)")
+    if let byCodable, let byHand {
+        expectSameFields(byCodable, byHand, path: String(describing: T.self))
+    }
+}
+
+/// Compares two values field by field (JSON values with `==`, the rest by their printed form).
+private func expectSameFields(_ left: Any, _ right: Any, path: String) {
+    if let left = left as? JSONValue, let right = right as? JSONValue {
+        #expect(left == right, "\(path)")
+        return
+    }
+    let leftMirror = Mirror(reflecting: left)
+    let rightMirror = Mirror(reflecting: right)
+    guard !leftMirror.children.isEmpty || !rightMirror.children.isEmpty else {
+        #expect(String(describing: left) == String(describing: right), "\(path)")
+        return
+    }
+    let leftChildren = Array(leftMirror.children)
+    let rightChildren = Array(rightMirror.children)
+    #expect(leftChildren.count == rightChildren.count, "\(path)")
+    for (index, (leftChild, rightChild)) in zip(leftChildren, rightChildren).enumerated() {
+        #expect(leftChild.label == rightChild.label, "\(path)")
+        expectSameFields(leftChild.value, rightChild.value, path: path + "." + (leftChild.label ?? "\(index)"))
+    }
+}
