@@ -62,7 +62,7 @@ public struct OpenAIProvider: LLMProvider {
         let body = OpenAIRequestMapping.body(for: request, stream: false, includeStreamUsage: false)
         let response = try await http.send(.POST, url: chatURL, headers: headers(), json: body)
         try await throwIfFailed(response)
-        let (completion, raw) = try await http.decodeBody(OpenAIChatCompletion.self, of: response)
+        let (completion, raw) = try await http.readBody(OpenAIChatCompletion.self, of: response)
         var accumulator = StreamAccumulator()
         for event in try OpenAIResponseMapping.events(for: completion, provider: name) {
             accumulator.consume(event)

@@ -19,11 +19,9 @@ struct ProviderHTTP: Sendable {
         var headers = headers
         var buffer: ByteBuffer?
         if let body {
-            do {
-                buffer = ByteBuffer(data: try JSONEncoder().encode(body))
-            } catch {
-                throw .invalidRequest(ProviderErrorDetails(provider: provider, message: "the request could not be encoded as JSON"))
-            }
+            var encoded = ByteBuffer()
+            body.writeJSON(to: &encoded)
+            buffer = encoded
             headers.replaceOrAdd(name: "content-type", value: "application/json")
         }
         let request = TransportRequest(method: method, url: url, headers: headers, body: buffer, timeouts: timeouts)
@@ -82,6 +80,23 @@ struct ProviderHTTP: Sendable {
             text = text.replacingOccurrences(of: secret, with: "***")
         }
         return text
+    }
+
+    /// Reads a whole successful body with the hand-written reader (see ``JSONWireDecodable``), keeping the
+    /// parsed JSON as the raw reply.
+    func readBody<T: JSONWireDecodable>(_ type: T.Type, of response: TransportResponse, maxBytes: Int = 64 * 1024 * 1024) async throws(LLMError) -> (T, JSONValue) {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await response.body.collect(upTo: maxBytes)
+        } catch {
+            throw LLMError(normalising: error)
+        }
+        do {
+            let raw = try buffer.withUnsafeReadableBytes { bytes in try JSONParser.parse(bytes) }
+            return (try T(json: JSONFields(raw)), raw)
+        } catch {
+            throw .malformedResponse(reason: "the response body is not the JSON expected", raw: redact(String(buffer: buffer)))
+        }
     }
 
     /// Reads a whole successful body and decodes it, keeping the raw JSON too.
