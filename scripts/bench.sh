@@ -76,7 +76,7 @@ for run in $(seq "$RUNS"); do
     # The layers below `provider` show where its CPU goes (see Benchmarks/Sources/StreamBench).
     for format in openai anthropic gemini ollama; do
         layers="provider lean sse transport ahc"
-        [ "$format" = openai ] && layers="$layers json ahc-json ahc-tree handoff"
+        [ "$format" = openai ] && layers="$layers json"
         for layer in $layers; do
             measure 300 "$BIN/StreamBench" --format "$format" --layer "$layer" --server "$SERVER" --repeat "$SWIFT_REPEAT"
         done

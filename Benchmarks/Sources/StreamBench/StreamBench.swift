@@ -11,13 +11,10 @@ import LLM
 /// over the library's default transport. The other layers show where that CPU goes:
 /// - `transport`: only reads the body through the library's transport (`TransportBody`);
 /// - `sse`: also splits it into SSE events or NDJSON lines, no JSON;
-/// - `json` (OpenAI only): also decodes each event with JSONDecoder into the provider's wire shape;
+/// - `json` (OpenAI only): also decodes each event with Foundation's JSONDecoder into the wire shape,
+///   as the library did before its own parser (a reference for that change);
 /// - `ahc`: reads the body with AsyncHTTPClient directly, no library code;
-/// - `ahc-json` (OpenAI only): AsyncHTTPClient + SSE + JSONDecoder, all in this one task;
-/// - `ahc-tree` (OpenAI only): the same with the prototype `JSONTree` parser instead of JSONDecoder;
-/// - `lean`: the whole `provider.stream()` over the prototype `LeanTransport` (BenchSupport);
-/// - `handoff`: no server; a task yields 20,000 events into an `LLMEventStream` read by this task,
-///   the cost of handing events from the decoding task to the app's task.
+/// - `lean`: the whole `provider.stream()` over the prototype `LeanTransport` (BenchSupport).
 /// One unmeasured short transcript (`<format>-warmup`) first warms up the connection and lazy
 /// initialisation; then `--repeat` whole transcripts are measured together.
 @main
