@@ -63,7 +63,8 @@ public struct InstrumentedProvider: LLMProvider {
 
     public func stream(_ request: ChatRequest) -> LLMEventStream {
         let call = ModelCall.start(request, operation: .stream, configuration: configuration)
-        // The inner stream's producer task inherits the span as its parent context.
+        // A stream that starts a task when created gives it the span as its parent context; one that works
+        // in the reading task gets it from `InstrumentedStream`, which reads it inside the span's context.
         let inner = call.withSpanContext { base.stream(request) }
         return InstrumentedStream.wrap(inner, call: call)
     }

@@ -37,7 +37,8 @@ private final class StreamObserver: @unchecked Sendable {
         guard !reported else { return nil }
         let event: StreamEvent?
         do {
-            event = try await iterator.next()
+            // The inner stream may do its work (HTTP, decoding) in this task: under the call's span.
+            event = try await call.withSpanContext { try await iterator.next() }
         } catch {
             report(error: LLMError(normalising: error))
             throw error

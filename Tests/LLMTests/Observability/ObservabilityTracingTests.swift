@@ -1,6 +1,7 @@
 import InMemoryTracing
 import LLM
 import LLMTesting
+import NIOCore
 import Testing
 import Tracing
 
@@ -85,5 +86,56 @@ import Tracing
         let child = try #require(spans.first { $0.operationName == "chat m" })
         #expect(child.parentSpanID == parent.spanID)
         #expect(child.traceID == parent.traceID)
+    }
+
+    @Test func workAStreamDoesInTheReadingTaskRunsUnderTheModelSpan() async throws {
+        // Provider streams decode in the task that reads them; what they trace there (e.g. the HTTP call)
+        // must still be a child of the model call's span.
+        let tracer = InMemoryTracer()
+        let provider = PullingProvider(tracer: tracer).instrumented(logger: .quiet, tracer: tracer)
+
+        var text = ""
+        for try await event in provider.stream(ChatRequest(model: "m", messages: [.user("hi")])) {
+            if case .textDelta(let delta, _) = event { text += delta }
+        }
+
+        #expect(text == "Hello")
+        let spans = tracer.finishedSpans
+        let model = try #require(spans.first { $0.operationName == "chat m" })
+        let http = try #require(spans.first { $0.operationName == "POST /chat" })
+        #expect(http.parentSpanID == model.spanID)
+        #expect(http.traceID == model.traceID)
+    }
+}
+
+/// A provider that streams like the built-in ones (`RetryingStream.make(runner:open:)`), tracing its request.
+private struct PullingProvider: LLMProvider {
+    let tracer: InMemoryTracer
+    var name: String { "pulling" }
+
+    func complete(_ request: ChatRequest) async throws -> LLMResponse {
+        try await stream(request).collectResponse()
+    }
+
+    func stream(_ request: ChatRequest) -> LLMEventStream {
+        RetryingStream.make(runner: RetryRunner(policy: .none)) { [tracer] _ in
+            tracer.withSpan("POST /chat") { _ in }
+            return StreamAttempt(body: TransportBody(chunks: [ByteBuffer(string: "Hello")]), decoder: TextBodyDecoder())
+        }
+    }
+}
+
+/// Each chunk is text; the end of the body finishes the reply.
+private struct TextBodyDecoder: StreamBodyDecoder {
+    var text = ""
+
+    mutating func decode(_ chunk: ByteBuffer, into events: inout [StreamEvent]) throws -> StreamControl {
+        text += String(buffer: chunk)
+        events.append(.textDelta(String(buffer: chunk), snapshot: text))
+        return .continue
+    }
+
+    mutating func finish(into events: inout [StreamEvent]) throws {
+        events.append(.finish(stopReason: .endTurn, usage: nil, model: "m"))
     }
 }
