@@ -78,4 +78,27 @@ done
 printf '\x01\x0f\x00\x01\x03\x04{"ci\x09\x00\x0cty":"Paris"}' > Corpus/FuzzToolArguments/assemble-one-call
 # two calls by index, the second's name late, and one fragment with neither index nor id
 printf '\x01\x0d\x00\x01\x02\x09\x01\x02{}\x09\x00\x03\x7d\x7d\x7d\x05\x01\x02\x08\x01\x7b' > Corpus/FuzzToolArguments/assemble-two-calls
+
+# JSON parser: the raw document, no control bytes; valid and invalid.
+mkdir -p Corpus/FuzzJSONParser
+json() { printf '%s' "$2" > "Corpus/FuzzJSONParser/$1"; }
+json nested '{"a":[1,2.5,{"b":null,"c":[true,false]}],"d":{},"e":[],"f":""}'
+json whitespace $' \t\r\n[ true , false ,null ] \n'
+json escapes '"\"\\\/\b\f\n\r\t\u0041\u00E9\u0000\u001f"'
+json surrogate-pair '{"\ud83d\ude00":"\uD83D\uDE00"}'
+json lone-surrogates '["\ud800","\udc00","\ud800x","\ud800\u0041","\ud800\ud800\udc00"]'
+json numbers '[0,-0,-0.0,0.5,4.0,1E+2,-1e-2,123.456e-7,1e-400,9223372036854775807,-9223372036854775808]'
+json int-overflow '[9223372036854775808,-9223372036854775809,18446744073709551616]'
+json exponent-overflow '1e400'
+json duplicate-keys '{"b":1,"a":2,"b":3,"\u00e9":4,"e\u0301":5}'
+json trailing-comma-array '[1,2,]'
+json trailing-comma-object '{"a":1,}'
+json leading-zero '[01]'
+json unterminated '{"a":"b'
+printf '"a\x01b"' > Corpus/FuzzJSONParser/raw-control-character
+printf '"\xff\xc3(\xed\xa0\x80"' > Corpus/FuzzJSONParser/invalid-utf8
+# 512 levels is the limit; 513 is refused.
+{ printf '%.0s[' $(seq 512); printf '%.0s]' $(seq 512); } > Corpus/FuzzJSONParser/deep-512
+{ printf '%.0s[' $(seq 513); printf '%.0s]' $(seq 513); } > Corpus/FuzzJSONParser/deep-513
+
 echo "seeds: $(find Corpus -type f | wc -l) files in $(ls Corpus | wc -l) targets"

@@ -1,0 +1,136 @@
+import LLM
+import NIOConcurrencyHelpers
+import NIOCore
+import Testing
+
+/// `RetryingStream.make(runner:open:)`, the stream every built-in provider returns: it decodes in the
+/// reading task, retries invisibly before content, and never loses or repeats what it decoded.
+@Suite struct RetryingStreamTests {
+    @Test func nothingIsSentBeforeTheFirstRead() async throws {
+        let opens = NIOLockedValueBox(0)
+        let stream = RetryingStream.make(runner: RetryRunner(policy: .none)) { _ in
+            opens.withLockedValue { $0 += 1 }
+            return ScriptedBody.attempt(["start|text:Hi|finish"])
+        }
+        #expect(opens.withLockedValue { $0 } == 0)
+
+        var iterator = stream.makeAsyncIterator()
+        #expect(try await iterator.next() == .start(id: "r1", model: "m"))
+        #expect(opens.withLockedValue { $0 } == 1)
+    }
+
+    @Test func aFailureBeforeContentIsRetriedWithoutShowingTheFirstAttempt() async throws {
+        let clock = RecordingRetryClock()
+        let policy = RetryPolicy(maxAttempts: 3, initialBackoff: .milliseconds(100), jitter: false)
+        let stream = RetryingStream.make(runner: RetryRunner(policy: policy, clock: clock)) { attempt in
+            attempt == 1 ? ScriptedBody.attempt(["start", "fail"]) : ScriptedBody.attempt(["start|text:Hi", "finish"])
+        }
+
+        let events = try await collect(stream)
+
+        #expect(events == [.start(id: "r1", model: "m"), .textDelta("Hi", snapshot: "Hi"), .finish(stopReason: .endTurn, usage: nil, model: "m")])
+        #expect(clock.delays == [.milliseconds(100)])
+    }
+
+    @Test func eventsDecodedBeforeAFailureAfterContentArriveBeforeTheError() async throws {
+        let opens = NIOLockedValueBox(0)
+        let stream = RetryingStream.make(runner: RetryRunner(policy: .default, clock: RecordingRetryClock())) { _ in
+            opens.withLockedValue { $0 += 1 }
+            // One chunk holds two texts and then a failure: both texts must arrive, then the error.
+            return ScriptedBody.attempt(["start|text:A|text:B|fail"])
+        }
+
+        var texts: [String] = []
+        let error = await llmError {
+            for try await event in stream {
+                if case .textDelta(let text, _) = event { texts.append(text) }
+            }
+        }
+
+        #expect(texts == ["A", "B"])
+        #expect(error == .network(reason: "scripted failure"))
+        #expect(opens.withLockedValue { $0 } == 1, "content was shown, so the failure is not retried")
+    }
+
+    @Test func anAttemptThatEndsEmptyIsRetriedThenReportedAsEmpty() async throws {
+        let opens = NIOLockedValueBox(0)
+        let stream = RetryingStream.make(runner: RetryRunner(policy: RetryPolicy(maxAttempts: 2), clock: RecordingRetryClock())) { _ in
+            opens.withLockedValue { $0 += 1 }
+            return ScriptedBody.attempt(["start|finish"])
+        }
+
+        let error = await llmError { _ = try await collect(stream) }
+
+        #expect(error == .emptyResponse(model: "m"))
+        #expect(opens.withLockedValue { $0 } == 2)
+    }
+
+    @Test func droppingTheStreamReleasesTheBodyUnread() async throws {
+        let (terminated, terminations) = AsyncStream.makeStream(of: Void.self)
+        do {
+            let (chunks, continuation) = AsyncThrowingStream.makeStream(of: ByteBuffer.self)
+            continuation.onTermination = { _ in
+                terminations.yield()
+                terminations.finish()
+            }
+            continuation.yield(ByteBuffer(string: "start|text:Hi"))  // the rest never comes
+            let body = TransportBody(chunks)
+            let stream = RetryingStream.make(runner: RetryRunner(policy: .none)) { _ in
+                StreamAttempt(body: body, decoder: ScriptedBody())
+            }
+            var iterator = stream.makeAsyncIterator()
+            #expect(try await iterator.next() == .start(id: "r1", model: "m"))
+        }
+
+        // Bounded: a leaked body would never be released.
+        let released = await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                var signals = terminated.makeAsyncIterator()
+                return await signals.next() != nil
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(5))
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        #expect(released, "the body was released, which cancels its request")
+    }
+}
+
+/// A body of scripted chunks: each chunk is `|`-separated commands, `start`, `text:X`, `finish` (which ends
+/// the reply) and `fail` (a retryable network error).
+private struct ScriptedBody: StreamBodyDecoder {
+    var snapshot = ""
+
+    static func attempt(_ chunks: [String]) -> StreamAttempt {
+        StreamAttempt(body: TransportBody(chunks: chunks.map { ByteBuffer(string: $0) }), decoder: ScriptedBody())
+    }
+
+    mutating func decode(_ chunk: ByteBuffer, into events: inout [StreamEvent]) throws -> StreamControl {
+        for command in String(buffer: chunk).split(separator: "|") {
+            switch command {
+            case "start": events.append(.start(id: "r1", model: "m"))
+            case "finish": return .stop
+            case "fail": throw LLMError.network(reason: "scripted failure")
+            default:
+                let text = String(command.dropFirst("text:".count))
+                snapshot += text
+                events.append(.textDelta(text, snapshot: snapshot))
+            }
+        }
+        return .continue
+    }
+
+    mutating func finish(into events: inout [StreamEvent]) throws {
+        events.append(.finish(stopReason: .endTurn, usage: nil, model: "m"))
+    }
+}
+
+private func collect(_ stream: LLMEventStream) async throws -> [StreamEvent] {
+    var events: [StreamEvent] = []
+    for try await event in stream { events.append(event) }
+    return events
+}
