@@ -7,7 +7,7 @@ public struct JSONSyntaxError: Error, Sendable, Hashable, CustomStringConvertibl
     public var description: String { "invalid JSON at byte \(offset): \(reason)" }
 }
 
-/// A strict RFC 8259 parser from UTF-8 bytes straight to ``JSONValue``.
+/// A strict RFC 8259 parser from UTF-8 bytes to a ``JSONNode`` tree (or a ``JSONValue``).
 ///
 /// Streams decode one small JSON document per event; Foundation's `JSONDecoder` spends most of that
 /// time in Codable's generic containers (measured in `Benchmarks/`), so the hot paths parse here and
@@ -27,7 +27,7 @@ struct JSONParser {
     }
 
     /// Parses one whole document; anything but whitespace after it is an error.
-    static func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONSyntaxError) -> JSONValue {
+    static func parseNode(_ bytes: UnsafeRawBufferPointer) throws(JSONSyntaxError) -> JSONNode {
         var parser = JSONParser(bytes)
         let value = try parser.value()
         parser.skipWhitespace()
@@ -35,15 +35,23 @@ struct JSONParser {
         return value
     }
 
-    static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
+    static func parseNode(_ text: String) throws(JSONSyntaxError) -> JSONNode {
         var text = text
-        let result = text.withUTF8 { utf8 in Result { () throws(JSONSyntaxError) in try parse(UnsafeRawBufferPointer(utf8)) } }
+        let result = text.withUTF8 { utf8 in Result { () throws(JSONSyntaxError) in try parseNode(UnsafeRawBufferPointer(utf8)) } }
         return try result.get()
+    }
+
+    static func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONSyntaxError) -> JSONValue {
+        try parseNode(bytes).value
+    }
+
+    static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
+        try parseNode(text).value
     }
 
     // MARK: Values
 
-    private mutating func value() throws(JSONSyntaxError) -> JSONValue {
+    private mutating func value() throws(JSONSyntaxError) -> JSONNode {
         skipWhitespace()
         guard index < bytes.count else { throw error("unexpected end of input") }
         switch bytes[index] {
@@ -58,11 +66,11 @@ struct JSONParser {
         }
     }
 
-    private mutating func object() throws(JSONSyntaxError) -> JSONValue {
+    private mutating func object() throws(JSONSyntaxError) -> JSONNode {
         try enter()
         defer { depth -= 1 }
         index += 1  // {
-        var members: [String: JSONValue] = [:]
+        var members: [JSONNode.Member] = []
         skipWhitespace()
         if peek(UInt8(ascii: "}")) {
             index += 1
@@ -75,7 +83,7 @@ struct JSONParser {
             skipWhitespace()
             guard peek(UInt8(ascii: ":")) else { throw error("expected ':'") }
             index += 1
-            members[key] = try value()
+            members.append(JSONNode.Member(key: key, value: try value()))
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input in an object") }
             let separator = bytes[index]
@@ -85,11 +93,11 @@ struct JSONParser {
         }
     }
 
-    private mutating func array() throws(JSONSyntaxError) -> JSONValue {
+    private mutating func array() throws(JSONSyntaxError) -> JSONNode {
         try enter()
         defer { depth -= 1 }
         index += 1  // [
-        var elements: [JSONValue] = []
+        var elements: [JSONNode] = []
         skipWhitespace()
         if peek(UInt8(ascii: "]")) {
             index += 1
@@ -111,7 +119,7 @@ struct JSONParser {
         guard depth <= Self.maxDepth else { throw error("nested deeper than \(Self.maxDepth) levels") }
     }
 
-    private mutating func literal(_ word: StaticString, _ value: JSONValue) throws(JSONSyntaxError) -> JSONValue {
+    private mutating func literal(_ word: StaticString, _ value: JSONNode) throws(JSONSyntaxError) -> JSONNode {
         let count = word.utf8CodeUnitCount
         guard index + count <= bytes.count else { throw error("unexpected end of input") }
         for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] {
@@ -123,7 +131,7 @@ struct JSONParser {
 
     // MARK: Numbers
 
-    private mutating func number() throws(JSONSyntaxError) -> JSONValue {
+    private mutating func number() throws(JSONSyntaxError) -> JSONNode {
         let start = index
         var isInteger = true
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
@@ -277,5 +285,39 @@ struct JSONParser {
 
     private func error(_ reason: String, at offset: Int? = nil) -> JSONSyntaxError {
         JSONSyntaxError(offset: offset ?? index, reason: reason)
+    }
+}
+
+/// What ``JSONParser`` builds: a ``JSONValue`` whose objects are lists of members in document order.
+///
+/// Wire types read a handful of fields from each small object, so a list searched by name beats hashing
+/// every key into a dictionary (measured in `Benchmarks/`); ``value`` gives the ``JSONValue`` where a raw
+/// value is kept (tool arguments, replies).
+enum JSONNode {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case double(Double)
+    case string(String)
+    case array([JSONNode])
+    case object([Member])
+
+    struct Member {
+        var key: String
+        var value: JSONNode
+    }
+
+    /// The same JSON as a ``JSONValue``; of repeated names the last one wins, as in a dictionary.
+    var value: JSONValue {
+        switch self {
+        case .null: .null
+        case .bool(let flag): .bool(flag)
+        case .int(let number): .int(number)
+        case .double(let number): .double(number)
+        case .string(let text): .string(text)
+        case .array(let elements): .array(elements.map(\.value))
+        case .object(let members):
+            .object(Dictionary(members.map { ($0.key, $0.value.value) }, uniquingKeysWith: { _, last in last }))
+        }
     }
 }

@@ -16,49 +16,66 @@ struct JSONShapeError: Error, CustomStringConvertible {
 }
 
 /// The members of one JSON object, read with the leniency of the wire types' `Decodable` conformances:
-/// an absent member and `null` are both nil; a member of another type is an error.
+/// an absent member and `null` are both nil; a member of another type is an error. Of repeated names
+/// the last one counts, as when decoding into a dictionary.
 struct JSONFields {
-    let members: [String: JSONValue]
+    private let members: [JSONNode.Member]
 
-    init(_ value: JSONValue, field: String = "the value") throws(JSONShapeError) {
-        guard case .object(let members) = value else { throw JSONShapeError(field: field, expected: "an object") }
+    init(_ node: JSONNode, field: String = "the value") throws(JSONShapeError) {
+        guard case .object(let members) = node else { throw JSONShapeError(field: field, expected: "an object") }
         self.members = members
     }
 
-    /// The member, unless it is absent or null.
-    func value(_ key: String) -> JSONValue? {
-        switch members[key] {
-        case nil, .null?: nil
-        case let value?: value
+    init(_ value: JSONValue, field: String = "the value") throws(JSONShapeError) {
+        guard case .object(let members) = value else { throw JSONShapeError(field: field, expected: "an object") }
+        self.members = members.map { JSONNode.Member(key: $0.key, value: JSONNode($0.value)) }
+    }
+
+    /// The member's node, unless it is absent or null.
+    private func node(_ key: String) -> JSONNode? {
+        for member in members.reversed() where member.key == key {
+            if case .null = member.value { return nil }
+            return member.value
         }
+        return nil
+    }
+
+    /// The member as a ``JSONValue``, unless it is absent or null.
+    func value(_ key: String) -> JSONValue? {
+        node(key)?.value
     }
 
     func string(_ key: String) throws(JSONShapeError) -> String? {
-        guard let value = value(key) else { return nil }
-        guard case .string(let text) = value else { throw JSONShapeError(field: key, expected: "a string") }
+        guard let node = node(key) else { return nil }
+        guard case .string(let text) = node else { throw JSONShapeError(field: key, expected: "a string") }
         return text
     }
 
     func int(_ key: String) throws(JSONShapeError) -> Int? {
-        guard let value = value(key) else { return nil }
-        guard let number = value.intValue else { throw JSONShapeError(field: key, expected: "an integer") }
-        return number
+        guard let node = node(key) else { return nil }
+        switch node {
+        case .int(let number): return number
+        case .double(let number) where number.rounded() == number:
+            if let integer = Int(exactly: number) { return integer }
+        default: break
+        }
+        throw JSONShapeError(field: key, expected: "an integer")
     }
 
     func bool(_ key: String) throws(JSONShapeError) -> Bool? {
-        guard let value = value(key) else { return nil }
-        guard case .bool(let flag) = value else { throw JSONShapeError(field: key, expected: "a boolean") }
+        guard let node = node(key) else { return nil }
+        guard case .bool(let flag) = node else { throw JSONShapeError(field: key, expected: "a boolean") }
         return flag
     }
 
     func decode<T: JSONWireDecodable>(_ key: String, as type: T.Type = T.self) throws(JSONShapeError) -> T? {
-        guard let value = value(key) else { return nil }
-        return try T(json: JSONFields(value, field: key))
+        guard let node = node(key) else { return nil }
+        return try T(json: JSONFields(node, field: key))
     }
 
     func decodeArray<T: JSONWireDecodable>(_ key: String, of type: T.Type = T.self) throws(JSONShapeError) -> [T]? {
-        guard let value = value(key) else { return nil }
-        guard case .array(let elements) = value else { throw JSONShapeError(field: key, expected: "an array") }
+        guard let node = node(key) else { return nil }
+        guard case .array(let elements) = node else { throw JSONShapeError(field: key, expected: "an array") }
         var decoded: [T] = []
         decoded.reserveCapacity(elements.count)
         for element in elements {
@@ -74,14 +91,28 @@ struct JSONFields {
     }
 }
 
+extension JSONNode {
+    init(_ value: JSONValue) {
+        switch value {
+        case .null: self = .null
+        case .bool(let flag): self = .bool(flag)
+        case .int(let number): self = .int(number)
+        case .double(let number): self = .double(number)
+        case .string(let text): self = .string(text)
+        case .array(let elements): self = .array(elements.map(JSONNode.init))
+        case .object(let members): self = .object(members.map { Member(key: $0.key, value: JSONNode($0.value)) })
+        }
+    }
+}
+
 extension JSONWireDecodable {
     /// Parses one JSON document and reads it as this type.
     static func parse(_ text: String) throws -> Self {
-        try Self(json: JSONFields(JSONParser.parse(text)))
+        try Self(json: JSONFields(JSONParser.parseNode(text)))
     }
 
     /// Parses one JSON document from raw bytes and reads it as this type.
     static func parse(_ bytes: UnsafeRawBufferPointer) throws -> Self {
-        try Self(json: JSONFields(JSONParser.parse(bytes)))
+        try Self(json: JSONFields(JSONParser.parseNode(bytes)))
     }
 }

@@ -89,6 +89,12 @@ import Testing
         #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(tooDeep) }
     }
 
+    @Test func ofRepeatedNamesTheLastCounts() throws {
+        #expect(try JSONParser.parse(#"{"a":1,"b":true,"a":2}"#) == ["a": 2, "b": true])
+        #expect(try OpenAIChatChunk.parse(#"{"model":"first","model":"last"}"#).model == "last")
+        #expect(try OpenAIChatChunk.parse(#"{"model":"first","model":null}"#).model == nil)
+    }
+
     @Test func invalidUTF8InsideAStringIsReplacedNotRefused() throws {
         let bytes: [UInt8] = [0x22, 0x61, 0xFF, 0x62, 0x22]  // "a\xFFb"
         let value = try bytes.withUnsafeBytes { try JSONParser.parse($0) }

@@ -92,8 +92,8 @@ struct ProviderHTTP: Sendable {
             throw LLMError(normalising: error)
         }
         do {
-            let raw = try buffer.withUnsafeReadableBytes { bytes in try JSONParser.parse(bytes) }
-            return (try T(json: JSONFields(raw)), raw)
+            let node = try buffer.withUnsafeReadableBytes { bytes in try JSONParser.parseNode(bytes) }
+            return (try T(json: JSONFields(node)), node.value)
         } catch {
             throw .malformedResponse(reason: "the response body is not the JSON expected", raw: redact(String(buffer: buffer)))
         }
