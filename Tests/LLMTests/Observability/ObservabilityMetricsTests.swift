@@ -49,8 +49,11 @@ import Testing
         #expect(try metrics.expectCounter("llm_requests_total", base + [("operation", "stream")]).totalValue == 1)
         let ttft = try #require(try metrics.expectTimer("llm_time_to_first_token_seconds", base).lastValue)
         let total = try #require(try metrics.expectTimer("llm_request_duration_seconds", base + [("operation", "stream"), ("status", "ok")]).lastValue)
+        // The first word comes after one 20 ms delay and the reply after three; when the reading task is
+        // slow to be scheduled it may see later words at once, so only these bounds are certain.
         #expect(ttft >= 20_000_000)
-        #expect(total >= ttft + 40_000_000)
+        #expect(total >= 60_000_000)
+        #expect(total >= ttft)
         #expect(try metrics.expectCounter("llm_tokens_total", base + [("type", "output")]).totalValue == 3)
     }
 
