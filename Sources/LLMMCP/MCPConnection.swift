@@ -69,6 +69,11 @@ public final class MCPConnection: Sendable {
         } catch {
             watcher.cancel()
             await client.disconnect()
+            // A server that exits at once can break the pipe before its exit is seen: give the exit a moment
+            // (not after a time-out, when the server is alive and about to be stopped).
+            if process.exitStatus == nil, !(error is MCPConnectionError) {
+                _ = await process.waitForExit(.seconds(1))
+            }
             let status = process.exitStatus
             let stderr = process.stderr
             await process.stop()

@@ -104,7 +104,8 @@ final class StdioServerProcess: @unchecked Sendable {
         if process.isRunning { process.terminate() }
     }
 
-    private func waitForExit(_ limit: Duration) async -> Bool {
+    /// Whether the process has exited within `limit`.
+    func waitForExit(_ limit: Duration) async -> Bool {
         let deadline = ContinuousClock.now + limit
         while process.isRunning {
             if ContinuousClock.now >= deadline { return false }

@@ -2,8 +2,8 @@ import NIOCore
 
 /// Turns the bytes of one streamed reply into ``StreamEvent``s, chunk by chunk, as they arrive.
 ///
-/// A provider's decoder is its framing (``ServerSentEventBodyDecoder``, ``JSONLineBodyDecoder``) around
-/// a mapping of each message. ``RetryingStream/make(runner:open:)`` drives it in the task that reads
+/// A provider's decoder is its framing (``ServerSentEventBodyDecoder``, ``JSONLineBodyDecoder``: both a
+/// ``FramedBodyDecoder``) around a mapping of each message. ``RetryingStream/make(runner:open:)`` drives it in the task that reads
 /// the stream.
 public protocol StreamBodyDecoder {
     /// Decodes the next chunk of the body, appending the events it completes; `.stop` once the
@@ -27,10 +27,30 @@ public protocol StreamMessageMapping {
     mutating func finish(sawEndMarker: Bool, into events: inout [StreamEvent]) throws
 }
 
-/// A `text/event-stream` body, each event mapped by `Mapping`.
-public struct ServerSentEventBodyDecoder<Mapping: StreamMessageMapping>: StreamBodyDecoder
-where Mapping.Message == ServerSentEvent {
-    private var framing = SSEDecoder()
+/// How a wire format splits a body into messages, chunk by chunk (``SSEDecoder``, ``NDJSONDecoder``).
+public protocol MessageFraming {
+    associatedtype Message
+    init()
+    /// The messages the chunk completes.
+    mutating func messages(in chunk: ByteBuffer) -> [Message]
+    /// At the end of the body: a last message that had no terminator, if any.
+    mutating func remainingMessages() -> [Message]
+}
+
+extension SSEDecoder: MessageFraming {
+    public mutating func messages(in chunk: ByteBuffer) -> [ServerSentEvent] { decode(chunk) }
+    public mutating func remainingMessages() -> [ServerSentEvent] { finish() }
+}
+
+extension NDJSONDecoder: MessageFraming {
+    public mutating func messages(in chunk: ByteBuffer) -> [ByteBuffer] { decode(chunk) }
+    public mutating func remainingMessages() -> [ByteBuffer] { finish().map { [$0] } ?? [] }
+}
+
+/// A body split by `Framing`, each message mapped by `Mapping`.
+public struct FramedBodyDecoder<Framing: MessageFraming, Mapping: StreamMessageMapping>: StreamBodyDecoder
+where Mapping.Message == Framing.Message {
+    private var framing = Framing()
     private var mapping: Mapping
     private var sawEndMarker = false
 
@@ -39,7 +59,7 @@ where Mapping.Message == ServerSentEvent {
     }
 
     public mutating func decode(_ chunk: ByteBuffer, into events: inout [StreamEvent]) throws -> StreamControl {
-        for message in framing.decode(chunk) where try mapping.map(message, into: &events) == .stop {
+        for message in framing.messages(in: chunk) where try mapping.map(message, into: &events) == .stop {
             sawEndMarker = true
             return .stop
         }
@@ -48,7 +68,7 @@ where Mapping.Message == ServerSentEvent {
 
     public mutating func finish(into events: inout [StreamEvent]) throws {
         if !sawEndMarker {
-            for message in framing.finish() where try mapping.map(message, into: &events) == .stop {
+            for message in framing.remainingMessages() where try mapping.map(message, into: &events) == .stop {
                 sawEndMarker = true
                 break
             }
@@ -57,28 +77,10 @@ where Mapping.Message == ServerSentEvent {
     }
 }
 
+/// A `text/event-stream` body, each event mapped by `Mapping`.
+public typealias ServerSentEventBodyDecoder<Mapping: StreamMessageMapping> = FramedBodyDecoder<SSEDecoder, Mapping>
+where Mapping.Message == ServerSentEvent
+
 /// A newline-delimited JSON body, each line mapped by `Mapping`.
-public struct JSONLineBodyDecoder<Mapping: StreamMessageMapping>: StreamBodyDecoder where Mapping.Message == ByteBuffer {
-    private var framing = NDJSONDecoder()
-    private var mapping: Mapping
-    private var sawEndMarker = false
-
-    public init(_ mapping: Mapping) {
-        self.mapping = mapping
-    }
-
-    public mutating func decode(_ chunk: ByteBuffer, into events: inout [StreamEvent]) throws -> StreamControl {
-        for message in framing.decode(chunk) where try mapping.map(message, into: &events) == .stop {
-            sawEndMarker = true
-            return .stop
-        }
-        return .continue
-    }
-
-    public mutating func finish(into events: inout [StreamEvent]) throws {
-        if !sawEndMarker, let last = framing.finish(), try mapping.map(last, into: &events) == .stop {
-            sawEndMarker = true
-        }
-        try mapping.finish(sawEndMarker: sawEndMarker, into: &events)
-    }
-}
+public typealias JSONLineBodyDecoder<Mapping: StreamMessageMapping> = FramedBodyDecoder<NDJSONDecoder, Mapping>
+where Mapping.Message == ByteBuffer

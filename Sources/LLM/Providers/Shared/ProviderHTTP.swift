@@ -85,12 +85,7 @@ struct ProviderHTTP: Sendable {
     /// Reads a whole successful body with the hand-written reader (see ``JSONWireDecodable``), keeping the
     /// parsed JSON as the raw reply.
     func readBody<T: JSONWireDecodable>(_ type: T.Type, of response: TransportResponse, maxBytes: Int = 64 * 1024 * 1024) async throws(LLMError) -> (T, JSONValue) {
-        let buffer: ByteBuffer
-        do {
-            buffer = try await response.body.collect(upTo: maxBytes)
-        } catch {
-            throw LLMError(normalising: error)
-        }
+        let buffer = try await collect(response, maxBytes: maxBytes)
         do {
             let node = try buffer.withUnsafeReadableBytes { bytes in try JSONParser.parseNode(bytes) }
             return (try T(json: JSONFields(node)), node.value)
@@ -101,12 +96,7 @@ struct ProviderHTTP: Sendable {
 
     /// Reads a whole successful body and decodes it, keeping the raw JSON too.
     func decodeBody<T: Decodable>(_ type: T.Type, of response: TransportResponse, maxBytes: Int = 64 * 1024 * 1024) async throws(LLMError) -> (T, JSONValue?) {
-        let buffer: ByteBuffer
-        do {
-            buffer = try await response.body.collect(upTo: maxBytes)
-        } catch {
-            throw LLMError(normalising: error)
-        }
+        let buffer = try await collect(response, maxBytes: maxBytes)
         do {
             let decoder = JSONDecoder()
             let value = try decoder.decode(T.self, from: buffer)
@@ -114,6 +104,14 @@ struct ProviderHTTP: Sendable {
             return (value, raw)
         } catch {
             throw .malformedResponse(reason: "the response body is not the JSON expected", raw: redact(String(buffer: buffer)))
+        }
+    }
+
+    private func collect(_ response: TransportResponse, maxBytes: Int) async throws(LLMError) -> ByteBuffer {
+        do {
+            return try await response.body.collect(upTo: maxBytes)
+        } catch {
+            throw LLMError(normalising: error)
         }
     }
 }
