@@ -75,7 +75,7 @@ public final class MCPConnection: Sendable {
                 _ = await process.waitForExit(.seconds(1))
             }
             let status = process.exitStatus
-            let stderr = process.stderr
+            let stderr = status == nil ? process.stderr : await process.finalStderr(waitingUpTo: .seconds(1))
             await process.stop()
             if let status { throw MCPConnectionError.processExited(status: status, stderr: stderr) }
             throw error

@@ -20,6 +20,8 @@ final class StdioServerProcess: @unchecked Sendable {
     // Guards `stderrTail` and `onExit`, touched from Foundation's handler threads.
     private let lock = NSLock()
     private var stderrTail = Data()
+    /// The server's stderr reached its end (it exited, or closed it): `stderrTail` is complete.
+    private var stderrEnded = false
     private var onExit: (@Sendable (Int32) -> Void)?
     private static let stderrLimit = 4_096
 
@@ -48,6 +50,7 @@ final class StdioServerProcess: @unchecked Sendable {
             guard let self else { return }
             if data.isEmpty {
                 handle.readabilityHandler = nil
+                self.lock.withLock { self.stderrEnded = true }
                 return
             }
             self.lock.withLock {
@@ -102,6 +105,16 @@ final class StdioServerProcess: @unchecked Sendable {
     /// SIGTERM without waiting, for a connection dropped without being closed.
     func terminate() {
         if process.isRunning { process.terminate() }
+    }
+
+    /// The server's stderr once it has been read to its end, waiting up to `limit` for that (an exited
+    /// server's last words can still be in the pipe when its exit is seen).
+    func finalStderr(waitingUpTo limit: Duration) async -> String {
+        let deadline = ContinuousClock.now + limit
+        while !lock.withLock({ stderrEnded }), ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return stderr
     }
 
     /// Whether the process has exited within `limit`.
