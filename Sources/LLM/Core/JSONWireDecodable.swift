@@ -26,13 +26,8 @@ struct JSONFields {
         self.members = members
     }
 
-    init(_ value: JSONValue, field: String = "the value") throws(JSONShapeError) {
-        guard case .object(let members) = value else { throw JSONShapeError(field: field, expected: "an object") }
-        self.members = members.map { JSONNode.Member(key: $0.key, value: JSONNode($0.value)) }
-    }
-
     /// The member's node, unless it is absent or null.
-    private func node(_ key: String) -> JSONNode? {
+    func node(_ key: String) -> JSONNode? {
         for member in members.reversed() where member.key == key {
             if case .null = member.value { return nil }
             return member.value
@@ -88,20 +83,6 @@ struct JSONFields {
     func requiredString(_ key: String) throws(JSONShapeError) -> String {
         guard let text = try string(key) else { throw JSONShapeError(field: key, expected: "present") }
         return text
-    }
-}
-
-extension JSONNode {
-    init(_ value: JSONValue) {
-        switch value {
-        case .null: self = .null
-        case .bool(let flag): self = .bool(flag)
-        case .int(let number): self = .int(number)
-        case .double(let number): self = .double(number)
-        case .string(let text): self = .string(text)
-        case .array(let elements): self = .array(elements.map(JSONNode.init))
-        case .object(let members): self = .object(members.map { Member(key: $0.key, value: JSONNode($0.value)) })
-        }
     }
 }
 

@@ -10,28 +10,25 @@ extension TransportBody {
     /// Decodes the body as server-sent events and hands each to `handle` until it answers `.stop` or the
     /// body ends. Returns true when `handle` stopped the stream (it saw the provider's end marker).
     public func forEachServerSentEvent(_ handle: (ServerSentEvent) throws -> StreamControl) async throws -> Bool {
-        var decoder = SSEDecoder()
-        for try await buffer in self {
-            for event in decoder.decode(buffer) where try handle(event) == .stop {
-                return true
-            }
-        }
-        for event in decoder.finish() where try handle(event) == .stop {
-            return true
-        }
-        return false
+        try await forEachMessage(SSEDecoder.self, handle)
     }
 
     /// Decodes the body as newline-delimited JSON and hands each line to `handle` until it answers `.stop`
     /// or the body ends. Returns true when `handle` stopped the stream.
     public func forEachJSONLine(_ handle: (ByteBuffer) throws -> StreamControl) async throws -> Bool {
-        var decoder = NDJSONDecoder()
-        for try await buffer in self {
-            for line in decoder.decode(buffer) where try handle(line) == .stop {
+        try await forEachMessage(NDJSONDecoder.self, handle)
+    }
+
+    private func forEachMessage<Framing: MessageFraming>(
+        _ framing: Framing.Type, _ handle: (Framing.Message) throws -> StreamControl
+    ) async throws -> Bool {
+        var framing = Framing()
+        for try await chunk in self {
+            for message in framing.messages(in: chunk) where try handle(message) == .stop {
                 return true
             }
         }
-        if let last = decoder.finish(), try handle(last) == .stop {
+        for message in framing.remainingMessages() where try handle(message) == .stop {
             return true
         }
         return false

@@ -36,7 +36,9 @@ extension AsyncHTTPClientTransport {
         /// Completed when the reader has caught up; AsyncHTTPClient waits on it while `unread` is full.
         private var paused: EventLoopPromise<Void>?
         private var task: HTTPClient.Task<Void>?
+        /// The first-byte and total timers, and the idle timer (re-armed in place, see `armIdleTimer`).
         private var timers: [Scheduled<Void>] = []
+        private var idleTimer: Scheduled<Void>?
         private var lastChunk = NIODeadline.now()
 
         init(timeouts: HTTPTimeouts) {
@@ -91,8 +93,8 @@ extension AsyncHTTPClientTransport {
                 case .streaming: break
                 }
                 phase = .failed(error)
-                defer { (waitingReader, paused, timers) = (nil, nil, []) }
-                return (head, waitingReader, paused, task, timers)
+                defer { (waitingReader, paused, timers, idleTimer) = (nil, nil, [], nil) }
+                return (head, waitingReader, paused, task, timers + [idleTimer].compactMap { $0 })
             }
             guard let (head, reader, paused, task, timers) = taken else { return }
             head?.resume(throwing: error)
@@ -128,7 +130,12 @@ extension AsyncHTTPClientTransport {
                 case nil: break
                 }
             }
-            lock.withLock { timers.append(timer) }
+            let stale: Scheduled<Void>? = lock.withLock {
+                guard case .streaming = phase else { return timer }
+                idleTimer = timer
+                return nil
+            }
+            stale?.cancel()
         }
 
         // MARK: AsyncHTTPClient's delegate (on the event loop)
@@ -180,8 +187,8 @@ extension AsyncHTTPClientTransport {
             let taken: (UnsafeContinuation<ByteBuffer?, any Error>?, [Scheduled<Void>])? = lock.withLock {
                 guard case .streaming = phase else { return nil }
                 phase = .finished
-                defer { (waitingReader, timers) = (nil, []) }
-                return (waitingReader, timers)
+                defer { (waitingReader, timers, idleTimer) = (nil, [], nil) }
+                return (waitingReader, timers + [idleTimer].compactMap { $0 })
             }
             guard let (reader, timers) = taken else { return }
             for timer in timers { timer.cancel() }

@@ -81,14 +81,16 @@ public struct TransportBody: AsyncSequence, Sendable {
         }
 
         public mutating func next() async throws -> ByteBuffer? {
-            guard case .stream(var iterator) = base else {
-                guard case .reader(let reader) = base else { return nil }
-                return try await reader.next()
+            let iterator: AsyncThrowingStream<ByteBuffer, any Error>.AsyncIterator
+            switch base {
+            case .reader(let reader): return try await reader.next()
+            case .stream(let stream): iterator = stream
             }
+            var streamIterator = iterator
             let chunk: ByteBuffer?
             do {
-                defer { base = .stream(iterator) }
-                chunk = try await iterator.next()
+                defer { base = .stream(streamIterator) }
+                chunk = try await streamIterator.next()
             } catch {
                 throw LLMError(transportError: error)
             }

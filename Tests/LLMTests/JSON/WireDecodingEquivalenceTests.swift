@@ -31,6 +31,15 @@ import Testing
         try expectSameReading(OllamaChatChunk.self, payload)
     }
 
+    @Test func everyProviderHasFixturePayloadsToCompare() {
+        // The comparisons above are parameterised by the fixtures found: none found would pass silently.
+        #expect(payloads(in: ["conformance/openai", "openai"], extensions: ["stream", "sse"]).count >= 30)
+        #expect(payloads(in: ["conformance/openai", "openai"], extensions: ["json"], skipping: "error").count >= 5)
+        #expect(payloads(in: ["conformance/anthropic", "anthropic"], extensions: ["stream", "sse"]).count >= 30)
+        #expect(payloads(in: ["conformance/gemini", "gemini"], extensions: ["stream", "sse"]).count >= 15)
+        #expect(payloads(in: ["conformance/ollama", "ollama"], extensions: ["stream", "ndjson"]).count >= 15)
+    }
+
     @Test func fieldsOfTheWrongTypeAreRejectedByBoth() throws {
         for json in [#"{"choices":"none"}"#, #"{"model":5}"#, #"{"usage":{"prompt_tokens":"many"}}"#] {
             #expect((try? JSONDecoder().decode(OpenAIChatChunk.self, from: Data(json.utf8))) == nil)

@@ -13,7 +13,7 @@ extension OllamaChatChunk: JSONWireDecodable {
         prompt_eval_duration = try json.int("prompt_eval_duration")
         eval_count = try json.int("eval_count")
         eval_duration = try json.int("eval_duration")
-        error = OllamaErrorText(errorField: json.value("error"))
+        error = OllamaErrorText(errorField: json.node("error"))
         status = try json.int("status")
     }
 }
@@ -44,11 +44,11 @@ extension OllamaWireToolCall.Function: JSONWireDecodable {
 
 extension OllamaErrorText {
     /// `"error": "text"` or `"error": {"message": "text"}`; anything else has no message.
-    init?(errorField value: JSONValue?) {
-        switch value {
+    init?(errorField node: JSONNode?) {
+        switch node {
         case nil: return nil
         case .string(let text)?: self.init(message: text)
-        case let value?: self.init(message: value["message"]?.stringValue)
+        case let node?: self.init(message: try? JSONFields(node).string("message"))
         }
     }
 

@@ -6,7 +6,7 @@ extension OpenAIChatChunk: JSONWireDecodable {
         model = try json.string("model")
         choices = try json.decodeArray("choices")
         usage = try json.decode("usage")
-        error = try OpenAIErrorBody(errorField: json.value("error"))
+        error = try OpenAIErrorBody(errorField: json.node("error"))
     }
 }
 
@@ -86,11 +86,11 @@ extension OpenAIUsage.CompletionDetails: JSONWireDecodable {
 
 extension OpenAIErrorBody: JSONWireDecodable {
     /// `"error": {...}`, or from some servers `"error": "text"`.
-    init?(errorField value: JSONValue?) throws(JSONShapeError) {
-        switch value {
+    init?(errorField node: JSONNode?) throws(JSONShapeError) {
+        switch node {
         case nil: return nil
         case .string(let text)?: self.init(text: text)
-        case let value?: try self.init(json: JSONFields(value, field: "error"))
+        case let node?: try self.init(json: JSONFields(node, field: "error"))
         }
     }
 
