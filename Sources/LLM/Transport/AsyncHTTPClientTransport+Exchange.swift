@@ -8,8 +8,12 @@ extension AsyncHTTPClientTransport {
     ///
     /// AsyncHTTPClient calls it on the connection's event loop; the body's reader pulls chunks from it
     /// in its own task. No task of ours runs beside the request: the timeouts are timers on the event
-    /// loop, so a chunk costs one lock and, when the reader is waiting, one resume (measured in
-    /// `Benchmarks/`: a pump task between AsyncHTTPClient and the reader cost a task switch per chunk).
+    /// loop, so a chunk costs one lock. A waiting reader is woken once per event-loop tick, not once per
+    /// chunk: the chunks of one socket read are all buffered first (measured in `Benchmarks/`: a thread
+    /// wake-up per chunk cost more than AsyncHTTPClient itself).
+    ///
+    /// For a request that ``TransportRequest/readsWholeBody``, the response is handed over only once the
+    /// body has ended (or failed, or filled `pauseBytes`), so a small reply wakes the caller once.
     ///
     /// Any end other than a complete body — a limit running out, the awaiting or reading task being
     /// cancelled, the body dropped unread — cancels the AsyncHTTPClient task, which closes the connection.
@@ -27,12 +31,17 @@ extension AsyncHTTPClientTransport {
         }
 
         private let timeouts: HTTPTimeouts
+        private let holdsHeadForBody: Bool
         /// Guards every variable below.
         private let lock = NIOLock()
         private var phase = Phase.waitingForHead(nil)
         private var unread = CircularBuffer<ByteBuffer>()
         private var unreadBytes = 0
         private var waitingReader: UnsafeContinuation<ByteBuffer?, any Error>?
+        /// A wake-up of the waiting reader is queued on the event loop.
+        private var wakeQueued = false
+        /// With `holdsHeadForBody`: the response, kept from the caller until the body ends, fails or fills up.
+        private var heldHead: HeldHead?
         /// Completed when the reader has caught up; AsyncHTTPClient waits on it while `unread` is full.
         private var paused: EventLoopPromise<Void>?
         private var task: HTTPClient.Task<Void>?
@@ -41,8 +50,17 @@ extension AsyncHTTPClientTransport {
         private var idleTimer: Scheduled<Void>?
         private var lastChunk = NIODeadline.now()
 
-        init(timeouts: HTTPTimeouts) {
+        /// A response that arrived but is not yet handed to the task awaiting `send`.
+        private struct HeldHead {
+            let continuation: UnsafeContinuation<TransportResponse, any Error>
+            let response: TransportResponse
+
+            func handOver() { continuation.resume(returning: response) }
+        }
+
+        init(timeouts: HTTPTimeouts, holdsHeadForBody: Bool = false) {
             self.timeouts = timeouts
+            self.holdsHeadForBody = holdsHeadForBody
         }
 
         // MARK: Starting and stopping
@@ -85,7 +103,7 @@ extension AsyncHTTPClientTransport {
         /// Ends the exchange with `error` unless it has already ended: the awaiting `send`, or the waiting
         /// reader, gets the error, and the request is cancelled.
         func fail(_ error: LLMError) {
-            let taken: (UnsafeContinuation<TransportResponse, any Error>?, UnsafeContinuation<ByteBuffer?, any Error>?, EventLoopPromise<Void>?, HTTPClient.Task<Void>?, [Scheduled<Void>])? = lock.withLock {
+            let taken: (UnsafeContinuation<TransportResponse, any Error>?, HeldHead?, EventLoopPromise<Void>?, HTTPClient.Task<Void>?, [Scheduled<Void>])? = lock.withLock {
                 var head: UnsafeContinuation<TransportResponse, any Error>?
                 switch phase {
                 case .finished, .failed: return nil
@@ -93,12 +111,14 @@ extension AsyncHTTPClientTransport {
                 case .streaming: break
                 }
                 phase = .failed(error)
-                defer { (waitingReader, paused, timers, idleTimer) = (nil, nil, [], nil) }
-                return (head, waitingReader, paused, task, timers + [idleTimer].compactMap { $0 })
+                defer { (heldHead, paused, timers, idleTimer) = (nil, nil, [], nil) }
+                return (head, heldHead, paused, task, timers + [idleTimer].compactMap { $0 })
             }
-            guard let (head, reader, paused, task, timers) = taken else { return }
+            guard let (head, heldHead, paused, task, timers) = taken else { return }
             head?.resume(throwing: error)
-            reader?.resume(throwing: error)
+            // A held response is handed over as it is: its reader gets the chunks, then this error.
+            heldHead?.handOver()
+            resumeWaitingReader()
             paused?.succeed(())
             for timer in timers { timer.cancel() }
             task?.cancel()
@@ -141,36 +161,49 @@ extension AsyncHTTPClientTransport {
         // MARK: AsyncHTTPClient's delegate (on the event loop)
 
         func didReceiveHead(task: HTTPClient.Task<Void>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
-            let continuation: UnsafeContinuation<TransportResponse, any Error>? = lock.withLock {
-                guard case .waitingForHead(let continuation) = phase else { return nil }
+            let response = TransportResponse(
+                status: Int(head.status.code), headers: head.headers, body: TransportBody(reader: BodyReader(exchange: self)))
+            let (started, handOver): (Bool, UnsafeContinuation<TransportResponse, any Error>?) = lock.withLock {
+                guard case .waitingForHead(let continuation?) = phase else { return (false, nil) }
                 phase = .streaming
                 lastChunk = .now()
-                return continuation
+                if holdsHeadForBody {
+                    heldHead = HeldHead(continuation: continuation, response: response)
+                    return (true, nil)
+                }
+                return (true, continuation)
             }
-            if let continuation {
-                armIdleTimer(on: task.eventLoop)
-                let body = TransportBody(reader: BodyReader(exchange: self))
-                continuation.resume(returning: TransportResponse(status: Int(head.status.code), headers: head.headers, body: body))
-            }
+            if started { armIdleTimer(on: task.eventLoop) }
+            handOver?.resume(returning: response)
             return task.eventLoop.makeSucceededVoidFuture()
         }
 
         func didReceiveBodyPart(task: HTTPClient.Task<Void>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
-            let (reader, pause): (UnsafeContinuation<ByteBuffer?, any Error>?, EventLoopPromise<Void>?) = lock.withLock {
-                guard case .streaming = phase else { return (nil, nil) }
+            let (queueWake, pause, heldHead): (Bool, EventLoopPromise<Void>?, HeldHead?) = lock.withLock {
+                guard case .streaming = phase else { return (false, nil, nil) }
                 lastChunk = .now()
-                if let reader = waitingReader {
-                    waitingReader = nil
-                    return (reader, nil)
-                }
                 unread.append(buffer)
                 unreadBytes += buffer.readableBytes
-                guard unreadBytes >= Self.pauseBytes else { return (nil, nil) }
+                let queueWake = waitingReader != nil && !wakeQueued
+                if queueWake { wakeQueued = true }
+                guard unreadBytes >= Self.pauseBytes else { return (queueWake, nil, nil) }
+                if let held = self.heldHead {
+                    // A big body: the caller reads it as a stream after all.
+                    self.heldHead = nil
+                    return (queueWake, nil, held)
+                }
                 let promise = task.eventLoop.makePromise(of: Void.self)
                 paused = promise
-                return (nil, promise)
+                return (queueWake, promise, nil)
             }
-            reader?.resume(returning: buffer)
+            heldHead?.handOver()
+            if queueWake {
+                // Runs after the other chunks of this socket read have been buffered.
+                task.eventLoop.execute {
+                    self.lock.withLock { self.wakeQueued = false }
+                    self.resumeWaitingReader()
+                }
+            }
             return pause?.futureResult ?? task.eventLoop.makeSucceededVoidFuture()
         }
 
@@ -184,15 +217,27 @@ extension AsyncHTTPClientTransport {
         }
 
         func didFinishRequest(task: HTTPClient.Task<Void>) throws {
-            let taken: (UnsafeContinuation<ByteBuffer?, any Error>?, [Scheduled<Void>])? = lock.withLock {
+            let stopped: ([Scheduled<Void>], HeldHead?)? = lock.withLock {
                 guard case .streaming = phase else { return nil }
                 phase = .finished
-                defer { (waitingReader, timers, idleTimer) = (nil, [], nil) }
-                return (waitingReader, timers + [idleTimer].compactMap { $0 })
+                defer { (heldHead, timers, idleTimer) = (nil, [], nil) }
+                return (timers + [idleTimer].compactMap { $0 }, heldHead)
             }
-            guard let (reader, timers) = taken else { return }
+            guard let (timers, heldHead) = stopped else { return }
             for timer in timers { timer.cancel() }
-            reader?.resume(returning: nil)
+            heldHead?.handOver()
+            resumeWaitingReader()
+        }
+
+        /// Gives the waiting reader, if any, what there is for it now: a chunk, the end or the failure.
+        private func resumeWaitingReader() {
+            let resumed: (UnsafeContinuation<ByteBuffer?, any Error>, Next)? = lock.withLock {
+                guard let reader = waitingReader, let next = takeNext() else { return nil }
+                waitingReader = nil
+                return (reader, next)
+            }
+            guard let (reader, next) = resumed else { return }
+            reader.resume(with: Result { try deliver(next) })
         }
 
         // MARK: The reader's side (in the reading task)

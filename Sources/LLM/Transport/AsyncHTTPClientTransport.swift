@@ -76,7 +76,7 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         } catch {
             throw LLMError(transportError: error)
         }
-        let exchange = Exchange(timeouts: request.timeouts)
+        let exchange = Exchange(timeouts: request.timeouts, holdsHeadForBody: request.readsWholeBody)
         return try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { continuation in
                 exchange.start(clientRequest, on: client, head: continuation)

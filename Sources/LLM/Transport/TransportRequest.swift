@@ -13,6 +13,10 @@ public struct TransportRequest: Sendable {
     public var body: ByteBuffer?
     /// The time limits the transport enforces for this request.
     public var timeouts: HTTPTimeouts
+    /// A hint that the caller reads the whole body at once (a non-streamed reply): the transport may then
+    /// hand over the response only when its body has arrived, saving a wake-up of the caller per chunk.
+    /// It never changes what the caller sees; a transport may ignore it.
+    public var readsWholeBody: Bool
 
     /// Creates a request.
     public init(
@@ -20,12 +24,14 @@ public struct TransportRequest: Sendable {
         url: String,
         headers: HTTPHeaders = [:],
         body: ByteBuffer? = nil,
-        timeouts: HTTPTimeouts = .default
+        timeouts: HTTPTimeouts = .default,
+        readsWholeBody: Bool = false
     ) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.timeouts = timeouts
+        self.readsWholeBody = readsWholeBody
     }
 }

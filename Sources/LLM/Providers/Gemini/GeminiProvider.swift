@@ -36,7 +36,7 @@ public struct GeminiProvider: LLMProvider {
         return try await runner(for: request).complete { _ in
             let body = GeminiRequestMapping.body(for: request)
             let response = try await http.send(
-                .POST, url: url(model: request.model, method: "generateContent"), headers: headers(), json: body)
+                .POST, url: url(model: request.model, method: "generateContent"), headers: headers(), json: body, readsWholeBody: true)
             try await throwIfFailed(response)
             let (decoded, raw) = try await http.decodeBody(GeminiResponse.self, of: response)
             var accumulator = StreamAccumulator()
@@ -67,7 +67,7 @@ public struct GeminiProvider: LLMProvider {
                 if let pageToken, let encoded = pageToken.addingPercentEncoding(withAllowedCharacters: .alphanumerics) {
                     url += "&pageToken=" + encoded
                 }
-                let response = try await http.send(.GET, url: url, headers: headers(), json: nil)
+                let response = try await http.send(.GET, url: url, headers: headers(), json: nil, readsWholeBody: true)
                 try await throwIfFailed(response)
                 let (list, _) = try await http.decodeBody(GeminiModelList.self, of: response)
                 for model in list.models ?? [] {

@@ -39,7 +39,7 @@ public struct OllamaProvider: LLMProvider {
         try capabilities.check(request, provider: name)
         let body = try OllamaRequestMapping.body(for: request, options: configuration.options, stream: false, provider: name)
         return try await runner(for: request).complete { _ in
-            let response = try await http.send(.POST, url: chatURL, headers: headers(), json: body)
+            let response = try await http.send(.POST, url: chatURL, headers: headers(), json: body, readsWholeBody: true)
             try await throwIfFailed(response)
             let (reply, raw) = try await http.decodeBody(OllamaChatChunk.self, of: response)
             var accumulator = StreamAccumulator()
@@ -61,7 +61,7 @@ public struct OllamaProvider: LLMProvider {
     /// The models pulled on this server (`GET /api/tags`), by their `name` (e.g. `llama3.2:latest`).
     public func listModels() async throws -> [ModelInfo] {
         try await runner(for: nil).run { _ in
-            let response = try await http.send(.GET, url: configuration.host + "/api/tags", headers: headers(), json: nil)
+            let response = try await http.send(.GET, url: configuration.host + "/api/tags", headers: headers(), json: nil, readsWholeBody: true)
             try await throwIfFailed(response)
             let (list, _) = try await http.decodeBody(OllamaModelList.self, of: response)
             return (list.models ?? []).compactMap { model in (model.name ?? model.model).map { ModelInfo(id: $0) } }

@@ -49,7 +49,7 @@ public struct OpenAIProvider: LLMProvider {
 
     public func listModels() async throws -> [ModelInfo] {
         try await runner(for: nil).run { _ in
-            let response = try await http.send(.GET, url: configuration.baseURL + "/models", headers: headers(), json: nil)
+            let response = try await http.send(.GET, url: configuration.baseURL + "/models", headers: headers(), json: nil, readsWholeBody: true)
             try await throwIfFailed(response)
             let (list, _) = try await http.decodeBody(OpenAIModelList.self, of: response)
             return (list.data ?? []).map { ModelInfo(id: $0.id, ownedBy: $0.owned_by) }
@@ -60,7 +60,7 @@ public struct OpenAIProvider: LLMProvider {
 
     private func completeOnce(_ request: ChatRequest) async throws -> LLMResponse {
         let body = OpenAIRequestMapping.body(for: request, stream: false, includeStreamUsage: false)
-        let response = try await http.send(.POST, url: chatURL, headers: headers(), json: body)
+        let response = try await http.send(.POST, url: chatURL, headers: headers(), json: body, readsWholeBody: true)
         try await throwIfFailed(response)
         let (completion, raw) = try await http.readBody(OpenAIChatCompletion.self, of: response)
         var accumulator = StreamAccumulator()

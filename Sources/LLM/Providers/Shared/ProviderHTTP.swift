@@ -15,7 +15,10 @@ struct ProviderHTTP: Sendable {
     /// The largest error body read; the rest is not needed to classify an error.
     static let maxErrorBodyBytes = 256 * 1024
 
-    func send(_ method: HTTPMethod, url: String, headers: HTTPHeaders, json body: JSONValue?) async throws(LLMError) -> TransportResponse {
+    /// Sends a request. `readsWholeBody` for a reply read at once, not streamed (see ``TransportRequest/readsWholeBody``).
+    func send(
+        _ method: HTTPMethod, url: String, headers: HTTPHeaders, json body: JSONValue?, readsWholeBody: Bool = false
+    ) async throws(LLMError) -> TransportResponse {
         var headers = headers
         var buffer: ByteBuffer?
         if let body {
@@ -24,7 +27,8 @@ struct ProviderHTTP: Sendable {
             buffer = encoded
             headers.replaceOrAdd(name: "content-type", value: "application/json")
         }
-        let request = TransportRequest(method: method, url: url, headers: headers, body: buffer, timeouts: timeouts)
+        let request = TransportRequest(
+            method: method, url: url, headers: headers, body: buffer, timeouts: timeouts, readsWholeBody: readsWholeBody)
         do {
             return try await transport.send(request)
         } catch {
