@@ -30,7 +30,7 @@ enum MemoryBench {
             configuration.timeout = .init(connect: .seconds(10), read: nil)
             configuration.connectionPool.retryConnectionEstablishment = false
             configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = streams
-            client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+            client = HTTPClient(eventLoopGroup: AsyncHTTPClientTransport.eventLoopGroup, configuration: configuration)
             transport = AsyncHTTPClientTransport(client: client!)
         } else {
             transport = AsyncHTTPClientTransport.shared

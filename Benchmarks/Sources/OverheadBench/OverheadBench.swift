@@ -2,12 +2,13 @@ import AsyncHTTPClient
 import BenchSupport
 import LLM
 import NIOCore
+import NIOPosix
 
 /// The latency `OpenAIProvider.complete()` adds to a bare AsyncHTTPClient call of the same request
 /// against a zero-latency server, measured in the same process over the same connection pool.
 ///
 ///     OverheadBench --server http://127.0.0.1:PORT [--requests 10000] [--concurrency 1|64]
-///                   [--pool sized|ahc-default] [--warmup 500]
+///                   [--pool sized|ahc-default] [--warmup 500] [--event-loops N]
 ///
 /// Each worker rotates through a bare call, the library's transport alone (`AsyncHTTPClientTransport.send`
 /// and reading the body, no JSON), a provider call, and a provider call over the prototype
@@ -26,6 +27,7 @@ enum OverheadBench {
         let concurrency = max(1, options.int("concurrency", default: 1))
         let pool = options.string("pool", default: "sized")
         let warmup = options.int("warmup", default: 500)
+        let eventLoops = options.int("event-loops", default: 0)
 
         // The library's own client settings (see AsyncHTTPClientTransport.init(connectTimeout:)).
         var configuration = HTTPClient.Configuration.singletonConfiguration
@@ -34,7 +36,11 @@ enum OverheadBench {
         if pool == "sized" {
             configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(8, concurrency)
         }
-        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        // The library's one-loop group, or `--event-loops N` of a group of its own (N = 2 shows the cost of
+        // AsyncHTTPClient's cross-loop hops that the one loop avoids).
+        let group: any EventLoopGroup =
+            eventLoops > 0 ? MultiThreadedEventLoopGroup(numberOfThreads: eventLoops) : AsyncHTTPClientTransport.eventLoopGroup
+        let client = HTTPClient(eventLoopGroup: group, configuration: configuration)
         let calls = Calls(client: client, server: server)
 
         _ = try await run(calls, count: warmup, concurrency: concurrency)

@@ -72,7 +72,7 @@ struct Target {
         var configuration = HTTPClient.Configuration.singletonConfiguration
         configuration.timeout = .init(connect: .seconds(10), read: nil)
         configuration.connectionPool.retryConnectionEstablishment = false
-        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        return HTTPClient(eventLoopGroup: AsyncHTTPClientTransport.eventLoopGroup, configuration: configuration)
     }()
 
     /// The body through the library's transport only, optionally split into SSE events / JSON lines.

@@ -8,9 +8,9 @@ extension AsyncHTTPClientTransport {
     ///
     /// AsyncHTTPClient calls it on the connection's event loop; the body's reader pulls chunks from it
     /// in its own task. No task of ours runs beside the request: the timeouts are timers on the event
-    /// loop, so a chunk costs one lock. A waiting reader is woken once per event-loop tick, not once per
-    /// chunk: the chunks of one socket read are all buffered first (measured in `Benchmarks/`: a thread
-    /// wake-up per chunk cost more than AsyncHTTPClient itself).
+    /// loop, so a chunk costs one lock. A waiting reader is woken once the chunks of a socket read have
+    /// all been buffered, not once per chunk (measured in `Benchmarks/`: a thread wake-up per chunk cost
+    /// more than AsyncHTTPClient itself). See `wakeReaderWhenQuiet`.
     ///
     /// For a request that ``TransportRequest/readsWholeBody``, the response is handed over only once the
     /// body has ended (or failed, or filled `pauseBytes`), so a small reply wakes the caller once.
@@ -22,6 +22,9 @@ extension AsyncHTTPClientTransport {
 
         /// Past this many unread bytes AsyncHTTPClient stops reading the socket until the reader catches up.
         static let pauseBytes = 256 * 1024
+        /// A reader is woken at once when this many bytes wait for it, or after this many deferrals.
+        static let wakeBytes = 64 * 1024
+        static let maxWakeDeferrals = 8
 
         private enum Phase {
             case waitingForHead(UnsafeContinuation<TransportResponse, any Error>?)
@@ -37,9 +40,11 @@ extension AsyncHTTPClientTransport {
         private var phase = Phase.waitingForHead(nil)
         private var unread = CircularBuffer<ByteBuffer>()
         private var unreadBytes = 0
-        private var waitingReader: UnsafeContinuation<ByteBuffer?, any Error>?
-        /// A wake-up of the waiting reader is queued on the event loop.
+        private var waitingReader: UnsafeContinuation<Batch?, any Error>?
+        /// A wake-up of the waiting reader is queued on the event loop (see `wakeReaderWhenQuiet`).
         private var wakeQueued = false
+        /// A chunk arrived since the queued wake-up was last (re)queued.
+        private var chunkSinceWakeQueued = false
         /// With `holdsHeadForBody`: the response, kept from the caller until the body ends, fails or fills up.
         private var heldHead: HeldHead?
         /// Completed when the reader has caught up; AsyncHTTPClient waits on it while `unread` is full.
@@ -185,7 +190,11 @@ extension AsyncHTTPClientTransport {
                 unread.append(buffer)
                 unreadBytes += buffer.readableBytes
                 let queueWake = waitingReader != nil && !wakeQueued
-                if queueWake { wakeQueued = true }
+                if queueWake {
+                    (wakeQueued, chunkSinceWakeQueued) = (true, false)
+                } else if wakeQueued {
+                    chunkSinceWakeQueued = true
+                }
                 guard unreadBytes >= Self.pauseBytes else { return (queueWake, nil, nil) }
                 if let held = self.heldHead {
                     // A big body: the caller reads it as a stream after all.
@@ -197,13 +206,7 @@ extension AsyncHTTPClientTransport {
                 return (queueWake, promise, nil)
             }
             heldHead?.handOver()
-            if queueWake {
-                // Runs after the other chunks of this socket read have been buffered.
-                task.eventLoop.execute {
-                    self.lock.withLock { self.wakeQueued = false }
-                    self.resumeWaitingReader()
-                }
-            }
+            if queueWake { wakeReaderWhenQuiet(on: task.eventLoop, deferrals: 0) }
             return pause?.futureResult ?? task.eventLoop.makeSucceededVoidFuture()
         }
 
@@ -229,9 +232,31 @@ extension AsyncHTTPClientTransport {
             resumeWaitingReader()
         }
 
-        /// Gives the waiting reader, if any, what there is for it now: a chunk, the end or the failure.
+        /// Wakes the waiting reader once AsyncHTTPClient has stopped handing over chunks.
+        ///
+        /// AsyncHTTPClient hands over the chunks of one socket read one at a time, in runs of up to 50 with
+        /// an event-loop task between runs. The wake-up is a task behind them that queues itself again while
+        /// chunks keep coming, up to `maxWakeDeferrals` times or `wakeBytes` buffered, so a reader is woken
+        /// once per read (a few microseconds later) instead of once per run or per chunk.
+        private func wakeReaderWhenQuiet(on eventLoop: any EventLoop, deferrals: Int) {
+            eventLoop.execute {
+                let deferAgain = self.lock.withLock {
+                    let busy = self.chunkSinceWakeQueued && deferrals < Self.maxWakeDeferrals && self.unreadBytes < Self.wakeBytes
+                    self.chunkSinceWakeQueued = false
+                    if !busy { self.wakeQueued = false }
+                    return busy
+                }
+                if deferAgain {
+                    self.wakeReaderWhenQuiet(on: eventLoop, deferrals: deferrals + 1)
+                } else {
+                    self.resumeWaitingReader()
+                }
+            }
+        }
+
+        /// Gives the waiting reader, if any, what there is for it now: the chunks, the end or the failure.
         private func resumeWaitingReader() {
-            let resumed: (UnsafeContinuation<ByteBuffer?, any Error>, Next)? = lock.withLock {
+            let resumed: (UnsafeContinuation<Batch?, any Error>, Next)? = lock.withLock {
                 guard let reader = waitingReader, let next = takeNext() else { return nil }
                 waitingReader = nil
                 return (reader, next)
@@ -242,15 +267,21 @@ extension AsyncHTTPClientTransport {
 
         // MARK: The reader's side (in the reading task)
 
+        /// Chunks, in order, handed to the reader in one go.
+        typealias Batch = CircularBuffer<ByteBuffer>
+
         private enum Next {
-            case chunk(ByteBuffer, resume: EventLoopPromise<Void>?)
+            case chunks(Batch, resume: EventLoopPromise<Void>?)
             case end
             case failure(LLMError)
         }
 
-        /// The next chunk: a buffered one at once, else waits for the event loop to deliver one.
+        /// Every chunk that has arrived, at once; else waits for the event loop to deliver some. Nil at the end.
         /// Chunks that arrived before a failure are still delivered, then the failure is thrown.
-        func nextChunk() async throws(LLMError) -> ByteBuffer? {
+        ///
+        /// Taking them all under one lock keeps the reader off the lock the event loop takes per chunk
+        /// (measured: taking one chunk per lock made the two threads contend on most chunks).
+        func nextChunks() async throws(LLMError) -> Batch? {
             if Task.isCancelled {
                 fail(.cancelled)
                 throw .cancelled
@@ -260,7 +291,7 @@ extension AsyncHTTPClientTransport {
             }
             do {
                 return try await withTaskCancellationHandler {
-                    try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<ByteBuffer?, any Error>) in
+                    try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Batch?, any Error>) in
                         let next: Next? = lock.withLock {
                             if let next = takeNext() { return next }
                             waitingReader = continuation
@@ -279,13 +310,12 @@ extension AsyncHTTPClientTransport {
 
         /// What the reader gets now, or nil if it must wait. Call with the lock held.
         private func takeNext() -> Next? {
-            if let chunk = unread.popFirst() {
-                unreadBytes -= chunk.readableBytes
-                var resume: EventLoopPromise<Void>?
-                if unreadBytes < Self.pauseBytes / 2 {
-                    (resume, paused) = (paused, nil)
-                }
-                return .chunk(chunk, resume: resume)
+            if !unread.isEmpty {
+                var batch = Batch(initialCapacity: 16)
+                swap(&batch, &unread)
+                unreadBytes = 0
+                defer { paused = nil }
+                return .chunks(batch, resume: paused)
             }
             switch phase {
             case .finished: return .end
@@ -294,11 +324,11 @@ extension AsyncHTTPClientTransport {
             }
         }
 
-        private func deliver(_ next: Next) throws(LLMError) -> ByteBuffer? {
+        private func deliver(_ next: Next) throws(LLMError) -> Batch? {
             switch next {
-            case .chunk(let chunk, let resume):
+            case .chunks(let batch, let resume):
                 resume?.succeed(())
-                return chunk
+                return batch
             case .end:
                 return nil
             case .failure(let error):
@@ -308,15 +338,28 @@ extension AsyncHTTPClientTransport {
     }
 
     /// The reading end of an ``Exchange``'s body. Dropping it before the body ends cancels the request.
-    final class BodyReader: TransportBodyReader {
+    ///
+    /// `@unchecked Sendable`: `batch` is touched only by the one task iterating the body.
+    final class BodyReader: TransportBodyReader, @unchecked Sendable {
         private let exchange: Exchange
+        /// Chunks taken from the exchange and not yet returned.
+        private var batch = Exchange.Batch()
 
         init(exchange: Exchange) {
             self.exchange = exchange
         }
 
         func next() async throws(LLMError) -> ByteBuffer? {
-            try await exchange.nextChunk()
+            if let chunk = batch.popFirst() {
+                guard !Task.isCancelled else {
+                    exchange.fail(.cancelled)
+                    throw .cancelled
+                }
+                return chunk
+            }
+            guard let taken = try await exchange.nextChunks() else { return nil }
+            batch = taken
+            return batch.popFirst()
         }
 
         deinit {
