@@ -105,8 +105,8 @@ extension AsyncHTTPClientTransport {
             }
         }
 
-        /// Ends the exchange with `error` unless it has already ended: the awaiting `send`, or the waiting
-        /// reader, gets the error, and the request is cancelled.
+        /// Ends the exchange with `error` unless it has already ended: the awaiting `send` gets the error (or a
+        /// held response, whose reader then gets it), so does a waiting reader, and the request is cancelled.
         func fail(_ error: LLMError) {
             let taken: (UnsafeContinuation<TransportResponse, any Error>?, HeldHead?, EventLoopPromise<Void>?, HTTPClient.Task<Void>?, [Scheduled<Void>])? = lock.withLock {
                 var head: UnsafeContinuation<TransportResponse, any Error>?
