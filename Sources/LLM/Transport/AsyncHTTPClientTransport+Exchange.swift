@@ -41,10 +41,9 @@ extension AsyncHTTPClientTransport {
         private var unread = CircularBuffer<ByteBuffer>()
         private var unreadBytes = 0
         private var waitingReader: UnsafeContinuation<Batch?, any Error>?
-        /// A wake-up of the waiting reader is queued on the event loop (see `wakeReaderWhenQuiet`).
-        private var wakeQueued = false
-        /// A chunk arrived since the queued wake-up was last (re)queued.
-        private var chunkSinceWakeQueued = false
+        /// While a wake-up of the waiting reader is queued (see `wakeReaderWhenQuiet`): how many chunks were
+        /// unread when it was last (re)queued. A waiting reader takes none, so more means more came since.
+        private var unreadWhenWakeQueued: Int?
         /// With `holdsHeadForBody`: the response, kept from the caller until the body ends, fails or fills up.
         private var heldHead: HeldHead?
         /// Completed when the reader has caught up; AsyncHTTPClient waits on it while `unread` is full.
@@ -63,7 +62,7 @@ extension AsyncHTTPClientTransport {
             func handOver() { continuation.resume(returning: response) }
         }
 
-        init(timeouts: HTTPTimeouts, holdsHeadForBody: Bool = false) {
+        init(timeouts: HTTPTimeouts, holdsHeadForBody: Bool) {
             self.timeouts = timeouts
             self.holdsHeadForBody = holdsHeadForBody
         }
@@ -168,7 +167,7 @@ extension AsyncHTTPClientTransport {
         func didReceiveHead(task: HTTPClient.Task<Void>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
             let response = TransportResponse(
                 status: Int(head.status.code), headers: head.headers, body: TransportBody(reader: BodyReader(exchange: self)))
-            let (started, handOver): (Bool, UnsafeContinuation<TransportResponse, any Error>?) = lock.withLock {
+            let (started, awaiting): (Bool, UnsafeContinuation<TransportResponse, any Error>?) = lock.withLock {
                 guard case .waitingForHead(let continuation?) = phase else { return (false, nil) }
                 phase = .streaming
                 lastChunk = .now()
@@ -179,7 +178,7 @@ extension AsyncHTTPClientTransport {
                 return (true, continuation)
             }
             if started { armIdleTimer(on: task.eventLoop) }
-            handOver?.resume(returning: response)
+            awaiting?.resume(returning: response)
             return task.eventLoop.makeSucceededVoidFuture()
         }
 
@@ -189,12 +188,8 @@ extension AsyncHTTPClientTransport {
                 lastChunk = .now()
                 unread.append(buffer)
                 unreadBytes += buffer.readableBytes
-                let queueWake = waitingReader != nil && !wakeQueued
-                if queueWake {
-                    (wakeQueued, chunkSinceWakeQueued) = (true, false)
-                } else if wakeQueued {
-                    chunkSinceWakeQueued = true
-                }
+                let queueWake = waitingReader != nil && unreadWhenWakeQueued == nil
+                if queueWake { unreadWhenWakeQueued = unread.count }
                 guard unreadBytes >= Self.pauseBytes else { return (queueWake, nil, nil) }
                 if let held = self.heldHead {
                     // A big body: the caller reads it as a stream after all.
@@ -241,9 +236,9 @@ extension AsyncHTTPClientTransport {
         private func wakeReaderWhenQuiet(on eventLoop: any EventLoop, deferrals: Int) {
             eventLoop.execute {
                 let deferAgain = self.lock.withLock {
-                    let busy = self.chunkSinceWakeQueued && deferrals < Self.maxWakeDeferrals && self.unreadBytes < Self.wakeBytes
-                    self.chunkSinceWakeQueued = false
-                    if !busy { self.wakeQueued = false }
+                    let chunksKeepComing = self.unread.count > (self.unreadWhenWakeQueued ?? .max)
+                    let busy = chunksKeepComing && deferrals < Self.maxWakeDeferrals && self.unreadBytes < Self.wakeBytes
+                    self.unreadWhenWakeQueued = busy ? self.unread.count : nil
                     return busy
                 }
                 if deferAgain {

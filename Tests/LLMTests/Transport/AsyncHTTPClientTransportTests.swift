@@ -316,4 +316,10 @@ struct AsyncHTTPClientTransportTests {
         try await transport.shutdown()
         try await transport.shutdown()  // a second call does nothing
     }
+
+    @Test func theLibrarysClientsShareOneEventLoop() {
+        // One loop, so AsyncHTTPClient never hands a response to its delegate across threads (see the type's docs).
+        let loops = Array(AsyncHTTPClientTransport.eventLoopGroup.makeIterator())
+        #expect(loops.count == 1)
+    }
 }

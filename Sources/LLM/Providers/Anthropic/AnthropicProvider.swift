@@ -29,9 +29,10 @@ public struct AnthropicProvider: LLMProvider {
         try capabilities.check(request, provider: name)
         return try await runner(for: request).complete { _ in
             let body = AnthropicRequestMapping.body(for: request, options: configuration.options, stream: false)
-            let response = try await http.send(.POST, url: configuration.baseURL + "/messages", headers: headers(), json: body, readsWholeBody: true)
+            let response = try await http.send(
+                .POST, url: configuration.baseURL + "/messages", headers: headers(), json: body, readsWholeBody: true)
             try await throwIfFailed(response)
-            let (message, raw) = try await http.decodeBody(AnthropicMessage.self, of: response)
+            let (message, raw) = try await http.readBody(AnthropicMessage.self, of: response)
             var mapper = mapper(for: request)
             var accumulator = StreamAccumulator()
             for event in try AnthropicResponseMapping.events(for: message, mapper: &mapper) { accumulator.consume(event) }
@@ -60,7 +61,8 @@ public struct AnthropicProvider: LLMProvider {
                 body = .object(object)
             }
             let response = try await http.send(
-                .POST, url: configuration.baseURL + "/messages/count_tokens", headers: headers(), json: body, readsWholeBody: true)
+                .POST, url: configuration.baseURL + "/messages/count_tokens", headers: headers(), json: body,
+                readsWholeBody: true)
             try await throwIfFailed(response)
             return try await http.decodeBody(AnthropicTokenCount.self, of: response).0.input_tokens
         }
@@ -68,7 +70,8 @@ public struct AnthropicProvider: LLMProvider {
 
     public func listModels() async throws -> [ModelInfo] {
         try await runner(for: nil).run { _ in
-            let response = try await http.send(.GET, url: configuration.baseURL + "/models", headers: headers(), json: nil, readsWholeBody: true)
+            let response = try await http.send(
+                .GET, url: configuration.baseURL + "/models", headers: headers(), json: nil, readsWholeBody: true)
             try await throwIfFailed(response)
             let (list, _) = try await http.decodeBody(AnthropicModelList.self, of: response)
             return (list.data ?? []).map { ModelInfo(id: $0.id, ownedBy: name) }

@@ -36,9 +36,10 @@ public struct GeminiProvider: LLMProvider {
         return try await runner(for: request).complete { _ in
             let body = GeminiRequestMapping.body(for: request)
             let response = try await http.send(
-                .POST, url: url(model: request.model, method: "generateContent"), headers: headers(), json: body, readsWholeBody: true)
+                .POST, url: url(model: request.model, method: "generateContent"), headers: headers(), json: body,
+                readsWholeBody: true)
             try await throwIfFailed(response)
-            let (decoded, raw) = try await http.decodeBody(GeminiResponse.self, of: response)
+            let (decoded, raw) = try await http.readBody(GeminiResponse.self, of: response)
             var accumulator = StreamAccumulator()
             for event in try GeminiResponseMapping.events(for: decoded, provider: name) { accumulator.consume(event) }
             return try accumulator.response(raw: raw)

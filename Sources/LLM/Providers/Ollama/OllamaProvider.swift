@@ -41,7 +41,7 @@ public struct OllamaProvider: LLMProvider {
         return try await runner(for: request).complete { _ in
             let response = try await http.send(.POST, url: chatURL, headers: headers(), json: body, readsWholeBody: true)
             try await throwIfFailed(response)
-            let (reply, raw) = try await http.decodeBody(OllamaChatChunk.self, of: response)
+            let (reply, raw) = try await http.readBody(OllamaChatChunk.self, of: response)
             var accumulator = StreamAccumulator()
             for event in try OllamaResponseMapping.events(for: reply, provider: name) { accumulator.consume(event) }
             return try accumulator.response(raw: raw)
@@ -61,7 +61,8 @@ public struct OllamaProvider: LLMProvider {
     /// The models pulled on this server (`GET /api/tags`), by their `name` (e.g. `llama3.2:latest`).
     public func listModels() async throws -> [ModelInfo] {
         try await runner(for: nil).run { _ in
-            let response = try await http.send(.GET, url: configuration.host + "/api/tags", headers: headers(), json: nil, readsWholeBody: true)
+            let response = try await http.send(
+                .GET, url: configuration.host + "/api/tags", headers: headers(), json: nil, readsWholeBody: true)
             try await throwIfFailed(response)
             let (list, _) = try await http.decodeBody(OllamaModelList.self, of: response)
             return (list.models ?? []).compactMap { model in (model.name ?? model.model).map { ModelInfo(id: $0) } }

@@ -49,7 +49,8 @@ public struct OpenAIProvider: LLMProvider {
 
     public func listModels() async throws -> [ModelInfo] {
         try await runner(for: nil).run { _ in
-            let response = try await http.send(.GET, url: configuration.baseURL + "/models", headers: headers(), json: nil, readsWholeBody: true)
+            let response = try await http.send(
+                .GET, url: configuration.baseURL + "/models", headers: headers(), json: nil, readsWholeBody: true)
             try await throwIfFailed(response)
             let (list, _) = try await http.decodeBody(OpenAIModelList.self, of: response)
             return (list.data ?? []).map { ModelInfo(id: $0.id, ownedBy: $0.owned_by) }

@@ -41,7 +41,8 @@ public struct OpenAIResponsesProvider: LLMProvider {
         try capabilities.check(request, provider: name)
         return try await runner(for: request).complete { _ in
             let body = OpenAIResponsesRequestMapping.body(for: request, stream: false)
-            let response = try await http.send(.POST, url: responsesURL, headers: headers(), json: body, readsWholeBody: true)
+            let response = try await http.send(
+                .POST, url: responsesURL, headers: headers(), json: body, readsWholeBody: true)
             try await throwIfFailed(response)
             let (object, raw) = try await http.decodeBody(OpenAIResponsesObject.self, of: response)
             var accumulator = StreamAccumulator()
@@ -64,7 +65,8 @@ public struct OpenAIResponsesProvider: LLMProvider {
 
     public func listModels() async throws -> [ModelInfo] {
         try await runner(for: nil).run { _ in
-            let response = try await http.send(.GET, url: configuration.baseURL + "/models", headers: headers(), json: nil, readsWholeBody: true)
+            let response = try await http.send(
+                .GET, url: configuration.baseURL + "/models", headers: headers(), json: nil, readsWholeBody: true)
             try await throwIfFailed(response)
             let (list, _) = try await http.decodeBody(OpenAIModelList.self, of: response)
             return (list.data ?? []).map { ModelInfo(id: $0.id, ownedBy: $0.owned_by) }

@@ -15,7 +15,8 @@ struct ProviderHTTP: Sendable {
     /// The largest error body read; the rest is not needed to classify an error.
     static let maxErrorBodyBytes = 256 * 1024
 
-    /// Sends a request. `readsWholeBody` for a reply read at once, not streamed (see ``TransportRequest/readsWholeBody``).
+    /// Sends a request; `readsWholeBody` for a reply read at once, not streamed
+    /// (see ``TransportRequest/readsWholeBody``).
     func send(
         _ method: HTTPMethod, url: String, headers: HTTPHeaders, json body: JSONValue?, readsWholeBody: Bool = false
     ) async throws(LLMError) -> TransportResponse {
