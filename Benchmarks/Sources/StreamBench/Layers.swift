@@ -34,6 +34,7 @@ struct Target {
         case "sse": try await readBody(splitting: true)
         case "json": try await readBody(splitting: true, decode: true)
         case "ahc": try await readBare()
+        case "nio": try await BareNIOReader.read(url: url)
         default: try await streamEvents()
         }
     }

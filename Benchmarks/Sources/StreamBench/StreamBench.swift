@@ -14,6 +14,10 @@ import LLM
 /// - `json` (OpenAI only): also decodes each event with Foundation's JSONDecoder into the wire shape,
 ///   as the library did before its own parser (a reference for that change);
 /// - `ahc`: reads the body with AsyncHTTPClient directly, no library code;
+/// - `nio`: reads the body with SwiftNIO's HTTP/1.1 codec alone, no client library: the floor of any
+///   Swift client on SwiftNIO;
+/// - `decode`: the whole `provider.stream()` over chunks recorded from the server once and replayed from
+///   memory (`RecordedTransport`): the library's parsing and event delivery, no network;
 /// - `lean`: the whole `provider.stream()` over the prototype `LeanTransport` (BenchSupport).
 /// One unmeasured short transcript (`<format>-warmup`) first warms up the connection and lazy
 /// initialisation; then `--repeat` whole transcripts are measured together.
@@ -26,8 +30,16 @@ enum StreamBench {
         let server = options.string("server", default: "http://127.0.0.1:8089")
         let repeats = options.int("repeat", default: 3)
         let wireEvents = options.int("wire-events", default: 20000)
-        let transport: any HTTPTransport = layer == "lean" ? LeanTransport(client: Target.client) : AsyncHTTPClientTransport.shared
+        let transport: any HTTPTransport =
+            switch layer {
+            case "lean": LeanTransport(client: Target.client)
+            case "decode": RecordedTransport()
+            default: AsyncHTTPClientTransport.shared
+            }
         let target = Target(format: format, server: server + "/stream/" + format, transport: transport)
+        if layer == "decode" {
+            _ = try await target.consume(layer: layer)  // records the transcript
+        }
 
         // A short transcript of the same format, on the same HTTP client.
         _ = try await Target(format: format, server: server + "/stream/" + format + "-warmup", transport: transport)
@@ -41,8 +53,8 @@ enum StreamBench {
         let wall = (ContinuousClock.now - start).seconds
         let cpu = processCPUSeconds() - cpuBefore
         // Chunk counts depend on socket reads, but every event and tool call must have come.
-        let complete = ["transport", "ahc"].contains(layer) ? tally.items > 0 : tally.items >= wireEvents * repeats / 2
-        guard complete, !["provider", "lean"].contains(layer) || tally.toolCalls == 40 * repeats else {
+        let complete = ["transport", "ahc", "nio"].contains(layer) ? tally.items > 0 : tally.items >= wireEvents * repeats / 2
+        guard complete, !["provider", "lean", "decode"].contains(layer) || tally.toolCalls == 40 * repeats else {
             log("unexpected stream: \(tally)")
             throw BenchmarkFailure.unexpectedStream
         }

@@ -1,6 +1,3 @@
-/// The stream of events of one reply.
-public typealias LLMEventStream = AsyncThrowingStream<StreamEvent, any Error>
-
 /// A model backend. Write your code against this protocol once and swap the backend with one line.
 ///
 /// Swift needs no separate blocking and async variants (the Python original's `acomplete`): every call is

@@ -7,8 +7,7 @@
 /// the inner stream too, and the call is reported as cancelled.
 enum InstrumentedStream {
     static func wrap(_ inner: LLMEventStream, call: ModelCall) -> LLMEventStream {
-        let observer = StreamObserver(inner.makeAsyncIterator(), call: call)
-        return LLMEventStream(unfolding: { try await observer.next() })
+        LLMEventStream(puller: StreamObserver(inner.makeAsyncIterator(), call: call))
     }
 }
 
@@ -16,7 +15,7 @@ enum InstrumentedStream {
 ///
 /// `@unchecked Sendable`: an `AsyncIterator` is used by one consumer at a time, so `next()` calls never
 /// overlap, and `deinit` runs only after the last one has returned.
-private final class StreamObserver: @unchecked Sendable {
+private final class StreamObserver: StreamEventPuller, @unchecked Sendable {
     private var iterator: LLMEventStream.AsyncIterator
     private let call: ModelCall
     private var outcome = CallOutcome()

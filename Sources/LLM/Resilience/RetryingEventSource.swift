@@ -3,7 +3,7 @@
 ///
 /// Only the task iterating the stream touches it, one `next()` at a time (an `AsyncIterator` is not
 /// shared), hence `@unchecked Sendable`.
-final class RetryingEventSource: @unchecked Sendable {
+final class RetryingEventSource: StreamEventPuller, @unchecked Sendable {
     private struct OpenAttempt {
         var chunks: TransportBody.AsyncIterator
         var decoder: any StreamBodyDecoder
@@ -29,6 +29,12 @@ final class RetryingEventSource: @unchecked Sendable {
     }
 
     func next() async throws -> StreamEvent? {
+        if Task.isCancelled {
+            // Cancelled between events: the stream just ends (one waiting for the body throws instead).
+            attempt = nil  // releasing the body cancels its request
+            (ready, readyIndex, failure, ended) = ([], 0, nil, true)
+            return nil
+        }
         while readyIndex == ready.count {
             if let failure {
                 self.failure = nil

@@ -14,8 +14,7 @@ public enum RetryingStream {
     public static func make(
         runner: RetryRunner, open: @escaping @Sendable (_ attemptNumber: Int) async throws -> StreamAttempt
     ) -> LLMEventStream {
-        let source = RetryingEventSource(runner: runner, open: open)
-        return LLMEventStream(unfolding: { try await source.next() })
+        LLMEventStream(puller: RetryingEventSource(runner: runner, open: open))
     }
 
     /// A stream fed by a task that runs `attempt`, which emits events as it produces them: for sources

@@ -10,9 +10,10 @@ public struct TransportBody: AsyncSequence, Sendable {
     public typealias Element = ByteBuffer
     public typealias Failure = any Error
 
-    /// Where the chunks come from: a stream (fakes, tests) or a transport's reader pulled directly.
+    /// Where the chunks come from: a stream or a list (fakes, tests), or a transport's reader pulled directly.
     private enum Source: Sendable {
         case stream(AsyncThrowingStream<ByteBuffer, any Error>)
+        case chunks([ByteBuffer])
         case reader(any TransportBodyReader)
     }
 
@@ -31,12 +32,9 @@ public struct TransportBody: AsyncSequence, Sendable {
         source = .reader(reader)
     }
 
-    /// A body made of the given chunks, delivered at once.
+    /// A body made of the given chunks, delivered at once. Iterating it in a cancelled task throws `.cancelled`.
     public init(chunks: [ByteBuffer]) {
-        self.init(AsyncThrowingStream { continuation in
-            for chunk in chunks { continuation.yield(chunk) }
-            continuation.finish()
-        })
+        source = .chunks(chunks)
     }
 
     /// An empty body.
@@ -45,6 +43,7 @@ public struct TransportBody: AsyncSequence, Sendable {
     public func makeAsyncIterator() -> AsyncIterator {
         switch source {
         case .stream(let chunks): AsyncIterator(base: .stream(chunks.makeAsyncIterator()))
+        case .chunks(let chunks): AsyncIterator(base: .chunks(chunks.makeIterator()))
         case .reader(let reader): AsyncIterator(base: .reader(reader))
         }
     }
@@ -71,6 +70,7 @@ public struct TransportBody: AsyncSequence, Sendable {
 
         enum Base {
             case stream(AsyncThrowingStream<ByteBuffer, any Error>.AsyncIterator)
+            case chunks(IndexingIterator<[ByteBuffer]>)
             case reader(any TransportBodyReader)
         }
 
@@ -84,6 +84,10 @@ public struct TransportBody: AsyncSequence, Sendable {
             let iterator: AsyncThrowingStream<ByteBuffer, any Error>.AsyncIterator
             switch base {
             case .reader(let reader): return try await reader.next()
+            case .chunks(var chunks):
+                if Task.isCancelled { throw LLMError.cancelled }
+                defer { base = .chunks(chunks) }
+                return chunks.next()
             case .stream(let stream): iterator = stream
             }
             var streamIterator = iterator

@@ -94,7 +94,7 @@ final class EventScriptProvider: LLMProvider, @unchecked Sendable {
         received.append(request)
         let events = scripts.isEmpty ? [] : scripts.removeFirst()
         lock.unlock()
-        return AsyncThrowingStream { continuation in
+        return LLMEventStream { continuation in
             for event in events { continuation.yield(event) }
             continuation.finish()
         }

@@ -98,6 +98,55 @@ import Testing
         }
         #expect(released, "the body was released, which cancels its request")
     }
+
+    @Test func aReaderCancelledBetweenEventsSeesTheEndAndItsRequestIsReleased() async throws {
+        let (terminated, terminations) = AsyncStream.makeStream(of: Void.self)
+        let stream = RetryingStream.make(runner: RetryRunner(policy: .none)) { _ in
+            let (chunks, continuation) = AsyncThrowingStream.makeStream(of: ByteBuffer.self)
+            continuation.onTermination = { _ in
+                terminations.yield()
+                terminations.finish()
+            }
+            continuation.yield(ByteBuffer(string: "start|text:Hi|text:there"))  // the rest never comes
+            return StreamAttempt(body: TransportBody(chunks), decoder: ScriptedBody())
+        }
+
+        let (first, afterCancel, again, released) = try await Task {
+            var iterator = stream.makeAsyncIterator()
+            let first = try await iterator.next()
+            withUnsafeCurrentTask { $0?.cancel() }
+            // Two decoded events are waiting, but a cancelled reader gets none of them.
+            let afterCancel = try await iterator.next()
+            let again = try await iterator.next()
+            // The iterator is still alive here: the body was released by the cancellation, not by a drop.
+            let released = await firstSignal(of: terminated, within: .seconds(5))
+            return (first, afterCancel, again, released)
+        }.value
+
+        #expect(first == .start(id: "r1", model: "m"))
+        #expect(afterCancel == nil)
+        #expect(again == nil)
+        #expect(released, "the body was released, which cancels its request")
+    }
+}
+
+/// Whether `signals` yields within `limit` (waited for in a fresh task, so a cancelled caller still waits).
+private func firstSignal(of signals: AsyncStream<Void>, within limit: Duration) async -> Bool {
+    await Task.detached {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                var iterator = signals.makeAsyncIterator()
+                return await iterator.next() != nil
+            }
+            group.addTask {
+                try? await Task.sleep(for: limit)
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+    }.value
 }
 
 /// A body of scripted chunks: each chunk is `|`-separated commands, `start`, `text:X`, `finish` (which ends

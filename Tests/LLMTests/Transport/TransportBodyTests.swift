@@ -42,4 +42,17 @@ struct TransportBodyTests {
         #expect(await llmError { try await reader.value } == .cancelled)
         continuation.finish()
     }
+
+    @Test func aListOfChunksStopsAtTheFirstReadInACancelledTask() async throws {
+        let body = TransportBody(chunks: [ByteBuffer(string: "ab"), ByteBuffer(string: "cd")])
+        let (first, error) = try await Task {
+            var iterator = body.makeAsyncIterator()
+            let first = try await iterator.next()
+            withUnsafeCurrentTask { $0?.cancel() }
+            let error = await llmError { _ = try await iterator.next() }
+            return (first.map { String(buffer: $0) }, error)
+        }.value
+        #expect(first == "ab")
+        #expect(error == .cancelled)
+    }
 }
