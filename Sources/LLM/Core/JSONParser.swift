@@ -71,6 +71,7 @@ struct JSONParser {
         defer { depth -= 1 }
         index += 1  // {
         var members: [JSONNode.Member] = []
+        members.reserveCapacity(8)  // one allocation for the objects of stream events, not three growing ones
         skipWhitespace()
         if peek(UInt8(ascii: "}")) {
             index += 1

@@ -28,7 +28,9 @@ struct JSONFields {
 
     /// The member's node, unless it is absent or null.
     func node(_ key: String) -> JSONNode? {
-        for member in members.reversed() where member.key == key {
+        // Comparing lengths first skips most other names without a string comparison.
+        let length = key.utf8.count
+        for member in members.reversed() where member.key.utf8.count == length && member.key == key {
             if case .null = member.value { return nil }
             return member.value
         }

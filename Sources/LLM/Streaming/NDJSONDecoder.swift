@@ -16,6 +16,13 @@ public struct NDJSONDecoder: Sendable {
     /// A line that lies within one chunk is returned as a slice sharing that chunk's storage.
     public mutating func decode(_ chunk: ByteBuffer) -> [ByteBuffer] {
         var lines: [ByteBuffer] = []
+        decode(chunk, into: &lines)
+        return lines
+    }
+
+    /// Decodes the next chunk of the body, appending the lines it completed to `lines` (whose storage a
+    /// caller can reuse from chunk to chunk).
+    public mutating func decode(_ chunk: ByteBuffer, into lines: inout [ByteBuffer]) {
         chunk.withUnsafeReadableBytes { bytes in
             var start = 0
             while let end = Self.firstLF(in: bytes, from: start) {
@@ -34,7 +41,6 @@ public struct NDJSONDecoder: Sendable {
                 pending.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[start...]))
             }
         }
-        return lines
     }
 
     /// Ends the stream: returns a last line that had no trailing LF, unless it is blank.

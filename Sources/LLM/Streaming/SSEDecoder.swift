@@ -17,6 +17,8 @@ public struct SSEDecoder: Sendable {
     private var data = ""
     private var hasData = false
     private var eventType = ""
+    /// The last `event` value read: streams repeat a few types, so an equal one reuses this String.
+    private var previousEventType = ""
     private var retry: Int?
     private var lastEventIDBuffer: String?
 
@@ -36,6 +38,13 @@ public struct SSEDecoder: Sendable {
     /// Decodes the next chunk of the body and returns the events it completed.
     public mutating func decode(_ chunk: ByteBuffer) -> [ServerSentEvent] {
         var events: [ServerSentEvent] = []
+        decode(chunk, into: &events)
+        return events
+    }
+
+    /// Decodes the next chunk of the body, appending the events it completed to `events` (whose storage a
+    /// caller can reuse from chunk to chunk).
+    public mutating func decode(_ chunk: ByteBuffer, into events: inout [ServerSentEvent]) {
         chunk.withUnsafeReadableBytes { bytes in
             var start = 0
             if skipLeadingLF, !bytes.isEmpty {
@@ -63,7 +72,6 @@ public struct SSEDecoder: Sendable {
                 pending.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[start...]))
             }
         }
-        return events
     }
 
     /// Ends the stream and readies the decoder for a new one (keeping `lastEventID`).
@@ -138,7 +146,7 @@ public struct SSEDecoder: Sendable {
             value = UnsafeRawBufferPointer(start: nil, count: 0)
         }
 
-        if name.elementsEqual("data".utf8) {
+        if Self.is(name, "data") {
             // Equivalent to the spec's "append value + LF, drop one trailing LF at dispatch".
             if hasData {
                 data.append("\n")
@@ -147,13 +155,14 @@ public struct SSEDecoder: Sendable {
                 data = String(decoding: value, as: UTF8.self)
                 hasData = true
             }
-        } else if name.elementsEqual("event".utf8) {
-            eventType = String(decoding: value, as: UTF8.self)
-        } else if name.elementsEqual("id".utf8) {
+        } else if Self.is(name, "event") {
+            eventType = Self.is(value, previousEventType) ? previousEventType : String(decoding: value, as: UTF8.self)
+            previousEventType = eventType
+        } else if Self.is(name, "id") {
             if !value.contains(0) {
                 lastEventIDBuffer = String(decoding: value, as: UTF8.self)
             }
-        } else if name.elementsEqual("retry".utf8) {
+        } else if Self.is(name, "retry") {
             if let milliseconds = Self.parseDigits(value) {
                 retry = milliseconds
                 reconnectionTime = milliseconds
@@ -178,6 +187,15 @@ public struct SSEDecoder: Sendable {
         hasData = false
         eventType = ""
         retry = nil
+    }
+
+    /// Whether `bytes` are the UTF-8 of `text`.
+    @inline(__always)
+    private static func `is`(_ bytes: UnsafeRawBufferPointer, _ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { utf8 in
+            utf8.count == bytes.count && utf8.elementsEqual(bytes)
+        }
     }
 
     /// A non-empty run of ASCII digits as an Int; nil otherwise or on overflow.

@@ -33,17 +33,27 @@ public protocol MessageFraming {
     init()
     /// The messages the chunk completes.
     mutating func messages(in chunk: ByteBuffer) -> [Message]
+    /// Appends the messages the chunk completes to `messages`, whose storage the caller reuses.
+    mutating func messages(in chunk: ByteBuffer, into messages: inout [Message])
     /// At the end of the body: a last message that had no terminator, if any.
     mutating func remainingMessages() -> [Message]
 }
 
+extension MessageFraming {
+    public mutating func messages(in chunk: ByteBuffer, into messages: inout [Message]) {
+        messages += self.messages(in: chunk)
+    }
+}
+
 extension SSEDecoder: MessageFraming {
     public mutating func messages(in chunk: ByteBuffer) -> [ServerSentEvent] { decode(chunk) }
+    public mutating func messages(in chunk: ByteBuffer, into messages: inout [ServerSentEvent]) { decode(chunk, into: &messages) }
     public mutating func remainingMessages() -> [ServerSentEvent] { finish() }
 }
 
 extension NDJSONDecoder: MessageFraming {
     public mutating func messages(in chunk: ByteBuffer) -> [ByteBuffer] { decode(chunk) }
+    public mutating func messages(in chunk: ByteBuffer, into messages: inout [ByteBuffer]) { decode(chunk, into: &messages) }
     public mutating func remainingMessages() -> [ByteBuffer] { finish().map { [$0] } ?? [] }
 }
 
@@ -53,13 +63,17 @@ where Mapping.Message == Framing.Message {
     private var framing = Framing()
     private var mapping: Mapping
     private var sawEndMarker = false
+    /// The messages of the current chunk; kept to reuse its storage.
+    private var messages: [Mapping.Message] = []
 
     public init(_ mapping: Mapping) {
         self.mapping = mapping
     }
 
     public mutating func decode(_ chunk: ByteBuffer, into events: inout [StreamEvent]) throws -> StreamControl {
-        for message in framing.messages(in: chunk) where try mapping.map(message, into: &events) == .stop {
+        framing.messages(in: chunk, into: &messages)
+        defer { messages.removeAll(keepingCapacity: true) }
+        for message in messages where try mapping.map(message, into: &events) == .stop {
             sawEndMarker = true
             return .stop
         }
