@@ -65,11 +65,13 @@ def main():
                 ratio = f"uses {mine / base:,.1f}x swift-llm's CPU"
             out.append(f"| {consumer} | {fmt} | {len(per_event[(consumer, fmt)])} | "
                        f"{spread(per_event[(consumer, fmt)], 2)} | {spread(rate[(consumer, fmt)], 0)} | {ratio} |")
-        layers = [("swift-llm ahc layer", "AsyncHTTPClient alone reads the body"),
+        layers = [("swift-llm nio layer", "SwiftNIO's HTTP/1.1 codec alone reads the body, no client library: the floor of any Swift client on SwiftNIO"),
+                  ("swift-llm ahc layer", "AsyncHTTPClient alone reads the body"),
                   ("swift-llm transport layer", "the library's transport reads the body (`TransportBody`)"),
                   ("swift-llm sse layer", "+ SSE / NDJSON splitting"),
                   ("swift-llm json layer", "reference: transport + SSE + Foundation's JSONDecoder into the wire type (the library's parsing before this change)"),
                   ("swift-llm", "the whole `provider.stream()`: + mapping, retry gate, event stream to the app"),
+                  ("swift-llm decode layer", "the whole `provider.stream()` over chunks replayed from memory: the library's parsing and event delivery, no network"),
                   ("swift-llm lean layer", "the whole `provider.stream()` over the prototype `LeanTransport`")]
         formats = ["openai", "anthropic", "gemini", "ollama"]
         out += ["", "Where swift-llm's CPU goes (CPU µs per wire event, median and spread of the runs):", "",
@@ -98,6 +100,21 @@ def main():
                 out.append(f"- for scale ({fmt}): AsyncHTTPClient alone, reading the same body without parsing it, "
                            f"uses {c:,.0f}x curl's CPU; swift-llm uses {r:,.1f}x AsyncHTTPClient's" if c else
                            f"- for scale ({fmt}): swift-llm uses {r:,.1f}x the CPU of AsyncHTTPClient alone")
+        # The best the library could do on SwiftNIO: its parsing (decode layer) over a transport that costs
+        # no more than SwiftNIO's own HTTP codec (nio layer).
+        for fmt in ("openai", "anthropic", "gemini", "ollama"):
+            nio, decode = median("swift-llm nio layer", fmt), median("swift-llm decode layer", fmt)
+            if nio and decode:
+                bound = nio + decode
+                parts = [f"{bound:.2f} µs per event"]
+                if median("curl", fmt):
+                    parts.append(f"{bound / median('curl', fmt):,.0f}x curl's CPU (SwiftNIO's codec alone: "
+                                 f"{nio / median('curl', fmt):,.1f}x)")
+                for peer in ("openai SDK", "anthropic SDK"):
+                    if median(peer, fmt):
+                        parts.append(f"{median(peer, fmt) / bound:,.1f}x less than the {peer}")
+                out.append(f"- bound ({fmt}): the library's parsing over a transport as cheap as SwiftNIO's codec: "
+                           + "; ".join(parts))
         out.append("")
 
     # 2. Request overhead -----------------------------------------------------------------------
