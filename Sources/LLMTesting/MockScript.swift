@@ -29,18 +29,16 @@ enum MockScript {
             }
             text = SchemaExample.value(for: schema.value).jsonString
         case .textThenError(let value, let error):
-            var snapshot = ""
+            var snapshot = TextSnapshotBuilder()
             for word in words(value) {
-                snapshot += word
-                events.append(.success(.textDelta(word, snapshot: snapshot)))
+                events.append(.success(.textDelta(word, snapshot: snapshot.append(word))))
             }
             events.append(.failure(error))
             return events
         }
-        var snapshot = ""
+        var snapshot = TextSnapshotBuilder()
         for word in words(text) {
-            snapshot += word
-            events.append(.success(.textDelta(word, snapshot: snapshot)))
+            events.append(.success(.textDelta(word, snapshot: snapshot.append(word))))
         }
         if !text.isEmpty { events.append(.success(.textEnd(text))) }
         for (index, call) in calls.enumerated() {

@@ -27,7 +27,7 @@ struct OpenAIEndToEndTests {
             accumulator.consume(event)
             if case .textDelta(_, let snapshot) = event {
                 deltas += 1
-                lastSnapshot = snapshot
+                lastSnapshot = snapshot.text
             }
             if case .finish(_, let usage, _) = event { finishUsage = usage }
         }

@@ -35,16 +35,20 @@ struct Target {
         case "json": try await readBody(splitting: true, decode: true)
         case "ahc": try await readBare()
         case "nio": try await BareNIOReader.read(url: url)
+        case "keep": try await streamEvents(keepingEvents: true)
         default: try await streamEvents()
         }
     }
 
-    /// What an app does: every event of `provider.stream`, touching the text of each delta.
-    private func streamEvents() async throws -> Tally {
+    /// What an app does: every event of `provider.stream`, touching the text of each delta; with
+    /// `keepingEvents`, as an app that records a reply's events does, all of them kept until the reply ends.
+    private func streamEvents(keepingEvents: Bool = false) async throws -> Tally {
         let request = ChatRequest(model: format == "gemini" ? "gemini-2.5-flash" : "bench-model", messages: [.user("Go")])
         var tally = Tally()
+        var kept: [StreamEvent] = []
         for try await event in provider.stream(request) {
             tally.items += 1
+            if keepingEvents { kept.append(event) }
             switch event {
             case .textDelta(let text, _): tally.bytes += text.utf8.count
             case .toolCall: tally.toolCalls += 1

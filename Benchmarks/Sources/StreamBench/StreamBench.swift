@@ -18,7 +18,9 @@ import LLM
 ///   Swift client on SwiftNIO;
 /// - `decode`: the whole `provider.stream()` over chunks recorded from the server once and replayed from
 ///   memory (`RecordedTransport`): the library's parsing and event delivery, no network;
-/// - `lean`: the whole `provider.stream()` over the prototype `LeanTransport` (BenchSupport).
+/// - `lean`: the whole `provider.stream()` over the prototype `LeanTransport` (BenchSupport);
+/// - `keep`: the whole `provider.stream()`, keeping every event until the reply ends, as an app that records
+///   them does; the result adds the process's peak resident memory (`peak_rss_mib`).
 /// One unmeasured short transcript (`<format>-warmup`) first warms up the connection and lazy
 /// initialisation; then `--repeat` whole transcripts are measured together.
 @main
@@ -54,15 +56,17 @@ enum StreamBench {
         let cpu = processCPUSeconds() - cpuBefore
         // Chunk counts depend on socket reads, but every event and tool call must have come.
         let complete = ["transport", "ahc", "nio"].contains(layer) ? tally.items > 0 : tally.items >= wireEvents * repeats / 2
-        guard complete, !["provider", "lean", "decode"].contains(layer) || tally.toolCalls == 40 * repeats else {
+        guard complete, !["provider", "lean", "decode", "keep"].contains(layer) || tally.toolCalls == 40 * repeats else {
             log("unexpected stream: \(tally)")
             throw BenchmarkFailure.unexpectedStream
         }
-        emitResult([
+        var result: [String: any Sendable] = [
             "bench": "stream", "consumer": layer == "provider" ? "swift-llm" : "swift-llm \(layer) layer",
             "format": format, "wire_events": wireEvents * repeats, "items": tally.items,
             "bytes": tally.bytes, "tool_calls": tally.toolCalls, "cpu_s": cpu, "wall_s": wall,
-        ])
+        ]
+        if layer == "keep" { result["peak_rss_mib"] = residentMemoryMiB().hwm }
+        emitResult(result)
     }
 }
 

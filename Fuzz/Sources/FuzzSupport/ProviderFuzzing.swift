@@ -106,7 +106,7 @@ public enum ProviderFuzzing {
         var text = ""
         for case .textDelta(let delta, let snapshot) in outcome.events {
             text += delta
-            fuzzCheck(snapshot == text, "snapshot \(snapshot.debugDescription) is not the text so far \(text.debugDescription)")
+            fuzzCheck(snapshot.text == text, "snapshot \(snapshot.text.debugDescription) is not the text so far \(text.debugDescription)")
         }
         if !finishes.isEmpty {
             var accumulator = StreamAccumulator()

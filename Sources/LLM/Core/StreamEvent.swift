@@ -3,8 +3,8 @@
 public enum StreamEvent: Sendable, Hashable {
     /// The provider started the reply (id and model when it says them up front).
     case start(id: String?, model: String?)
-    /// New text; `snapshot` is all the text so far.
-    case textDelta(String, snapshot: String)
+    /// New text; `snapshot` is all the text so far (``TextSnapshot/text``), shared with the other deltas of the reply.
+    case textDelta(String, snapshot: TextSnapshot)
     /// The text is complete.
     case textEnd(String)
     /// A new reasoning block begins.

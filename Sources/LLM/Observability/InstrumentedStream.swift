@@ -20,6 +20,7 @@ private final class StreamObserver: StreamEventPuller, @unchecked Sendable {
     private let call: ModelCall
     private var outcome = CallOutcome()
     private var sawFinish = false
+    private var replySoFar: TextSnapshot?
     private var reported = false
 
     init(_ iterator: LLMEventStream.AsyncIterator, call: ModelCall) {
@@ -60,7 +61,7 @@ private final class StreamObserver: StreamEventPuller, @unchecked Sendable {
             if let id { outcome.responseID = id }
             if let model { outcome.responseModel = model }
         case .textDelta(_, let snapshot) where call.configuration.logContent:
-            outcome.replyText = snapshot
+            replySoFar = snapshot  // turned into text once, when the call is reported
         case .usage(let usage):
             outcome.usage = usage
         case .finish(let reason, let usage, let model):
@@ -76,6 +77,7 @@ private final class StreamObserver: StreamEventPuller, @unchecked Sendable {
     private func report(error: LLMError?) {
         guard !reported else { return }
         reported = true
+        if let replySoFar { outcome.replyText = replySoFar.text }
         outcome.error = error
         call.finish(outcome)
     }

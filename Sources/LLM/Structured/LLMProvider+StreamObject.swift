@@ -45,7 +45,7 @@ extension LLMProvider {
         for try await event in stream(request) {
             accumulator.consume(event)
             guard case .textDelta(_, let snapshot) = event,
-                let text = StructuredDecoding.partialJSONText(in: snapshot), let parsed = PartialJSON.parse(text),
+                let text = StructuredDecoding.partialJSONText(in: snapshot.text), let parsed = PartialJSON.parse(text),
                 // A wrapped value shows once its key has arrived.
                 !target.wrapped || parsed[StructuredTarget<T>.wrapperKey] != nil
             else { continue }

@@ -100,7 +100,7 @@ struct StreamOutcome: Sendable {
         var sofar = ""
         for case .textDelta(let delta, let snapshot) in events {
             sofar += delta
-            if snapshot != sofar { return false }
+            if snapshot.text != sofar { return false }
         }
         return true
     }

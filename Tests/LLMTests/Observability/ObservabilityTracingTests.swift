@@ -127,11 +127,10 @@ private struct PullingProvider: LLMProvider {
 
 /// Each chunk is text; the end of the body finishes the reply.
 private struct TextBodyDecoder: StreamBodyDecoder {
-    var text = ""
+    var text = TextSnapshotBuilder()
 
     mutating func decode(_ chunk: ByteBuffer, into events: inout [StreamEvent]) throws -> StreamControl {
-        text += String(buffer: chunk)
-        events.append(.textDelta(String(buffer: chunk), snapshot: text))
+        events.append(.textDelta(String(buffer: chunk), snapshot: text.append(String(buffer: chunk))))
         return .continue
     }
 

@@ -152,7 +152,7 @@ private func firstSignal(of signals: AsyncStream<Void>, within limit: Duration) 
 /// A body of scripted chunks: each chunk is `|`-separated commands, `start`, `text:X`, `finish` (which ends
 /// the reply) and `fail` (a retryable network error).
 private struct ScriptedBody: StreamBodyDecoder {
-    var snapshot = ""
+    var snapshot = TextSnapshotBuilder()
 
     static func attempt(_ chunks: [String]) -> StreamAttempt {
         StreamAttempt(body: TransportBody(chunks: chunks.map { ByteBuffer(string: $0) }), decoder: ScriptedBody())
@@ -166,8 +166,7 @@ private struct ScriptedBody: StreamBodyDecoder {
             case "fail": throw LLMError.network(reason: "scripted failure")
             default:
                 let text = String(command.dropFirst("text:".count))
-                snapshot += text
-                events.append(.textDelta(text, snapshot: snapshot))
+                events.append(.textDelta(text, snapshot: snapshot.append(text)))
             }
         }
         return .continue

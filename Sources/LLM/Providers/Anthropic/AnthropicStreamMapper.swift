@@ -10,7 +10,7 @@ struct AnthropicStreamMapper {
     private var blocks: [Int: Block] = [:]
     private var toolCount = 0
     private var structuredOutputSeen = false
-    private var snapshot = ""
+    private var snapshot = TextSnapshotBuilder()
     private var usage = AnthropicUsage()
     private var stopReason: String?
     private var model: String?
@@ -127,14 +127,13 @@ struct AnthropicStreamMapper {
 
     private mutating func appendText(_ text: String) -> [StreamEvent] {
         guard !text.isEmpty else { return [] }
-        snapshot += text
-        return [.textDelta(text, snapshot: snapshot)]
+        return [.textDelta(text, snapshot: snapshot.append(text))]
     }
 
     /// The closing events, once `message_stop` (or the end of a whole message) is reached.
     func finish() -> [StreamEvent] {
         var events: [StreamEvent] = []
-        if !snapshot.isEmpty { events.append(.textEnd(snapshot)) }
+        if !snapshot.isEmpty { events.append(.textEnd(snapshot.text)) }
         var reason = stopReason.map(AnthropicStreamMapper.stopReason) ?? .endTurn
         // The forced structured-output tool call is the answer itself, not a request for tools.
         if toolCarriesStructuredOutput, toolCount == 0, reason == .toolCalls { reason = .endTurn }

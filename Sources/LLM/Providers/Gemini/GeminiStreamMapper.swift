@@ -9,7 +9,7 @@ struct GeminiStreamMapper {
     let provider: String
 
     private var started = false
-    private var snapshot = ""
+    private var snapshot = TextSnapshotBuilder()
     private var reasoningOpen = false
     private var toolCount = 0
     private var finishReason: String?
@@ -86,8 +86,7 @@ struct GeminiStreamMapper {
         }
         if let text = part.text, !text.isEmpty {
             reasoningOpen = false
-            snapshot += text
-            events.append(.textDelta(text, snapshot: snapshot))
+            events.append(.textDelta(text, snapshot: snapshot.append(text)))
         }
         if let signature {
             // A signature on an answer part (or on a part holding nothing else) has no place in the
@@ -105,7 +104,7 @@ struct GeminiStreamMapper {
     ///   not help, and an empty reply would hide why).
     func finish() throws(LLMError) -> [StreamEvent] {
         var events: [StreamEvent] = []
-        if !snapshot.isEmpty { events.append(.textEnd(snapshot)) }
+        if !snapshot.isEmpty { events.append(.textEnd(snapshot.text)) }
         var reason = finishReason.map(GeminiStreamMapper.stopReason) ?? .endTurn
         // Gemini says STOP for a reply that calls functions too.
         if toolCount > 0, reason == .endTurn { reason = .toolCalls }

@@ -6,7 +6,7 @@ struct OllamaStreamMapper {
     let provider: String
 
     private var started = false
-    private var snapshot = ""
+    private var snapshot = TextSnapshotBuilder()
     private var reasoningOpen = false
     private var toolCount = 0
     private var doneReason: String?
@@ -51,8 +51,7 @@ struct OllamaStreamMapper {
         }
         if let text = message.content, !text.isEmpty {
             reasoningOpen = false
-            snapshot += text
-            events.append(.textDelta(text, snapshot: snapshot))
+            events.append(.textDelta(text, snapshot: snapshot.append(text)))
         }
         // Each entry is a whole call (Ollama never splits one across lines), so calls are numbered in
         // order of arrival; `function.index` is not used, as older servers restart it on every line.
@@ -84,7 +83,7 @@ struct OllamaStreamMapper {
     /// The closing events: the text end and the finish.
     func finish() -> [StreamEvent] {
         var events: [StreamEvent] = []
-        if !snapshot.isEmpty { events.append(.textEnd(snapshot)) }
+        if !snapshot.isEmpty { events.append(.textEnd(snapshot.text)) }
         events.append(.finish(stopReason: Self.stopReason(doneReason, calledTools: toolCount > 0), usage: usage, model: model))
         return events
     }

@@ -2,7 +2,7 @@
 /// decoded chunk, then call ``finish()`` at `[DONE]` or the end of the body.
 struct OpenAIStreamMapper {
     private var started = false
-    private var snapshot = ""
+    private var snapshot = TextSnapshotBuilder()
     private var reasoningOpen = false
     private var toolCalls = ToolCallAssembler()
     private var finishReason: String?
@@ -40,8 +40,7 @@ struct OpenAIStreamMapper {
         }
         if let text = delta.content ?? delta.refusal, !text.isEmpty {
             reasoningOpen = false
-            snapshot += text
-            events.append(.textDelta(text, snapshot: snapshot))
+            events.append(.textDelta(text, snapshot: snapshot.append(text)))
         }
         for call in delta.tool_calls ?? [] {
             events += toolCalls.receive(
@@ -52,7 +51,7 @@ struct OpenAIStreamMapper {
     /// The closing events: the text end, each completed tool call, and the finish.
     func finish() throws(LLMError) -> [StreamEvent] {
         var events: [StreamEvent] = []
-        if !snapshot.isEmpty { events.append(.textEnd(snapshot)) }
+        if !snapshot.isEmpty { events.append(.textEnd(snapshot.text)) }
         events += try toolCalls.finish()
         let stopReason = finishReason.map(OpenAIStreamMapper.stopReason) ?? (toolCalls.isEmpty ? .endTurn : .toolCalls)
         events.append(.finish(stopReason: stopReason, usage: usage, model: model))

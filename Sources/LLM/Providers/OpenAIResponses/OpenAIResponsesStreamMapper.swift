@@ -13,7 +13,7 @@ struct OpenAIResponsesStreamMapper {
     let provider: String
 
     private var started = false
-    private var snapshot = ""
+    private var snapshot = TextSnapshotBuilder()
     private var items: [Item] = []
     private var itemByID: [String: Int] = [:]
     private var itemByOutputIndex: [Int: Int] = [:]
@@ -171,9 +171,8 @@ struct OpenAIResponsesStreamMapper {
     private mutating func appendText(_ text: String, to index: Int?) -> [StreamEvent] {
         guard !text.isEmpty else { return [] }
         if let index { items[index].delivered += text }
-        snapshot += text
         openReasoning = nil
-        return [.textDelta(text, snapshot: snapshot)]
+        return [.textDelta(text, snapshot: snapshot.append(text))]
     }
 
     private mutating func appendArguments(_ fragment: String, to index: Int?) -> [StreamEvent] {
@@ -205,7 +204,7 @@ struct OpenAIResponsesStreamMapper {
     /// The closing events: the text end, any tool call the stream left open, and the finish.
     func finish() throws(LLMError) -> [StreamEvent] {
         var events: [StreamEvent] = []
-        if !snapshot.isEmpty { events.append(.textEnd(snapshot)) }
+        if !snapshot.isEmpty { events.append(.textEnd(snapshot.text)) }
         for item in items where !item.done {
             guard case .functionCall(let position, let callID, let name) = item.kind else { continue }
             let arguments = try ToolArguments.parse(item.finalArguments ?? item.delivered, toolName: name)
