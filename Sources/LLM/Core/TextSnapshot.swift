@@ -6,8 +6,8 @@ import NIOConcurrencyHelpers
 /// every event of a long reply therefore holds the text once, not once per event: with a `String` per event,
 /// 8,000 deltas of a 32 KB reply held about 128 MB, and every delta copied the whole text so far.
 ///
-/// ``text`` builds the `String` when asked (a copy of the snapshot's length), so read it when you need it,
-/// e.g. once per delta for a live preview, rather than keeping it.
+/// ``text`` gives the `String` when asked: without a copy for the latest snapshot of a reply, as a copy of its
+/// length for an earlier one.
 public struct TextSnapshot: Sendable, Hashable, CustomStringConvertible, ExpressibleByStringLiteral {
     private let buffer: SharedTextBuffer
     /// The snapshot's length in UTF-8 bytes.
@@ -41,7 +41,8 @@ public struct TextSnapshot: Sendable, Hashable, CustomStringConvertible, Express
     }
 
     public func hash(into hasher: inout Hasher) {
-        buffer.withPrefix(utf8Count) { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        var text = text
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }
 
@@ -72,31 +73,28 @@ public struct TextSnapshotBuilder: Sendable {
     public var isEmpty: Bool { utf8Count == 0 }
 }
 
-/// The bytes behind the snapshots of one reply. It only grows, so a snapshot's prefix never changes; the lock
+/// The text behind the snapshots of one reply. It only grows, so a snapshot's prefix never changes; the lock
 /// lets a snapshot be read in another task while the reply is still being appended.
 private final class SharedTextBuffer: @unchecked Sendable {
     private let lock = NIOLock()
-    private var utf8: [UInt8]
+    private var text: String
 
     init(_ text: String = "") {
-        utf8 = Array(text.utf8)
+        self.text = text
     }
 
-    /// Appends `text` if the buffer is `length` bytes long, and returns the new length; nil if it is longer.
-    func append(_ text: String, at length: Int) -> Int? {
+    /// Appends `more` if the text is `length` bytes long, and returns the new length; nil if it is longer.
+    func append(_ more: String, at length: Int) -> Int? {
         lock.withLock {
-            guard utf8.count == length else { return nil }
-            utf8.append(contentsOf: text.utf8)
-            return utf8.count
+            guard text.utf8.count == length else { return nil }
+            text.append(more)
+            return text.utf8.count
         }
     }
 
-    /// The first `count` bytes, which always end where an appended text ended, so they are whole UTF-8.
+    /// The first `count` bytes, which always end where an appended text ended, so they are whole UTF-8. The whole
+    /// text is shared, not copied (a caller that keeps it makes the next append copy it, as any `String` would).
     func prefix(_ count: Int) -> String {
-        withPrefix(count) { String(decoding: $0, as: UTF8.self) }
-    }
-
-    func withPrefix<Result>(_ count: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
-        lock.withLock { utf8.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[..<count])) } }
+        lock.withLock { count == text.utf8.count ? text : String(decoding: text.utf8.prefix(count), as: UTF8.self) }
     }
 }
