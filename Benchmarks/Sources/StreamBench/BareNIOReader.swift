@@ -1,3 +1,4 @@
+import Foundation
 import LLM
 import NIOCore
 import NIOHTTP1
@@ -10,7 +11,9 @@ import NIOPosix
 /// handed to another task, nothing parsed.
 enum BareNIOReader {
     static func read(url: String) async throws -> Tally {
-        guard let parsed = LoopbackURL(url) else { throw BareNIOError.unsupportedURL }
+        guard let parsed = URL(string: url), parsed.scheme == "http", let host = parsed.host, let port = parsed.port else {
+            throw BareNIOError.unsupportedURL
+        }
         let done = AsyncHTTPClientTransport.eventLoopGroup.next().makePromise(of: Tally.self)
         let channel = try await ClientBootstrap(group: AsyncHTTPClientTransport.eventLoopGroup)
             .channelInitializer { channel in
@@ -19,9 +22,10 @@ enum BareNIOReader {
                     try channel.pipeline.syncOperations.addHandler(CountingHandler(done: done))
                 }
             }
-            .connect(host: parsed.host, port: parsed.port).get()
-        var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: parsed.path)
-        head.headers = ["host": parsed.host, "content-type": "application/json", "content-length": "2"]
+            .connect(host: host, port: port).get()
+        let target = parsed.query.map { parsed.path + "?" + $0 } ?? parsed.path
+        var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: target)
+        head.headers = ["host": host, "content-type": "application/json", "content-length": "2"]
         channel.write(HTTPClientRequestPart.head(head), promise: nil)
         channel.write(HTTPClientRequestPart.body(.byteBuffer(ByteBuffer(string: "{}"))), promise: nil)
         channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
@@ -49,25 +53,8 @@ enum BareNIOReader {
         }
 
         func errorCaught(context: ChannelHandlerContext, error: any Error) { done.fail(error) }
+        /// Also after `.end`, when the reader closes the channel: a promise completes once, so that fail is a no-op.
         func channelInactive(context: ChannelHandlerContext) { done.fail(BareNIOError.closedEarly) }
-    }
-
-    /// `http://host:port/path` on loopback, the only kind the bench server has.
-    private struct LoopbackURL {
-        let host: String
-        let port: Int
-        let path: String
-
-        init?(_ url: String) {
-            guard url.hasPrefix("http://") else { return nil }
-            let rest = url.dropFirst("http://".count)
-            let authority = rest.prefix { $0 != "/" }
-            guard let colon = authority.lastIndex(of: ":"), let port = Int(authority[authority.index(after: colon)...])
-            else { return nil }
-            host = String(authority[..<colon])
-            self.port = port
-            path = String(rest.dropFirst(authority.count))
-        }
     }
 
     enum BareNIOError: Error { case unsupportedURL, closedEarly }

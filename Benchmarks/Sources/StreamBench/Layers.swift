@@ -55,6 +55,8 @@ struct Target {
             default: break
             }
         }
+        // Reading `kept` keeps the optimizer from dropping it.
+        precondition(kept.count == (keepingEvents ? tally.items : 0))
         return tally
     }
 

@@ -23,8 +23,11 @@ extension TransportBody {
         _ framing: Framing.Type, _ handle: (Framing.Message) throws -> StreamControl
     ) async throws -> Bool {
         var framing = Framing()
+        var messages: [Framing.Message] = []  // one buffer for every chunk's messages
         for try await chunk in self {
-            for message in framing.messages(in: chunk) where try handle(message) == .stop {
+            framing.messages(in: chunk, into: &messages)
+            defer { messages.removeAll(keepingCapacity: true) }
+            for message in messages where try handle(message) == .stop {
                 return true
             }
         }

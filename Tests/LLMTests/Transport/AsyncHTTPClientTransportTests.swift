@@ -88,10 +88,7 @@ struct AsyncHTTPClientTransportTests {
         let request = TransportRequest(url: server.baseURL, timeouts: HTTPTimeouts(firstByte: .seconds(5), idle: .milliseconds(200)))
         let started = ContinuousClock.now
         let response = try await transport.send(request)
-        var received = ""
-        let error = await llmError {
-            for try await chunk in response.body { received += String(buffer: chunk) }
-        }
+        let (received, error) = await readUntilError(response.body)
         #expect(received == "first")
         #expect(error == .timeout(.idle))
         #expect(ContinuousClock.now - started < .seconds(4), "the idle limit, not the first-byte one, ended the wait")
@@ -150,10 +147,7 @@ struct AsyncHTTPClientTransportTests {
         defer { shut(server) }
 
         let response = try await transport.send(TransportRequest(url: server.baseURL))
-        var received = ""
-        let error = await llmError {
-            for try await chunk in response.body { received += String(buffer: chunk) }
-        }
+        let (received, error) = await readUntilError(response.body)
         #expect(received == "partial")
         #expect(error?.isNetwork == true, "got \(String(describing: error))")
     }

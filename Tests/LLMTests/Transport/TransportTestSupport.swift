@@ -30,6 +30,14 @@ func llmError(_ body: () async throws -> Void, sourceLocation: SourceLocation = 
     }
 }
 
+/// Reads `body` until it throws: the text that came before, and the `LLMError` (recorded as an issue if the body
+/// ended without one).
+func readUntilError(_ body: TransportBody, sourceLocation: SourceLocation = #_sourceLocation) async -> (text: String, error: LLMError?) {
+    var text = ""
+    let error = await llmError({ for try await chunk in body { text += String(buffer: chunk) } }, sourceLocation: sourceLocation)
+    return (text, error)
+}
+
 /// Shuts a server down in the background, for `defer`.
 func shut(_ server: StubHTTPServer) {
     Task { try await server.shutdown() }

@@ -50,10 +50,7 @@ struct WholeBodyHintTests {
 
         // As without the hint: `send` returns the response, its body gives what came, then the failure.
         let response = try await transport.send(TransportRequest(url: server.baseURL, readsWholeBody: true))
-        var received = ""
-        let error = await llmError {
-            for try await chunk in response.body { received += String(buffer: chunk) }
-        }
+        let (received, error) = await readUntilError(response.body)
         #expect(received == "partial")
         #expect(error?.isNetwork == true, "got \(String(describing: error))")
     }
@@ -67,10 +64,7 @@ struct WholeBodyHintTests {
         let request = TransportRequest(
             url: server.baseURL, timeouts: HTTPTimeouts(firstByte: .seconds(5), idle: .milliseconds(200)), readsWholeBody: true)
         let response = try await transport.send(request)
-        var received = ""
-        let error = await llmError {
-            for try await chunk in response.body { received += String(buffer: chunk) }
-        }
+        let (received, error) = await readUntilError(response.body)
         #expect(received == "first")
         #expect(error == .timeout(.idle))
         #expect(await server.waitForOpenConnections(0, timeout: .seconds(5)))
