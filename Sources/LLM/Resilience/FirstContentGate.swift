@@ -8,15 +8,7 @@ struct FirstContentGate {
 
     /// Passes `event` on through `deliver` now, or holds it until the first content event.
     mutating func pass(_ event: StreamEvent, to deliver: (StreamEvent) -> Void) {
-        switch event {
-        case .start(_, let model):
-            if let model { self.model = model }
-        case .finish(let reason, _, let model):
-            stopReason = reason
-            if let model { self.model = model }
-        default:
-            break
-        }
+        observe(event)
         if deliveredContent {
             deliver(event)
         } else if event.isContent {
@@ -25,6 +17,24 @@ struct FirstContentGate {
             deliver(event)
         } else {
             held.append(event)
+        }
+    }
+
+    /// Notes what the gate tracks (model, stop reason) of events delivered without it, once
+    /// `deliveredContent` holds nothing back.
+    mutating func observe(_ events: [StreamEvent]) {
+        for event in events { observe(event) }
+    }
+
+    private mutating func observe(_ event: StreamEvent) {
+        switch event {
+        case .start(_, let model):
+            if let model { self.model = model }
+        case .finish(let reason, _, let model):
+            stopReason = reason
+            if let model { self.model = model }
+        default:
+            break
         }
     }
 

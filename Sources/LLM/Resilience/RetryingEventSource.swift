@@ -6,7 +6,7 @@
 final class RetryingEventSource: StreamEventPuller, @unchecked Sendable {
     private struct OpenAttempt {
         var chunks: TransportBody.AsyncIterator
-        var decoder: any StreamBodyDecoder
+        var decoder: StreamDecoderDriver
     }
 
     private let runner: RetryRunner
@@ -41,7 +41,7 @@ final class RetryingEventSource: StreamEventPuller, @unchecked Sendable {
                 throw failure
             }
             if ended { return nil }
-            ready.removeAll(keepingCapacity: true)
+            ready.removeAllKeepingCapacity()
             readyIndex = 0
             do {
                 try await advance()
@@ -59,16 +59,16 @@ final class RetryingEventSource: StreamEventPuller, @unchecked Sendable {
         if attempt == nil {
             try Task.checkCancellation()
             let opened = try await open(attemptNumber)
-            attempt = OpenAttempt(chunks: opened.body.makeAsyncIterator(), decoder: opened.decoder)
+            attempt = OpenAttempt(chunks: opened.body.makeAsyncIterator(), decoder: opened.driver)
             gate = FirstContentGate()
         }
-        decoded.removeAll(keepingCapacity: true)
-        if let chunk = try await attempt!.chunks.next(), try attempt!.decoder.decode(chunk, into: &decoded) == .continue {
+        decoded.removeAllKeepingCapacity()
+        if let chunk = try await attempt!.chunks.next(), try attempt!.decoder.decode(chunk, &decoded) == .continue {
             passDecoded()
             return
         }
         // The body ended or the end marker came: the rest of the body, if any, is dropped unread.
-        try attempt!.decoder.finish(into: &decoded)
+        try attempt!.decoder.finish(&decoded)
         attempt = nil
         passDecoded()
         if gate.endedEmpty { throw LLMError.emptyResponse(model: gate.model) }
@@ -77,10 +77,16 @@ final class RetryingEventSource: StreamEventPuller, @unchecked Sendable {
     }
 
     private func passDecoded() {
+        if gate.deliveredContent, ready.isEmpty {
+            // The gate holds nothing back any more: the decoded events become the ready ones, uncopied.
+            gate.observe(decoded)
+            swap(&ready, &decoded)
+            return
+        }
         for event in decoded {
             gate.pass(event) { ready.append($0) }
         }
-        decoded.removeAll(keepingCapacity: true)
+        decoded.removeAllKeepingCapacity()
     }
 
     /// Retries after a failure before any content (after the policy's delay), else ends the stream with

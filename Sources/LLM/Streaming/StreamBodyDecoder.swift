@@ -72,7 +72,7 @@ where Mapping.Message == Framing.Message {
 
     public mutating func decode(_ chunk: ByteBuffer, into events: inout [StreamEvent]) throws -> StreamControl {
         framing.messages(in: chunk, into: &messages)
-        defer { messages.removeAll(keepingCapacity: true) }
+        defer { messages.removeAllKeepingCapacity() }
         for message in messages where try mapping.map(message, into: &events) == .stop {
             sawEndMarker = true
             return .stop

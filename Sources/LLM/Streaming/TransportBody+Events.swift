@@ -26,7 +26,7 @@ extension TransportBody {
         var messages: [Framing.Message] = []  // one buffer for every chunk's messages
         for try await chunk in self {
             framing.messages(in: chunk, into: &messages)
-            defer { messages.removeAll(keepingCapacity: true) }
+            defer { messages.removeAllKeepingCapacity() }
             for message in messages where try handle(message) == .stop {
                 return true
             }

@@ -19,6 +19,20 @@ import Testing
         #expect(opens.withLockedValue { $0 } == 1)
     }
 
+    @Test func anAttemptWhoseDecoderIsReplacedDecodesWithTheNewOne() async throws {
+        let stream = RetryingStream.make(runner: RetryRunner(policy: .none)) { _ in
+            var replacement = ScriptedBody()
+            _ = replacement.snapshot.append("Earlier ")
+            var attempt = ScriptedBody.attempt(["start|text:Hi", "finish"])
+            attempt.decoder = replacement
+            #expect((attempt.decoder as? ScriptedBody)?.snapshot.isEmpty == false, "the getter gives the decoder set")
+            return attempt
+        }
+        let events = try await collect(stream)
+
+        #expect(events == [.start(id: "r1", model: "m"), .textDelta("Hi", snapshot: "Earlier Hi"), .finish(stopReason: .endTurn, usage: nil, model: "m")])
+    }
+
     @Test func aFailureBeforeContentIsRetriedWithoutShowingTheFirstAttempt() async throws {
         let clock = RecordingRetryClock()
         let policy = RetryPolicy(maxAttempts: 3, initialBackoff: .milliseconds(100), jitter: false)

@@ -92,7 +92,7 @@ public struct AnthropicProvider: LLMProvider {
         mutating func map(_ event: ServerSentEvent, into events: inout [StreamEvent]) throws -> StreamControl {
             guard !event.data.isEmpty else { return .continue }
             let decoded = try http.decodeEvent(AnthropicStreamEvent.self, from: event.data)
-            events += try mapper.map(decoded)
+            try mapper.map(decoded, into: &events)
             return mapper.sawMessageStop ? .stop : .continue
         }
 

@@ -30,32 +30,37 @@ struct AnthropicStreamMapper {
     }
 
     mutating func map(_ event: AnthropicStreamEvent) throws(LLMError) -> [StreamEvent] {
+        var events: [StreamEvent] = []
+        try map(event, into: &events)
+        return events
+    }
+
+    /// Appends the events of `event` to `events` (a stream reuses that array's storage from chunk to chunk).
+    mutating func map(_ event: AnthropicStreamEvent, into events: inout [StreamEvent]) throws(LLMError) {
         switch event.type {
+        case "content_block_delta":
+            guard let delta = event.delta else { return }
+            apply(delta, at: event.index ?? 0, into: &events)
         case "message_start":
             let message = event.message
             model = message?.model ?? model
             if let reported = message?.usage { usage.merge(reported) }
-            return [.start(id: message?.id, model: message?.model)]
+            events.append(.start(id: message?.id, model: message?.model))
         case "content_block_start":
-            guard let block = event.content_block else { return [] }
-            return try start(block, at: event.index ?? blocks.count)
-        case "content_block_delta":
-            guard let delta = event.delta else { return [] }
-            return apply(delta, at: event.index ?? 0)
+            guard let block = event.content_block else { return }
+            events += try start(block, at: event.index ?? blocks.count)
         case "content_block_stop":
-            return try stop(at: event.index ?? 0)
+            if let call = try stop(at: event.index ?? 0) { events.append(call) }
         case "message_delta":
             if let reason = event.delta?.stop_reason { stopReason = reason }
             if let reported = event.usage { usage.merge(reported) }
-            return []
         case "message_stop":
             sawMessageStop = true
-            return []
         case "error":
             throw AnthropicErrorMapping.error(status: nil, body: event.error, raw: nil, provider: provider, retryAfter: nil)
         default:
             // `ping` and event types added after this was written are ignored, as the API asks.
-            return []
+            break
         }
     }
 
@@ -100,34 +105,49 @@ struct AnthropicStreamMapper {
         }
     }
 
-    private mutating func apply(_ delta: AnthropicStreamEvent.Delta, at index: Int) -> [StreamEvent] {
-        switch (delta.type, blocks[index]) {
-        case ("text_delta", _):
-            return appendText(delta.text ?? "")
-        case ("input_json_delta", .structuredOutput?):
-            return appendText(delta.partial_json ?? "")
-        case ("input_json_delta", .toolUse(let position, let id, let name, let arguments)?):
+    private mutating func apply(_ delta: AnthropicStreamEvent.Delta, at index: Int, into events: inout [StreamEvent]) {
+        switch delta.type {
+        case "text_delta":
+            appendText(delta.text ?? "", into: &events)
+        case "input_json_delta":
             let fragment = delta.partial_json ?? ""
-            blocks[index] = .toolUse(position: position, id: id, name: name, arguments: arguments + fragment)
-            return fragment.isEmpty ? [] : [.toolCallDelta(index: position, arguments: fragment)]
-        case ("thinking_delta", _):
-            return [.reasoningDelta(delta.thinking ?? "")]
-        case ("signature_delta", _):
-            return [.reasoningDelta("", signature: delta.signature ?? "")]
+            switch blocks[index] {
+            case .structuredOutput?:
+                appendText(fragment, into: &events)
+            case .toolUse(let position, let id, let name, var arguments)?:
+                guard !fragment.isEmpty else { return }
+                // Out of the dictionary first, so the arguments grow in place rather than being copied.
+                blocks[index] = .other
+                arguments += fragment
+                blocks[index] = .toolUse(position: position, id: id, name: name, arguments: arguments)
+                events.append(.toolCallDelta(index: position, arguments: fragment))
+            default:
+                break
+            }
+        case "thinking_delta":
+            events.append(.reasoningDelta(delta.thinking ?? ""))
+        case "signature_delta":
+            events.append(.reasoningDelta("", signature: delta.signature ?? ""))
         default:
-            return []
+            break
         }
     }
 
-    private mutating func stop(at index: Int) throws(LLMError) -> [StreamEvent] {
-        guard case .toolUse(let position, let id, let name, let arguments)? = blocks[index] else { return [] }
+    private mutating func stop(at index: Int) throws(LLMError) -> StreamEvent? {
+        guard case .toolUse(let position, let id, let name, let arguments)? = blocks[index] else { return nil }
         let parsed = try ToolArguments.parse(arguments, toolName: name)
-        return [.toolCall(index: position, ToolCall(id: id, name: name, arguments: parsed))]
+        return .toolCall(index: position, ToolCall(id: id, name: name, arguments: parsed))
     }
 
     private mutating func appendText(_ text: String) -> [StreamEvent] {
-        guard !text.isEmpty else { return [] }
-        return [.textDelta(text, snapshot: snapshot.append(text))]
+        var events: [StreamEvent] = []
+        appendText(text, into: &events)
+        return events
+    }
+
+    private mutating func appendText(_ text: String, into events: inout [StreamEvent]) {
+        guard !text.isEmpty else { return }
+        events.append(.textDelta(text, snapshot: snapshot.append(text)))
     }
 
     /// The closing events, once `message_stop` (or the end of a whole message) is reached.
