@@ -61,12 +61,7 @@ public struct NDJSONDecoder: Sendable {
     }
 
     private static func firstLF(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
-        var i = start
-        while i < bytes.count {
-            if bytes[i] == .lf { return i }
-            i += 1
-        }
-        return nil
+        ByteSearch.firstIndex(of: .lf, in: bytes, from: start)
     }
 
     /// Length of `bytes[start..<end]` without one trailing CR.

@@ -1,5 +1,13 @@
 import NIOCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Incremental decoder for `text/event-stream` bodies, following the WHATWG HTML
 /// "event stream interpretation" rules.
 ///
@@ -96,17 +104,11 @@ public struct SSEDecoder: Sendable {
 
     // MARK: - Lines
 
-    /// Index of the next CR or LF at or after `start`.
+    /// Index of the next CR or LF at or after `start`: the first LF, unless a CR comes before it.
     @inline(__always)
     private static func firstLineBreak(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
-        var i = start
-        while i < bytes.count {
-            let byte = bytes[i]
-            // Both CR and LF are <= 0x0D; one compare rejects almost every byte.
-            if byte <= .cr, byte == .lf || byte == .cr { return i }
-            i += 1
-        }
-        return nil
+        let lineFeed = ByteSearch.firstIndex(of: .lf, in: bytes, from: start)
+        return ByteSearch.firstIndex(of: .cr, in: bytes, from: start, to: lineFeed) ?? lineFeed
     }
 
     /// Processes the completed line held in `pending`, then empties it keeping its storage.
@@ -194,7 +196,9 @@ public struct SSEDecoder: Sendable {
     private static func `is`(_ bytes: UnsafeRawBufferPointer, _ text: String) -> Bool {
         var text = text
         return text.withUTF8 { utf8 in
-            utf8.count == bytes.count && utf8.elementsEqual(bytes)
+            guard utf8.count == bytes.count else { return false }
+            guard let textBase = utf8.baseAddress, let bytesBase = bytes.baseAddress else { return true }
+            return memcmp(textBase, bytesBase, bytes.count) == 0
         }
     }
 

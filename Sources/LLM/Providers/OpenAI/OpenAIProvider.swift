@@ -102,7 +102,7 @@ public struct OpenAIProvider: LLMProvider {
             // Some servers send keep-alive events with empty data.
             if event.data.isEmpty { return .continue }
             let chunk = try http.decodeEvent(OpenAIChatChunk.self, from: event.data)
-            events += try mapper.map(chunk, provider: http.provider)
+            try mapper.map(chunk, provider: http.provider, into: &events)
             return .continue
         }
 

@@ -13,10 +13,16 @@ struct OpenAIStreamMapper {
     var sawFinishReason: Bool { finishReason != nil }
 
     mutating func map(_ chunk: OpenAIChatChunk, provider: String) throws(LLMError) -> [StreamEvent] {
+        var events: [StreamEvent] = []
+        try map(chunk, provider: provider, into: &events)
+        return events
+    }
+
+    /// Appends the events of `chunk` to `events` (a stream reuses that array's storage from chunk to chunk).
+    mutating func map(_ chunk: OpenAIChatChunk, provider: String, into events: inout [StreamEvent]) throws(LLMError) {
         if let error = chunk.error {
             throw OpenAIErrorMapping.error(status: nil, body: error, raw: nil, provider: provider, retryAfter: nil)
         }
-        var events: [StreamEvent] = []
         if let model = chunk.model, !model.isEmpty { self.model = model }
         if !started {
             started = true
@@ -24,10 +30,9 @@ struct OpenAIStreamMapper {
         }
         if let usage = chunk.usage { self.usage = usage.usage }
         // One reply per request (n = 1): only the first choice matters.
-        guard let choice = chunk.choices?.first else { return events }
+        guard let choice = chunk.choices?.first else { return }
         if let delta = choice.delta { append(delta, to: &events) }
         if let reason = choice.finish_reason, !reason.isEmpty { finishReason = reason }
-        return events
     }
 
     mutating func append(_ delta: OpenAIAssistantMessage, to events: inout [StreamEvent]) {
