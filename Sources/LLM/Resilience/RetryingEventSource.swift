@@ -6,7 +6,7 @@
 final class RetryingEventSource: StreamEventPuller, @unchecked Sendable {
     private struct OpenAttempt {
         var chunks: TransportBody.AsyncIterator
-        var decoder: StreamDecoderDriver
+        var decoder: StreamDecoderDriver.Session
     }
 
     private let runner: RetryRunner
@@ -59,7 +59,7 @@ final class RetryingEventSource: StreamEventPuller, @unchecked Sendable {
         if attempt == nil {
             try Task.checkCancellation()
             let opened = try await open(attemptNumber)
-            attempt = OpenAttempt(chunks: opened.body.makeAsyncIterator(), decoder: opened.driver)
+            attempt = OpenAttempt(chunks: opened.body.makeAsyncIterator(), decoder: opened.driver.start())
             gate = FirstContentGate()
         }
         decoded.removeAllKeepingCapacity()

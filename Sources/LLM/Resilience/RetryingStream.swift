@@ -64,13 +64,11 @@ public enum RetryingStream {
 }
 
 /// One attempt's reply as it starts streaming: its body, and the decoder of its wire format.
-///
-/// The stream reads an attempt once. A copy shares the decoder's state with the original.
 public struct StreamAttempt {
     public var body: TransportBody
     /// The decoder of the attempt's wire format.
     public var decoder: any StreamBodyDecoder {
-        get { driver.decoder() }
+        get { driver.decoder }
         set { driver = StreamDecoderDriver(newValue) }
     }
     /// How the stream calls `decoder`: built where its concrete type is known (see ``StreamDecoderDriver``).

@@ -7,20 +7,29 @@ import NIOCore
 /// and handles its messages through value witnesses (about 7% of a stream's decoding CPU, seen with `perf`
 /// on `StreamBench --layer decode`). These closures are compiled for the concrete type instead.
 struct StreamDecoderDriver {
-    let decode: (ByteBuffer, inout [StreamEvent]) throws -> StreamControl
-    let finish: (inout [StreamEvent]) throws -> Void
-    /// The decoder as it is now.
-    let decoder: () -> any StreamBodyDecoder
+    /// The decoder as given; never mutated, so a ``StreamAttempt`` stays a value.
+    let decoder: any StreamBodyDecoder
+    /// Starts decoding one body with a copy of `decoder` of its own.
+    let start: () -> Session
+
+    /// One body's decoding: a copy of the decoder, reached through specialized closures.
+    struct Session {
+        let decode: (ByteBuffer, inout [StreamEvent]) throws -> StreamControl
+        let finish: (inout [StreamEvent]) throws -> Void
+    }
 
     init<Decoder: StreamBodyDecoder>(_ decoder: Decoder) {
-        let state = DecoderState(decoder)
-        decode = { chunk, events in try state.decoder.decode(chunk, into: &events) }
-        finish = { events in try state.decoder.finish(into: &events) }
-        self.decoder = { state.decoder }
+        self.decoder = decoder
+        start = {
+            let state = DecoderState(decoder)
+            return Session(
+                decode: { chunk, events in try state.decoder.decode(chunk, into: &events) },
+                finish: { events in try state.decoder.finish(into: &events) })
+        }
     }
 }
 
-/// The decoder the closures of one ``StreamDecoderDriver`` share.
+/// The decoder the closures of one ``StreamDecoderDriver/Session`` share.
 private final class DecoderState<Decoder: StreamBodyDecoder> {
     var decoder: Decoder
 

@@ -33,6 +33,14 @@ import Testing
         #expect(events == [.start(id: "r1", model: "m"), .textDelta("Hi", snapshot: "Earlier Hi"), .finish(stopReason: .endTurn, usage: nil, model: "m")])
     }
 
+    @Test func readingAnAttemptLeavesTheAttemptValueAsItWas() async throws {
+        nonisolated(unsafe) let attempt = ScriptedBody.attempt(["start|text:Hi", "finish"])
+        let stream = RetryingStream.make(runner: RetryRunner(policy: .none)) { _ in attempt }
+        #expect(try await collect(stream).count == 3)
+
+        #expect((attempt.decoder as? ScriptedBody)?.snapshot.isEmpty == true, "the stream decoded with a copy of its own")
+    }
+
     @Test func aFailureBeforeContentIsRetriedWithoutShowingTheFirstAttempt() async throws {
         let clock = RecordingRetryClock()
         let policy = RetryPolicy(maxAttempts: 3, initialBackoff: .milliseconds(100), jitter: false)
