@@ -9,6 +9,9 @@ final class RetryingEventSource: StreamEventPuller, @unchecked Sendable {
         var decoder: StreamDecoderDriver.Session
     }
 
+    /// A pass decodes buffered chunks until it has this many events, so `ready` stays small.
+    private static let eventsPerPass = 256
+
     private let runner: RetryRunner
     private let open: @Sendable (Int) async throws -> StreamAttempt
     private var attempt: OpenAttempt?
@@ -53,8 +56,8 @@ final class RetryingEventSource: StreamEventPuller, @unchecked Sendable {
         return ready[readyIndex]
     }
 
-    /// Decodes one more chunk, opening an attempt first if none is open; at the end of the body, closes
-    /// the attempt.
+    /// Decodes one more chunk, and those already buffered behind it, opening an attempt first if none is
+    /// open; at the end of the body, closes the attempt.
     private func advance() async throws {
         if attempt == nil {
             try Task.checkCancellation()
@@ -63,9 +66,17 @@ final class RetryingEventSource: StreamEventPuller, @unchecked Sendable {
             gate = FirstContentGate()
         }
         decoded.removeAllKeepingCapacity()
-        if let chunk = try await attempt!.chunks.next(), try attempt!.decoder.decode(chunk, &decoded) == .continue {
-            passDecoded()
-            return
+        if let chunk = try await attempt!.chunks.next() {
+            var control = try attempt!.decoder.decode(chunk, &decoded)
+            // Chunks that have already arrived (the rest of a socket read) are decoded in the same pass:
+            // the loop around it costs more than decoding a small chunk does.
+            while control == .continue, decoded.count < Self.eventsPerPass, let buffered = attempt!.chunks.nextIfBuffered() {
+                control = try attempt!.decoder.decode(buffered, &decoded)
+            }
+            if control == .continue {
+                passDecoded()
+                return
+            }
         }
         // The body ended or the end marker came: the rest of the body, if any, is dropped unread.
         try attempt!.decoder.finish(&decoded)

@@ -357,6 +357,12 @@ extension AsyncHTTPClientTransport {
             return batch.popFirst()
         }
 
+        /// A chunk of the batch already taken; the exchange's lock is not touched.
+        func nextIfBuffered() -> ByteBuffer? {
+            guard !batch.isEmpty, !Task.isCancelled else { return nil }
+            return batch.popFirst()
+        }
+
         deinit {
             exchange.fail(.cancelled)
         }

@@ -80,6 +80,21 @@ public struct TransportBody: AsyncSequence, Sendable {
             self.base = base
         }
 
+        /// The next chunk if it is already at hand (buffered by the transport, or in a list), without waiting;
+        /// nil when reading on would wait, at the end, or in a cancelled task (`next()` then tells which).
+        mutating func nextIfBuffered() -> ByteBuffer? {
+            switch base {
+            case .reader(let reader):
+                return reader.nextIfBuffered()
+            case .chunks(var chunks):
+                if Task.isCancelled { return nil }
+                defer { base = .chunks(chunks) }
+                return chunks.next()
+            case .stream:
+                return nil
+            }
+        }
+
         public mutating func next() async throws -> ByteBuffer? {
             let iterator: AsyncThrowingStream<ByteBuffer, any Error>.AsyncIterator
             switch base {
@@ -111,4 +126,7 @@ public struct TransportBody: AsyncSequence, Sendable {
 protocol TransportBodyReader: AnyObject, Sendable {
     /// The next chunk, nil at the end; throws ``LLMError`` only (`.cancelled` in a cancelled task).
     func next() async throws(LLMError) -> ByteBuffer?
+
+    /// The next chunk if one has already arrived, else nil (also in a cancelled task); never waits.
+    func nextIfBuffered() -> ByteBuffer?
 }
