@@ -19,71 +19,68 @@ struct JSONShapeError: Error, CustomStringConvertible {
 /// an absent member and `null` are both nil; a member of another type is an error. Of repeated names
 /// the last one counts, as when decoding into a dictionary.
 struct JSONFields {
-    private let members: [JSONNode.Member]
+    private let object: JSONElement
 
-    init(_ node: JSONNode, field: String = "the value") throws(JSONShapeError) {
-        guard case .object(let members) = node else { throw JSONShapeError(field: field, expected: "an object") }
-        self.members = members
+    init(_ element: JSONElement, field: StaticString = "the value") throws(JSONShapeError) {
+        guard element.kind == .object else { throw JSONShapeError(field: "\(field)", expected: "an object") }
+        object = element
     }
 
-    /// The member's node, unless it is absent or null.
-    func node(_ key: String) -> JSONNode? {
-        // Comparing lengths first skips most other names without a string comparison.
-        let length = key.utf8.count
-        for member in members.reversed() where member.key.utf8.count == length && member.key == key {
-            if case .null = member.value { return nil }
-            return member.value
-        }
-        return nil
+    // Keys are `StaticString`s: every wire type names its fields with literals, whose bytes are at hand
+    // without a `String`'s checks (the lookups are a large part of reading a stream event).
+
+    /// The member's element, unless it is absent or null.
+    func node(_ key: StaticString) -> JSONElement? {
+        guard let member = object.member(key), member.kind != .null else { return nil }
+        return member
     }
 
     /// The member as a ``JSONValue``, unless it is absent or null.
-    func value(_ key: String) -> JSONValue? {
+    func value(_ key: StaticString) -> JSONValue? {
         node(key)?.value
     }
 
-    func string(_ key: String) throws(JSONShapeError) -> String? {
+    func string(_ key: StaticString) throws(JSONShapeError) -> String? {
         guard let node = node(key) else { return nil }
-        guard case .string(let text) = node else { throw JSONShapeError(field: key, expected: "a string") }
+        guard let text = node.string else { throw JSONShapeError(field: "\(key)", expected: "a string") }
         return text
     }
 
-    func int(_ key: String) throws(JSONShapeError) -> Int? {
+    func int(_ key: StaticString) throws(JSONShapeError) -> Int? {
         guard let node = node(key) else { return nil }
-        switch node {
-        case .int(let number): return number
-        case .double(let number) where number.rounded() == number:
+        switch node.scalar {
+        case .int(let number)?: return number
+        case .double(let number)? where number.rounded() == number:
             if let integer = Int(exactly: number) { return integer }
         default: break
         }
-        throw JSONShapeError(field: key, expected: "an integer")
+        throw JSONShapeError(field: "\(key)", expected: "an integer")
     }
 
-    func bool(_ key: String) throws(JSONShapeError) -> Bool? {
+    func bool(_ key: StaticString) throws(JSONShapeError) -> Bool? {
         guard let node = node(key) else { return nil }
-        guard case .bool(let flag) = node else { throw JSONShapeError(field: key, expected: "a boolean") }
+        guard case .bool(let flag)? = node.scalar else { throw JSONShapeError(field: "\(key)", expected: "a boolean") }
         return flag
     }
 
-    func decode<T: JSONWireDecodable>(_ key: String, as type: T.Type = T.self) throws(JSONShapeError) -> T? {
+    func decode<T: JSONWireDecodable>(_ key: StaticString, as type: T.Type = T.self) throws(JSONShapeError) -> T? {
         guard let node = node(key) else { return nil }
         return try T(json: JSONFields(node, field: key))
     }
 
-    func decodeArray<T: JSONWireDecodable>(_ key: String, of type: T.Type = T.self) throws(JSONShapeError) -> [T]? {
+    func decodeArray<T: JSONWireDecodable>(_ key: StaticString, of type: T.Type = T.self) throws(JSONShapeError) -> [T]? {
         guard let node = node(key) else { return nil }
-        guard case .array(let elements) = node else { throw JSONShapeError(field: key, expected: "an array") }
+        guard node.kind == .array else { throw JSONShapeError(field: "\(key)", expected: "an array") }
         var decoded: [T] = []
-        decoded.reserveCapacity(elements.count)
-        for element in elements {
+        try node.forEachElement { (element) throws(JSONShapeError) in
             decoded.append(try T(json: JSONFields(element, field: key)))
         }
         return decoded
     }
 
     /// A required string member.
-    func requiredString(_ key: String) throws(JSONShapeError) -> String {
-        guard let text = try string(key) else { throw JSONShapeError(field: key, expected: "present") }
+    func requiredString(_ key: StaticString) throws(JSONShapeError) -> String {
+        guard let text = try string(key) else { throw JSONShapeError(field: "\(key)", expected: "present") }
         return text
     }
 }
@@ -91,11 +88,11 @@ struct JSONFields {
 extension JSONWireDecodable {
     /// Parses one JSON document and reads it as this type.
     static func parse(_ text: String) throws -> Self {
-        try Self(json: JSONFields(JSONParser.parseNode(text)))
+        try JSONParser.withDocument(text) { root in try Self(json: JSONFields(root)) }
     }
 
     /// Parses one JSON document from raw bytes and reads it as this type.
     static func parse(_ bytes: UnsafeRawBufferPointer) throws -> Self {
-        try Self(json: JSONFields(JSONParser.parseNode(bytes)))
+        try JSONParser.withDocument(bytes) { root in try Self(json: JSONFields(root)) }
     }
 }

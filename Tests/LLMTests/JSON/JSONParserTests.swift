@@ -95,6 +95,24 @@ import Testing
         #expect(try OpenAIChatChunk.parse(#"{"model":"first","model":null}"#).model == nil)
     }
 
+    @Test func wireTypesReadNamesByWhatTheirEscapesStandFor() throws {
+        // `\u006d` is "m": a name written with escapes is the same name.
+        #expect(try OpenAIChatChunk.parse(#"{"\u006dodel":"escaped"}"#).model == "escaped")
+        #expect(try OpenAIChatChunk.parse(#"{"id":"c1","model":"m\n\u00e9"}"#).model == "m\né")
+        #expect(try OpenAIChatChunk.parse(#"{"modelx":"other","mode":"other"}"#).model == nil, "only the exact name matches")
+    }
+
+    @Test func aFieldOfTheWrongTypeIsAShapeErrorNamingIt() throws {
+        do {
+            _ = try OpenAIChatChunk.parse(#"{"model":42}"#)
+            Issue.record("a number is not a model name")
+        } catch let error as JSONShapeError {
+            #expect(error.field == "model")
+            #expect(error.expected == "a string")
+        }
+        #expect(throws: JSONSyntaxError.self) { try OpenAIChatChunk.parse(#"{"model":"m""#) }
+    }
+
     @Test func invalidUTF8InsideAStringIsReplacedNotRefused() throws {
         let bytes: [UInt8] = [0x22, 0x61, 0xFF, 0x62, 0x22]  // "a\xFFb"
         let value = try bytes.withUnsafeBytes { try JSONParser.parse($0) }

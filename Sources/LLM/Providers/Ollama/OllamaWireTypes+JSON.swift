@@ -44,11 +44,12 @@ extension OllamaWireToolCall.Function: JSONWireDecodable {
 
 extension OllamaErrorText {
     /// `"error": "text"` or `"error": {"message": "text"}`; anything else has no message.
-    init?(errorField node: JSONNode?) {
-        switch node {
-        case nil: return nil
-        case .string(let text)?: self.init(message: text)
-        case let node?: self.init(message: try? JSONFields(node).string("message"))
+    init?(errorField node: JSONElement?) {
+        guard let node else { return nil }
+        if let text = node.string {
+            self.init(message: text)
+        } else {
+            self.init(message: try? JSONFields(node).string("message"))
         }
     }
 

@@ -86,11 +86,12 @@ extension OpenAIUsage.CompletionDetails: JSONWireDecodable {
 
 extension OpenAIErrorBody: JSONWireDecodable {
     /// `"error": {...}`, or from some servers `"error": "text"`.
-    init?(errorField node: JSONNode?) throws(JSONShapeError) {
-        switch node {
-        case nil: return nil
-        case .string(let text)?: self.init(text: text)
-        case let node?: try self.init(json: JSONFields(node, field: "error"))
+    init?(errorField node: JSONElement?) throws(JSONShapeError) {
+        guard let node else { return nil }
+        if let text = node.string {
+            self.init(text: text)
+        } else {
+            try self.init(json: JSONFields(node, field: "error"))
         }
     }
 

@@ -92,8 +92,9 @@ struct ProviderHTTP: Sendable {
     func readBody<T: JSONWireDecodable>(_ type: T.Type, of response: TransportResponse, maxBytes: Int = 64 * 1024 * 1024) async throws(LLMError) -> (T, JSONValue) {
         let buffer = try await collect(response, maxBytes: maxBytes)
         do {
-            let node = try buffer.withUnsafeReadableBytes { bytes in try JSONParser.parseNode(bytes) }
-            return (try T(json: JSONFields(node)), node.value)
+            return try buffer.withUnsafeReadableBytes { bytes in
+                try JSONParser.withDocument(bytes) { root in (try T(json: JSONFields(root)), root.value) }
+            }
         } catch {
             throw .malformedResponse(reason: "the response body is not the JSON expected", raw: redact(String(buffer: buffer)))
         }

@@ -1,0 +1,179 @@
+/// One value of a parsed document (see ``JSONParser/withDocument(_:_:)-(UnsafeRawBufferPointer,_)``): its
+/// entry in the tape and the document's bytes, from which strings and numbers are made when read.
+///
+/// It reads a tape and bytes it does not own (so that copying it costs no reference counting), so it
+/// lives only inside the `withDocument` closure that gave it.
+struct JSONElement {
+    let tape: UnsafeBufferPointer<JSONTape.Entry>
+    let bytes: UnsafeRawBufferPointer
+    let index: Int
+
+    var kind: JSONTape.Kind { tape[index].kind }
+
+    /// The text of a string, else nil.
+    var string: String? {
+        let entry = tape[index]
+        guard entry.kind == .string else { return nil }
+        return Self.text(UnsafeRawBufferPointer(rebasing: bytes[entry.start..<entry.end]), hasEscapes: entry.flag)
+    }
+
+    /// A number as `.int` or `.double`, a bool, or nil for other kinds.
+    var scalar: JSONValue? {
+        let entry = tape[index]
+        switch entry.kind {
+        case .null: return .null
+        case .bool: return .bool(entry.flag)
+        case .number: return Self.number(UnsafeRawBufferPointer(rebasing: bytes[entry.start..<entry.end]), isInteger: entry.flag)
+        case .string, .array, .object: return nil
+        }
+    }
+
+    /// Calls `body` with each element of an array, in order (with none for other kinds).
+    func forEachElement<Failure: Error>(_ body: (JSONElement) throws(Failure) -> Void) throws(Failure) {
+        guard kind == .array else { return }
+        var child = index + 1
+        while child < tape[index].end {
+            try body(JSONElement(tape: tape, bytes: bytes, index: child))
+            child = JSONTape.next(after: child, in: tape)
+        }
+    }
+
+    /// Calls `body` with each member of an object, name first, in document order.
+    func forEachMember(_ body: (_ name: JSONElement, _ value: JSONElement) throws -> Void) rethrows {
+        guard kind == .object else { return }
+        var name = index + 1
+        while name < tape[index].end {
+            try body(JSONElement(tape: tape, bytes: bytes, index: name), JSONElement(tape: tape, bytes: bytes, index: name + 1))
+            name = JSONTape.next(after: name + 1, in: tape)
+        }
+    }
+
+    /// The value of the object's last member named `key`, if any.
+    func member(_ key: StaticString) -> JSONElement? {
+        guard kind == .object else { return nil }
+        return key.withUTF8Buffer { wanted in
+            var found: Int?
+            var name = index + 1
+            let end = tape[index].end
+            while name < end {
+                if isName(tape[name], equalTo: wanted) { found = name + 1 }
+                name = JSONTape.next(after: name + 1, in: tape)
+            }
+            return found.map { JSONElement(tape: tape, bytes: bytes, index: $0) }
+        }
+    }
+
+    private func isName(_ entry: JSONTape.Entry, equalTo wanted: UnsafeBufferPointer<UInt8>) -> Bool {
+        if entry.flag {
+            // Written with escapes: compare what they stand for.
+            var text = Self.text(UnsafeRawBufferPointer(rebasing: bytes[entry.start..<entry.end]), hasEscapes: true)
+            return text.withUTF8 { $0.elementsEqual(wanted) }
+        }
+        // Names are short and most differ in length or first byte: compare in place, not through memcmp.
+        guard entry.end - entry.start == wanted.count else { return false }
+        var offset = 0
+        while offset < wanted.count {
+            guard bytes[entry.start + offset] == wanted[offset] else { return false }
+            offset += 1
+        }
+        return true
+    }
+
+    /// The whole value as a ``JSONValue``; of repeated names the last one wins, as in a dictionary.
+    var value: JSONValue {
+        switch kind {
+        case .string: return .string(string ?? "")
+        case .array:
+            var elements: [JSONValue] = []
+            forEachElement { elements.append($0.value) }
+            return .array(elements)
+        case .object:
+            var members: [String: JSONValue] = [:]
+            forEachMember { name, value in members[name.string ?? ""] = value.value }
+            return .object(members)
+        case .null, .bool, .number: return scalar ?? .null
+        }
+    }
+
+    // MARK: Making values from bytes
+
+    /// A number's text as `.int` when it is a whole number that fits (`4.0` and `1e3` too, as with
+    /// JSONValue's `Decodable` reading), else `.double`; nil when it is out of range.
+    static func number(_ text: UnsafeRawBufferPointer, isInteger: Bool) -> JSONValue? {
+        let text = String(decoding: text, as: UTF8.self)
+        if isInteger, let integer = Int(text) { return .int(integer) }
+        guard let double = Double(text), double.isFinite else { return nil }
+        if double.rounded() == double, let integer = Int(exactly: double) { return .int(integer) }
+        return .double(double)
+    }
+
+    /// A string's text from the bytes between its quotes, which the parser has checked.
+    static func text(_ bytes: UnsafeRawBufferPointer, hasEscapes: Bool) -> String {
+        guard hasEscapes else { return String(decoding: bytes, as: UTF8.self) }
+        var utf8: [UInt8] = []
+        utf8.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            guard byte == UInt8(ascii: "\\"), index < bytes.count else {
+                utf8.append(byte)
+                continue
+            }
+            let escape = bytes[index]
+            index += 1
+            switch escape {
+            case UInt8(ascii: "b"): utf8.append(0x08)
+            case UInt8(ascii: "f"): utf8.append(0x0C)
+            case UInt8(ascii: "n"): utf8.append(0x0A)
+            case UInt8(ascii: "r"): utf8.append(0x0D)
+            case UInt8(ascii: "t"): utf8.append(0x09)
+            case UInt8(ascii: "u"): utf8.append(contentsOf: UTF8.encode(unicodeEscape(bytes, at: &index))!)
+            default: utf8.append(escape)  // \" \\ \/
+            }
+        }
+        return String(decoding: utf8, as: UTF8.self)
+    }
+
+    /// The scalar of a `\uXXXX` escape whose hex digits start at `index`, joining a surrogate pair; a lone
+    /// surrogate becomes U+FFFD.
+    private static func unicodeEscape(_ bytes: UnsafeRawBufferPointer, at index: inout Int) -> Unicode.Scalar {
+        let unit = hex4(bytes, at: &index)
+        switch unit {
+        case 0xD800..<0xDC00:
+            if index + 6 <= bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
+                var low = index + 2
+                let next = hex4(bytes, at: &low)
+                if (0xDC00..<0xE000).contains(next) {
+                    index = low
+                    let scalar = 0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(next) - 0xDC00)
+                    return Unicode.Scalar(scalar) ?? "\u{FFFD}"
+                }
+                // Not a low surrogate: it is read as its own escape.
+            }
+            return "\u{FFFD}"
+        case 0xDC00..<0xE000:
+            return "\u{FFFD}"
+        default:
+            return Unicode.Scalar(unit) ?? "\u{FFFD}"
+        }
+    }
+
+    private static func hex4(_ bytes: UnsafeRawBufferPointer, at index: inout Int) -> UInt16 {
+        var value: UInt16 = 0
+        for _ in 0..<4 {
+            value = value << 4 | UInt16(hexDigit(bytes[index]) ?? 0)
+            index += 1
+        }
+        return value
+    }
+
+    static func hexDigit(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}
