@@ -75,7 +75,7 @@ for run in $(seq "$RUNS"); do
     load "stream decoding, run $run"
     # The layers below `provider` show where its CPU goes (see Benchmarks/Sources/StreamBench).
     for format in openai anthropic gemini ollama; do
-        layers="provider lean decode sse transport ahc nio"
+        layers="provider lean own decode sse transport ahc nio"
         [ "$format" = openai ] && layers="$layers json"
         for layer in $layers; do
             measure 300 "$BIN/StreamBench" --format "$format" --layer "$layer" --server "$SERVER" --repeat "$SWIFT_REPEAT"

@@ -72,7 +72,8 @@ def main():
                   ("swift-llm json layer", "reference: transport + SSE + Foundation's JSONDecoder into the wire type (the library's parsing before this change)"),
                   ("swift-llm", "the whole `provider.stream()`: + mapping, retry gate, event stream to the app"),
                   ("swift-llm decode layer", "the whole `provider.stream()` over chunks replayed from memory: the library's parsing and event delivery, no network"),
-                  ("swift-llm lean layer", "the whole `provider.stream()` over the prototype `LeanTransport`")]
+                  ("swift-llm lean layer", "the whole `provider.stream()` over the prototype `LeanTransport`"),
+                  ("swift-llm own layer", "the whole `provider.stream()` over `NIOPrototypeTransport`, a prototype HTTP/1.1 client of our own on SwiftNIO (plain http, no pool or limits)")]
         formats = ["openai", "anthropic", "gemini", "ollama"]
         out += ["", "Where swift-llm's CPU goes (CPU µs per wire event, median and spread of the runs):", "",
                 "| layer | what runs | " + " | ".join(formats) + " |", "|---|---|" + "---|" * len(formats)]
@@ -115,6 +116,17 @@ def main():
                         parts.append(f"{median(peer, fmt) / bound:,.1f}x less than the {peer}")
                 out.append(f"- bound ({fmt}): the library's parsing over a transport as cheap as SwiftNIO's codec: "
                            + "; ".join(parts))
+        # The bound, measured: the whole stream over a prototype client of our own instead of AsyncHTTPClient.
+        for fmt in ("openai", "anthropic", "gemini", "ollama"):
+            own = median("swift-llm own layer", fmt)
+            if own:
+                parts = [f"{own:.2f} µs per event"]
+                for peer in ("openai SDK", "anthropic SDK"):
+                    if median(peer, fmt):
+                        parts.append(f"{median(peer, fmt) / own:,.1f}x less than the {peer}")
+                if median("curl", fmt):
+                    parts.append(f"{own / median('curl', fmt):,.0f}x curl's CPU")
+                out.append(f"- over a prototype HTTP/1.1 client of our own ({fmt}, `own` layer): " + "; ".join(parts))
         out.append("")
 
     # 2. Request overhead -----------------------------------------------------------------------

@@ -19,6 +19,8 @@ import LLM
 /// - `decode`: the whole `provider.stream()` over chunks recorded from the server once and replayed from
 ///   memory (`RecordedTransport`): the library's parsing and event delivery, no network;
 /// - `lean`: the whole `provider.stream()` over the prototype `LeanTransport` (BenchSupport);
+/// - `own`: the whole `provider.stream()` over `NIOPrototypeTransport`, a prototype HTTP/1.1 client of our
+///   own on SwiftNIO (plain http, no pool or limits): what the library would cost without AsyncHTTPClient;
 /// - `keep`: the whole `provider.stream()`, keeping every event until the reply ends, as an app that records
 ///   them does; the result adds the process's peak resident memory (`peak_rss_mib`).
 /// One unmeasured short transcript (`<format>-warmup`) first warms up the connection and lazy
@@ -36,6 +38,7 @@ enum StreamBench {
             switch layer {
             case "lean": LeanTransport(client: Target.client)
             case "decode": RecordedTransport()
+            case "own": NIOPrototypeTransport()
             default: AsyncHTTPClientTransport.shared
             }
         let target = Target(format: format, server: server + "/stream/" + format, transport: transport)
@@ -56,7 +59,7 @@ enum StreamBench {
         let cpu = processCPUSeconds() - cpuBefore
         // Chunk counts depend on socket reads, but every event and tool call must have come.
         let complete = ["transport", "ahc", "nio"].contains(layer) ? tally.items > 0 : tally.items >= wireEvents * repeats / 2
-        guard complete, !["provider", "lean", "decode", "keep"].contains(layer) || tally.toolCalls == 40 * repeats else {
+        guard complete, !["provider", "lean", "own", "decode", "keep"].contains(layer) || tally.toolCalls == 40 * repeats else {
             log("unexpected stream: \(tally)")
             throw BenchmarkFailure.unexpectedStream
         }
