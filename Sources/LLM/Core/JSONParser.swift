@@ -204,6 +204,11 @@ struct JSONParser {
         let start = index
         var hasEscapes = false
         while index < bytes.count {
+            // Eight bytes at a time while none of them ends the string or needs a look.
+            if index + 8 <= bytes.count, !Self.mayEndOrEscape(bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+                index += 8
+                continue
+            }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 tape.append(.string, flag: hasEscapes, from: start, to: index)
@@ -220,6 +225,16 @@ struct JSONParser {
             index += 1
         }
         throw error("unterminated string", at: start - 1)
+    }
+
+    /// Whether any of the eight bytes of `word` is a quote, a backslash or a control character (the exact
+    /// answer of the "has a byte less than n" and "has a zero byte" bit tricks; it says nothing of which).
+    private static func mayEndOrEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highBits != 0 }
+        let hasControl = (word &- ones &* 0x20) & ~word & highBits != 0
+        return hasControl || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C))
     }
 
     /// Checks one escape, from its backslash (not the last byte).

@@ -113,6 +113,24 @@ import Testing
         #expect(throws: JSONSyntaxError.self) { try OpenAIChatChunk.parse(#"{"model":"m""#) }
     }
 
+    @Test func longStringsAreScannedRightWhereverTheirSpecialBytesFall() throws {
+        // Strings are scanned eight bytes at a time: a quote, an escape or a control character is found at
+        // every position of a word, and non-ASCII bytes are not mistaken for any of them.
+        for position in 0..<20 {
+            let before = String(repeating: "é", count: position / 2) + String(repeating: "a", count: position % 2)
+            let after = String(repeating: "b", count: 19 - position)
+            #expect(try JSONParser.parse("\"\(before)\\n\(after)\"") == .string(before + "\n" + after))
+            #expect(try JSONParser.parse("[\"\(before)\",\"\(after)\"]") == .array([.string(before), .string(after)]))
+            let control = "\"\(before)\u{01}\(after)\""
+            do {
+                _ = try JSONParser.parse(control)
+                Issue.record("a control character inside a string must be refused")
+            } catch {
+                #expect(error.offset == 1 + before.utf8.count)
+            }
+        }
+    }
+
     @Test func invalidUTF8InsideAStringIsReplacedNotRefused() throws {
         let bytes: [UInt8] = [0x22, 0x61, 0xFF, 0x62, 0x22]  // "a\xFFb"
         let value = try bytes.withUnsafeBytes { try JSONParser.parse($0) }
