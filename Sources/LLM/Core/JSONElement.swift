@@ -1,7 +1,7 @@
-/// One value of a parsed document (see ``JSONParser/withDocument(_:_:)-(UnsafeRawBufferPointer,_)``): its
-/// entry in the tape and the document's bytes, from which strings and numbers are made when read.
+/// One value of a parsed document (from `JSONParser.withDocument`): its entry in the tape and the document's
+/// bytes, from which strings and numbers are made when read.
 ///
-/// It reads a tape and bytes it does not own (so that copying it costs no reference counting), so it
+/// It views a tape and bytes it does not own, so that copying it costs no reference counting; it therefore
 /// lives only inside the `withDocument` closure that gave it.
 struct JSONElement {
     let tape: UnsafeBufferPointer<JSONTape.Entry>
