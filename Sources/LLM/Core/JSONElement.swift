@@ -97,9 +97,19 @@ struct JSONElement {
 
     // MARK: Making values from bytes
 
+    /// Integers of up to this many bytes (sign included) always fit an `Int`.
+    static let alwaysFittingIntegerLength = 18
+
     /// A number's text as `.int` when it is a whole number that fits (`4.0` and `1e3` too, as with
     /// JSONValue's `Decodable` reading), else `.double`; nil when it is out of range.
     static func number(_ text: UnsafeRawBufferPointer, isInteger: Bool) -> JSONValue? {
+        if isInteger, text.count <= alwaysFittingIntegerLength {
+            // The common case (indexes, counts) straight from the checked digits, without making a String.
+            let negative = text.first == UInt8(ascii: "-")
+            var magnitude = 0
+            for digit in text.dropFirst(negative ? 1 : 0) { magnitude = magnitude * 10 + Int(digit - UInt8(ascii: "0")) }
+            return .int(negative ? -magnitude : magnitude)
+        }
         let text = String(decoding: text, as: UTF8.self)
         if isInteger, let integer = Int(text) { return .int(integer) }
         guard let double = Double(text), double.isFinite else { return nil }
@@ -162,18 +172,9 @@ struct JSONElement {
     private static func hex4(_ bytes: UnsafeRawBufferPointer, at index: inout Int) -> UInt16 {
         var value: UInt16 = 0
         for _ in 0..<4 {
-            value = value << 4 | UInt16(hexDigit(bytes[index]) ?? 0)
+            value = value << 4 | UInt16(bytes[index].hexDigitValue ?? 0)
             index += 1
         }
         return value
-    }
-
-    static func hexDigit(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

@@ -31,16 +31,16 @@ struct JSONParser {
 
     /// Parses one whole document and hands `read` its root; anything but whitespace after it is an error.
     /// The element reads `bytes`, so it must not outlive `read`.
-    static func withDocument<Result>(
-        _ bytes: UnsafeRawBufferPointer, _ read: (JSONElement) throws -> Result
-    ) throws -> Result {
+    static func withDocument<Value>(
+        _ bytes: UnsafeRawBufferPointer, _ read: (JSONElement) throws -> Value
+    ) throws -> Value {
         let tape = try tape(of: bytes)
         return try tape.entries.withUnsafeBufferPointer { entries in
             try read(JSONElement(tape: entries, bytes: bytes, index: 0))
         }
     }
 
-    static func withDocument<Result>(_ text: String, _ read: (JSONElement) throws -> Result) throws -> Result {
+    static func withDocument<Value>(_ text: String, _ read: (JSONElement) throws -> Value) throws -> Value {
         var text = text
         return try text.withUTF8 { utf8 in try withDocument(UnsafeRawBufferPointer(utf8), read) }
     }
@@ -85,7 +85,7 @@ struct JSONParser {
     private mutating func object() throws(JSONSyntaxError) {
         try enter()
         defer { depth -= 1 }
-        let entry = tape.open(.object, at: index)
+        let entry = tape.open(.object)
         index += 1  // {
         skipWhitespace()
         if peek(UInt8(ascii: "}")) {
@@ -116,7 +116,7 @@ struct JSONParser {
     private mutating func array() throws(JSONSyntaxError) {
         try enter()
         defer { depth -= 1 }
-        let entry = tape.open(.array, at: index)
+        let entry = tape.open(.array)
         index += 1  // [
         skipWhitespace()
         if peek(UInt8(ascii: "]")) {
@@ -179,9 +179,9 @@ struct JSONParser {
             guard index < bytes.count, isDigit(bytes[index]) else { throw error("expected a digit in the exponent") }
             skipDigits()
         }
-        // Up to 18 digits always fit an Int; anything else is converted now, so an out-of-range number is
+        // Short integers always fit an Int; anything else is converted now, so an out-of-range number is
         // refused here rather than when it is read.
-        if !(isInteger && index - start <= 18), JSONElement.number(UnsafeRawBufferPointer(rebasing: bytes[start..<index]), isInteger: isInteger) == nil {
+        if !(isInteger && index - start <= JSONElement.alwaysFittingIntegerLength), JSONElement.number(UnsafeRawBufferPointer(rebasing: bytes[start..<index]), isInteger: isInteger) == nil {
             throw error("number out of range", at: start)
         }
         tape.append(.number, flag: isInteger, from: start, to: index)
@@ -249,7 +249,7 @@ struct JSONParser {
         case UInt8(ascii: "u"):
             guard index + 4 <= bytes.count else { throw error("incomplete \\u escape") }
             for _ in 0..<4 {
-                guard JSONElement.hexDigit(bytes[index]) != nil else { throw error("invalid \\u escape") }
+                guard bytes[index].hexDigitValue != nil else { throw error("invalid \\u escape") }
                 index += 1
             }
         default:

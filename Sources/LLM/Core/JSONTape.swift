@@ -15,8 +15,8 @@ struct JSONTape {
         var kind: Kind
         /// A bool's value; whether a number is written as an integer; whether a string holds escapes.
         var flag: Bool
-        /// Scalars: the range of their bytes (a string's without its quotes). Containers: `start` is
-        /// the offset of the bracket, `end` the entry after their contents.
+        /// Scalars: the range of their bytes (a string's without its quotes). Containers: `end` is the
+        /// index of the entry after their contents (`start` is unused).
         var start: Int
         var end: Int
     }
@@ -32,8 +32,8 @@ struct JSONTape {
     }
 
     /// Starts a container; ``close(_:)`` it after its contents.
-    mutating func open(_ kind: Kind, at offset: Int) -> Int {
-        entries.append(Entry(kind: kind, flag: false, start: offset, end: 0))
+    mutating func open(_ kind: Kind) -> Int {
+        entries.append(Entry(kind: kind, flag: false, start: 0, end: 0))
         return entries.count - 1
     }
 

@@ -206,20 +206,11 @@ public enum PartialJSON {
             guard index + 4 <= bytes.count else { return nil }
             var code: UInt32 = 0
             for byte in bytes[index..<index + 4] {
-                guard let digit = Self.hexDigit(byte) else { return nil }
-                code = code << 4 | digit
+                guard let digit = byte.hexDigitValue else { return nil }
+                code = code << 4 | UInt32(digit)
             }
             index += 4
             return code
-        }
-
-        static func hexDigit(_ byte: UInt8) -> UInt32? {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt32(byte - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt32(byte - UInt8(ascii: "A") + 10)
-            default: nil
-            }
         }
 
         mutating func literal(_ word: String, _ result: JSONValue) -> Outcome {

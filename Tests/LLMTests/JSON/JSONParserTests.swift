@@ -31,6 +31,12 @@ import Testing
         // Whole numbers written as decimals are integers, as when JSONValue is decoded by Codable.
         #expect(try JSONParser.parse("4.0") == .int(4))
         #expect(try JSONParser.parse("1e2") == .int(100))
+        // Up to 18 bytes are read digit by digit; longer ones through Int's own parsing. Both agree at the edge.
+        #expect(try JSONParser.parse("999999999999999999") == .int(999_999_999_999_999_999))
+        #expect(try JSONParser.parse("-99999999999999999") == .int(-99_999_999_999_999_999))
+        #expect(try JSONParser.parse("-999999999999999999") == .int(-999_999_999_999_999_999))
+        #expect(try JSONParser.parse("-0") == .int(0))
+        #expect(try OpenAIChatChunk.parse(#"{"usage":{"prompt_tokens":1731000000,"completion_tokens":-12}}"#).usage?.completion_tokens == -12)
         // One past Int.max does not fit an Int: it is read as a Double, not refused.
         #expect(try JSONParser.parse("9223372036854775808") == .double(9_223_372_036_854_775_808))
     }

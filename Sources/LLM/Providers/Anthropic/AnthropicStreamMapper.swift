@@ -48,7 +48,7 @@ struct AnthropicStreamMapper {
             events.append(.start(id: message?.id, model: message?.model))
         case "content_block_start":
             guard let block = event.content_block else { return }
-            events += try start(block, at: event.index ?? blocks.count)
+            try start(block, at: event.index ?? blocks.count, into: &events)
         case "content_block_stop":
             if let call = try stop(at: event.index ?? 0) { events.append(call) }
         case "message_delta":
@@ -64,11 +64,11 @@ struct AnthropicStreamMapper {
         }
     }
 
-    private mutating func start(_ block: AnthropicContentBlock, at index: Int) throws(LLMError) -> [StreamEvent] {
+    private mutating func start(_ block: AnthropicContentBlock, at index: Int, into events: inout [StreamEvent]) throws(LLMError) {
         switch block.type {
         case "text":
             blocks[index] = .text
-            return appendText(block.text ?? "")
+            appendText(block.text ?? "", into: &events)
         case "tool_use":
             let name = block.name ?? ""
             // A whole message carries the input at once; a stream sends `{}` and then JSON deltas.
@@ -77,31 +77,29 @@ struct AnthropicStreamMapper {
                 // The answer is the first such call; a model that calls it again adds nothing to it.
                 guard !structuredOutputSeen else {
                     blocks[index] = .other
-                    return []
+                    return
                 }
                 structuredOutputSeen = true
                 blocks[index] = .structuredOutput
-                return appendText(initial)
+                appendText(initial, into: &events)
+                return
             }
             let position = toolCount
             toolCount += 1
             let id = block.id ?? "toolu_\(position)"
             blocks[index] = .toolUse(position: position, id: id, name: name, arguments: initial)
-            var events: [StreamEvent] = [.toolCallStart(index: position, id: id, name: name)]
+            events.append(.toolCallStart(index: position, id: id, name: name))
             if !initial.isEmpty { events.append(.toolCallDelta(index: position, arguments: initial)) }
-            return events
         case "thinking":
             blocks[index] = .thinking
-            var events: [StreamEvent] = [.reasoningStart]
+            events.append(.reasoningStart)
             if let text = block.thinking, !text.isEmpty { events.append(.reasoningDelta(text)) }
             if let signature = block.signature, !signature.isEmpty { events.append(.reasoningDelta("", signature: signature)) }
-            return events
         case "redacted_thinking":
             blocks[index] = .other
-            return [.reasoningRedacted(block.data ?? "")]
+            events.append(.reasoningRedacted(block.data ?? ""))
         default:
             blocks[index] = .other
-            return []
         }
     }
 
@@ -137,12 +135,6 @@ struct AnthropicStreamMapper {
         guard case .toolUse(let position, let id, let name, let arguments)? = blocks[index] else { return nil }
         let parsed = try ToolArguments.parse(arguments, toolName: name)
         return .toolCall(index: position, ToolCall(id: id, name: name, arguments: parsed))
-    }
-
-    private mutating func appendText(_ text: String) -> [StreamEvent] {
-        var events: [StreamEvent] = []
-        appendText(text, into: &events)
-        return events
     }
 
     private mutating func appendText(_ text: String, into events: inout [StreamEvent]) {
