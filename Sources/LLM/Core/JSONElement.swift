@@ -172,7 +172,7 @@ struct JSONElement {
     private static func hex4(_ bytes: UnsafeRawBufferPointer, at index: inout Int) -> UInt16 {
         var value: UInt16 = 0
         for _ in 0..<4 {
-            value = value << 4 | UInt16(bytes[index].hexDigitValue ?? 0)
+            value = value << 4 | UInt16(bytes[index].jsonHexDigit ?? 0)
             index += 1
         }
         return value

@@ -249,7 +249,7 @@ struct JSONParser {
         case UInt8(ascii: "u"):
             guard index + 4 <= bytes.count else { throw error("incomplete \\u escape") }
             for _ in 0..<4 {
-                guard bytes[index].hexDigitValue != nil else { throw error("invalid \\u escape") }
+                guard bytes[index].jsonHexDigit != nil else { throw error("invalid \\u escape") }
                 index += 1
             }
         default:

@@ -1,7 +1,7 @@
 extension UInt8 {
     /// The value of this byte as a hexadecimal digit (`0-9`, `a-f`, `A-F`), or nil: for `\uXXXX` escapes in the
     /// JSON readers (the strict parser, the elements it reads, and PartialJSON).
-    var hexDigitValue: UInt8? {
+    var jsonHexDigit: UInt8? {
         switch self {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): self - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): self - UInt8(ascii: "a") + 10

@@ -206,7 +206,7 @@ public enum PartialJSON {
             guard index + 4 <= bytes.count else { return nil }
             var code: UInt32 = 0
             for byte in bytes[index..<index + 4] {
-                guard let digit = byte.hexDigitValue else { return nil }
+                guard let digit = byte.jsonHexDigit else { return nil }
                 code = code << 4 | UInt32(digit)
             }
             index += 4
