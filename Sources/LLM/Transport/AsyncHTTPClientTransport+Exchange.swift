@@ -166,7 +166,7 @@ extension AsyncHTTPClientTransport {
 
         func didReceiveHead(task: HTTPClient.Task<Void>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
             let response = TransportResponse(
-                status: Int(head.status.code), headers: head.headers, body: TransportBody(reader: BodyReader(exchange: self)))
+                status: Int(head.status.code), headers: head.headers, body: TransportBody(reader: BatchedBodyReader(source: self)))
             let (started, awaiting): (Bool, UnsafeContinuation<TransportResponse, any Error>?) = lock.withLock {
                 guard case .waitingForHead(let continuation?) = phase else { return (false, nil) }
                 phase = .streaming
@@ -331,40 +331,10 @@ extension AsyncHTTPClientTransport {
             }
         }
     }
+}
 
-    /// The reading end of an ``Exchange``'s body. Dropping it before the body ends cancels the request.
-    ///
-    /// `@unchecked Sendable`: `batch` is touched only by the one task iterating the body.
-    final class BodyReader: TransportBodyReader, @unchecked Sendable {
-        private let exchange: Exchange
-        /// Chunks taken from the exchange and not yet returned.
-        private var batch = Exchange.Batch()
-
-        init(exchange: Exchange) {
-            self.exchange = exchange
-        }
-
-        func next() async throws(LLMError) -> ByteBuffer? {
-            if let chunk = batch.popFirst() {
-                guard !Task.isCancelled else {
-                    exchange.fail(.cancelled)
-                    throw .cancelled
-                }
-                return chunk
-            }
-            guard let taken = try await exchange.nextChunks() else { return nil }
-            batch = taken
-            return batch.popFirst()
-        }
-
-        /// A chunk of the batch already taken; the exchange's lock is not touched.
-        func nextIfBuffered() -> ByteBuffer? {
-            guard !batch.isEmpty, !Task.isCancelled else { return nil }
-            return batch.popFirst()
-        }
-
-        deinit {
-            exchange.fail(.cancelled)
-        }
+extension AsyncHTTPClientTransport.Exchange: BatchedBodySource {
+    func abandon() {
+        fail(.cancelled)
     }
 }

@@ -1,0 +1,186 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import NIOTLS
+
+/// The connections of one ``NIOHTTPTransport``: it opens them (TCP, and TLS for `https`) and keeps those whose
+/// response completed, per origin, for the next request to the same origin.
+///
+/// A connection is lent to one request at a time; the request's handler sits on its pipeline while it is lent.
+/// A kept connection that the server closes leaves the pool at once; one unused for ``idleLifetime`` is closed.
+final class HTTPConnectionPool: Sendable {
+    /// How long a connection may wait unused in the pool.
+    static let idleLifetime = TimeAmount.seconds(60)
+    /// How many unused connections are kept per origin; more are closed when their response ends.
+    static let maxIdlePerOrigin = 128
+
+    private struct IdleConnection {
+        let channel: any Channel
+        let closer: Scheduled<Void>
+    }
+
+    private struct State {
+        var idle: [HTTPEndpoint.Origin: [IdleConnection]] = [:]
+        var isShutDown = false
+        var tlsContext: NIOSSLContext?
+    }
+
+    private let group: any EventLoopGroup
+    private let connectTimeout: TimeAmount
+    private let tlsConfiguration: TLSConfiguration
+    private let state = NIOLockedValueBox(State())
+
+    init(group: any EventLoopGroup, connectTimeout: Duration, tlsConfiguration: TLSConfiguration) {
+        self.group = group
+        self.connectTimeout = TimeAmount(connectTimeout)
+        self.tlsConfiguration = tlsConfiguration
+    }
+
+    /// An event loop for timers that start before a connection is known.
+    func anyEventLoop() -> any EventLoop { group.next() }
+
+    /// A connection to `endpoint`'s origin, ready for a request: a kept one, else a new one.
+    /// The future completes on the connection's event loop.
+    func connection(to endpoint: HTTPEndpoint) -> EventLoopFuture<any Channel> {
+        let origin = endpoint.origin
+        let kept: IdleConnection? = state.withLockedValue { state in
+            while let candidate = state.idle[origin]?.popLast() {
+                if candidate.channel.isActive { return candidate }
+            }
+            return nil
+        }
+        if let kept {
+            kept.closer.cancel()
+            return kept.channel.eventLoop.makeSucceededFuture(kept.channel)
+        }
+        return connect(to: endpoint)
+    }
+
+    /// Takes back a connection whose response has completed and whose request handler has left its pipeline.
+    /// Call on the connection's event loop.
+    func release(_ channel: any Channel, to origin: HTTPEndpoint.Origin) {
+        let closer = channel.eventLoop.scheduleTask(in: Self.idleLifetime) { channel.close(promise: nil) }
+        let kept = state.withLockedValue { state in
+            guard !state.isShutDown, channel.isActive, state.idle[origin, default: []].count < Self.maxIdlePerOrigin
+            else { return false }
+            state.idle[origin, default: []].append(IdleConnection(channel: channel, closer: closer))
+            return true
+        }
+        if !kept {
+            closer.cancel()
+            channel.close(promise: nil)
+        }
+    }
+
+    /// Closes the kept connections and keeps no more; connections lent out close when their response ends.
+    func shutdown() {
+        let idle = state.withLockedValue { state in
+            state.isShutDown = true
+            defer { state.idle = [:] }
+            return state.idle.values.joined()
+        }
+        for connection in idle {
+            connection.closer.cancel()
+            connection.channel.close(promise: nil)
+        }
+    }
+
+    // MARK: Opening connections
+
+    private func connect(to endpoint: HTTPEndpoint) -> EventLoopFuture<any Channel> {
+        let origin = endpoint.origin
+        let eventLoop = group.next()
+        let tlsContext: NIOSSLContext?
+        do {
+            tlsContext = origin.usesTLS ? try sharedTLSContext() : nil
+        } catch {
+            return eventLoop.makeFailedFuture(error)
+        }
+        let handshake = eventLoop.makePromise(of: Void.self)
+        let connected = ClientBootstrap(group: eventLoop)
+            .connectTimeout(connectTimeout)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let pipeline = channel.pipeline.syncOperations
+                    if let tlsContext {
+                        let tls = try NIOSSLClientHandler(context: tlsContext, serverHostname: endpoint.serverName)
+                        try pipeline.addHandler(tls)
+                        try pipeline.addHandler(TLSHandshakeWatcher(handshake: handshake))
+                    } else {
+                        handshake.succeed(())
+                    }
+                    try pipeline.addHTTPClientHandlers()
+                }
+            }
+            .connect(host: origin.host, port: origin.port)
+        connected.whenFailure { handshake.fail($0) }
+        let started = NIODeadline.now()
+        return connected.flatMap { channel in
+            // The connect timeout bounds the TLS handshake too.
+            let deadline = channel.eventLoop.scheduleTask(deadline: started + self.connectTimeout) {
+                handshake.fail(ChannelError.connectTimeout(self.connectTimeout))
+                channel.close(promise: nil)
+            }
+            return handshake.futureResult.map {
+                deadline.cancel()
+                channel.closeFuture.whenComplete { _ in self.forget(channel, origin: origin) }
+                return channel
+            }.flatMapErrorThrowing { error in
+                deadline.cancel()
+                channel.close(promise: nil)
+                throw error
+            }
+        }
+    }
+
+    /// Built once, on the first `https` request: it loads the trust roots.
+    private func sharedTLSContext() throws -> NIOSSLContext {
+        try state.withLockedValue { state in
+            if let context = state.tlsContext { return context }
+            let context = try NIOSSLContext(configuration: tlsConfiguration)
+            state.tlsContext = context
+            return context
+        }
+    }
+
+    /// Drops a closed connection from the kept ones.
+    private func forget(_ channel: any Channel, origin: HTTPEndpoint.Origin) {
+        let closer: Scheduled<Void>? = state.withLockedValue { state in
+            guard let index = state.idle[origin]?.firstIndex(where: { $0.channel === channel }) else { return nil }
+            return state.idle[origin]?.remove(at: index).closer
+        }
+        closer?.cancel()
+    }
+}
+
+/// Completes a promise when the TLS handshake succeeds or fails, then leaves the pipeline.
+private final class TLSHandshakeWatcher: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = NIOAny
+
+    private let handshake: EventLoopPromise<Void>
+
+    init(handshake: EventLoopPromise<Void>) {
+        self.handshake = handshake
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? TLSUserEvent, case .handshakeCompleted = event {
+            handshake.succeed(())
+            context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        handshake.fail(error)
+        context.fireErrorCaught(error)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        handshake.fail(ChannelError.eof)
+        context.fireChannelInactive()
+    }
+}

@@ -1,0 +1,430 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+
+extension NIOHTTPTransport {
+    /// One request in flight: the handler on its connection's pipeline while the connection is lent to it, and
+    /// the source its body's reader pulls from.
+    ///
+    /// The body parts of one socket read are joined into one buffer and handed to the reader at the read's end
+    /// (`channelReadComplete`), so a reader is woken once per read, not once per part: the framing above takes
+    /// any split. The time limits are timers on the event loop; no task runs beside the request.
+    ///
+    /// A complete response gives the connection back to the pool (unless either side asked to close it). Any
+    /// other end — a limit running out, the awaiting or reading task cancelled, the body dropped unread, a
+    /// broken connection — closes it.
+    final class Exchange: ChannelDuplexHandler, RemovableChannelHandler, @unchecked Sendable {
+        typealias InboundIn = HTTPClientResponsePart
+        typealias OutboundIn = HTTPClientRequestPart
+        typealias OutboundOut = HTTPClientRequestPart
+
+        /// Past this many unread bytes the connection stops reading the socket until the reader catches up.
+        static let pauseBytes = 256 * 1024
+
+        /// Chunks, in order, handed to the reader in one go.
+        typealias Batch = CircularBuffer<ByteBuffer>
+
+        private enum Phase {
+            case waitingForHead(UnsafeContinuation<TransportResponse, any Error>?)
+            case streaming
+            case finished
+            case failed(LLMError)
+
+            var isRunning: Bool {
+                switch self {
+                case .waitingForHead, .streaming: true
+                case .finished, .failed: false
+                }
+            }
+        }
+
+        private let request: TransportRequest
+        private let endpoint: HTTPEndpoint
+        private let pool: HTTPConnectionPool
+
+        // On the connection's event loop only.
+        private var context: ChannelHandlerContext?
+        private var partsOfThisRead: ByteBuffer?
+        private var lastChunk = NIODeadline.now()
+        private var keepsConnection = true
+        private var requestSent = false
+        private var readHeldBack = false
+
+        /// Guards every variable below.
+        private let lock = NIOLock()
+        private var phase = Phase.waitingForHead(nil)
+        private var unread = Batch()
+        private var unreadBytes = 0
+        private var waitingReader: UnsafeContinuation<Batch?, any Error>?
+        /// Reading the socket waits until the reader takes what is unread.
+        private var paused = false
+        /// With ``TransportRequest/readsWholeBody``: the response, kept from the caller until the body ends,
+        /// fails or fills `pauseBytes`.
+        private var heldHead: HeldHead?
+        private var channel: (any Channel)?
+        private var timers: [Scheduled<Void>] = []
+
+        /// A response that arrived but is not yet handed to the task awaiting `send`.
+        private struct HeldHead {
+            let continuation: UnsafeContinuation<TransportResponse, any Error>
+            let response: TransportResponse
+
+            func handOver() { continuation.resume(returning: response) }
+        }
+
+        init(request: TransportRequest, endpoint: HTTPEndpoint, pool: HTTPConnectionPool) {
+            self.request = request
+            self.endpoint = endpoint
+            self.pool = pool
+        }
+
+        // MARK: Starting and stopping
+
+        /// Sends the request on a connection from the pool; `head` is resumed with the response (or the error)
+        /// once the head arrives.
+        func start(head: UnsafeContinuation<TransportResponse, any Error>) {
+            let failedEarly: LLMError? = lock.withLock {
+                if case .failed(let error) = phase { return error }
+                phase = .waitingForHead(head)
+                return nil
+            }
+            if let failedEarly {
+                head.resume(throwing: failedEarly)
+                return
+            }
+            let timeouts = request.timeouts
+            let eventLoop = pool.anyEventLoop()
+            let started = NIODeadline.now()
+            var timers: [Scheduled<Void>] = []
+            if let firstByte = timeouts.firstByte {
+                timers.append(eventLoop.scheduleTask(deadline: started + TimeAmount(firstByte)) { self.firstByteTimerFired() })
+            }
+            if let total = timeouts.total {
+                timers.append(eventLoop.scheduleTask(deadline: started + TimeAmount(total)) { self.fail(.timeout(.total)) })
+            }
+            let running = lock.withLock {
+                self.timers += timers
+                return phase.isRunning
+            }
+            guard running else {
+                for timer in timers { timer.cancel() }
+                return
+            }
+            pool.connection(to: endpoint).whenComplete { result in
+                switch result {
+                case .success(let channel): self.attach(to: channel)
+                case .failure(let error): self.fail(LLMError(transportError: error))
+                }
+            }
+        }
+
+        /// Ends the exchange with `error` unless it has already ended: the awaiting `send` gets the error (or a
+        /// held response, whose reader then gets it), so does a waiting reader, and the connection is closed.
+        func fail(_ error: LLMError) {
+            let taken: (UnsafeContinuation<TransportResponse, any Error>?, HeldHead?, (any Channel)?, [Scheduled<Void>])? =
+                lock.withLock {
+                    var head: UnsafeContinuation<TransportResponse, any Error>?
+                    switch phase {
+                    case .finished, .failed: return nil
+                    case .waitingForHead(let continuation): head = continuation
+                    case .streaming: break
+                    }
+                    phase = .failed(error)
+                    defer { (heldHead, channel, timers) = (nil, nil, []) }
+                    return (head, heldHead, channel, timers)
+                }
+            guard let (head, heldHead, channel, timers) = taken else { return }
+            head?.resume(throwing: error)
+            // A held response is handed over as it is: its reader gets the chunks, then this error.
+            heldHead?.handOver()
+            resumeWaitingReader()
+            for timer in timers { timer.cancel() }
+            channel?.close(promise: nil)
+        }
+
+        /// Puts this handler on the lent connection and writes the request. On the connection's event loop.
+        private func attach(to channel: any Channel) {
+            let running = lock.withLock {
+                guard phase.isRunning else { return false }
+                self.channel = channel
+                return true
+            }
+            guard running else {
+                // Ended while the connection was being made or taken: it is unused, so it goes back.
+                pool.release(channel, to: endpoint.origin)
+                return
+            }
+            do {
+                try channel.pipeline.syncOperations.addHandler(self)
+            } catch {
+                fail(LLMError(transportError: error))
+            }
+        }
+
+        func handlerAdded(context: ChannelHandlerContext) {
+            self.context = context
+            guard context.channel.isActive else {
+                fail(.network(reason: "connection closed"))
+                return
+            }
+            var head = HTTPRequestHead(version: .http1_1, method: request.method, uri: endpoint.target, headers: request.headers)
+            if !head.headers.contains(name: "host") {
+                head.headers.add(name: "host", value: endpoint.hostHeader)
+            }
+            head.headers.remove(name: "transfer-encoding")
+            if let body = request.body {
+                head.headers.replaceOrAdd(name: "content-length", value: String(body.readableBytes))
+            } else if request.method != .GET && request.method != .HEAD {
+                head.headers.replaceOrAdd(name: "content-length", value: "0")
+            }
+            if head.headers[canonicalForm: "connection"].contains(where: { $0.lowercased() == "close" }) {
+                keepsConnection = false
+            }
+            context.write(wrapOutboundOut(.head(head)), promise: nil)
+            if let body = request.body {
+                context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+            }
+            let sent = context.eventLoop.makePromise(of: Void.self)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: sent)
+            sent.futureResult.whenComplete { result in
+                switch result {
+                case .success: self.requestSent = true
+                case .failure(let error): self.fail(LLMError(transportError: error))
+                }
+            }
+        }
+
+        func handlerRemoved(context: ChannelHandlerContext) {
+            self.context = nil
+        }
+
+        // MARK: Timers
+
+        private func firstByteTimerFired() {
+            let waiting = lock.withLock { if case .waitingForHead = phase { true } else { false } }
+            if waiting { fail(.timeout(.firstByte)) }
+        }
+
+        /// Reads move the idle deadline; rather than rescheduling per read, the timer re-reads it when it fires.
+        private func armIdleTimer(on eventLoop: any EventLoop) {
+            guard let idle = request.timeouts.idle.map(TimeAmount.init) else { return }
+            let timer = eventLoop.scheduleTask(deadline: lastChunk + idle) {
+                guard self.lock.withLock({ if case .streaming = self.phase { true } else { false } }) else { return }
+                if NIODeadline.now() >= self.lastChunk + idle {
+                    self.fail(.timeout(.idle))
+                } else {
+                    self.armIdleTimer(on: eventLoop)
+                }
+            }
+            let kept = lock.withLock {
+                guard case .streaming = phase else { return false }
+                timers.append(timer)
+                // Fired timers stay in the list until the exchange ends; drop them so it does not grow.
+                if timers.count > 8 { timers.removeFirst(timers.count - 8) }
+                return true
+            }
+            if !kept { timer.cancel() }
+        }
+
+        // MARK: The connection's events (on its event loop)
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch unwrapInboundIn(data) {
+            case .head(let head):
+                receivedHead(head, context: context)
+            case .body(var part):
+                if partsOfThisRead == nil {
+                    partsOfThisRead = part
+                } else {
+                    partsOfThisRead!.writeBuffer(&part)
+                }
+            case .end:
+                handOverThisRead()
+                receivedEnd(context: context)
+            }
+        }
+
+        func channelReadComplete(context: ChannelHandlerContext) {
+            handOverThisRead()
+            context.fireChannelReadComplete()
+        }
+
+        func errorCaught(context: ChannelHandlerContext, error: any Error) {
+            fail(LLMError(transportError: error))
+        }
+
+        func channelInactive(context: ChannelHandlerContext) {
+            fail(.network(reason: "connection closed by the server"))
+            context.fireChannelInactive()
+        }
+
+        /// Holds back reading the socket while the reader is `pauseBytes` behind.
+        func read(context: ChannelHandlerContext) {
+            if lock.withLock({ paused }) {
+                readHeldBack = true
+            } else {
+                context.read()
+            }
+        }
+
+        private func receivedHead(_ head: HTTPResponseHead, context: ChannelHandlerContext) {
+            // Informational responses (100 Continue) precede the real one.
+            guard head.status.code >= 200 || head.status == .switchingProtocols else { return }
+            if !head.isKeepAlive { keepsConnection = false }
+            let response = TransportResponse(
+                status: Int(head.status.code), headers: head.headers,
+                body: TransportBody(reader: BatchedBodyReader(source: self)))
+            lastChunk = .now()
+            let (started, awaiting): (Bool, UnsafeContinuation<TransportResponse, any Error>?) = lock.withLock {
+                guard case .waitingForHead(let continuation?) = phase else { return (false, nil) }
+                phase = .streaming
+                if request.readsWholeBody {
+                    heldHead = HeldHead(continuation: continuation, response: response)
+                    return (true, nil)
+                }
+                return (true, continuation)
+            }
+            if started { armIdleTimer(on: context.eventLoop) }
+            awaiting?.resume(returning: response)
+        }
+
+        /// Hands the parts of this socket read to the reader as one chunk.
+        private func handOverThisRead() {
+            guard let chunk = partsOfThisRead else { return }
+            partsOfThisRead = nil
+            lastChunk = .now()
+            let (wake, heldHead): (Bool, HeldHead?) = lock.withLock {
+                guard case .streaming = phase else { return (false, nil) }
+                unread.append(chunk)
+                unreadBytes += chunk.readableBytes
+                guard unreadBytes >= Self.pauseBytes else { return (waitingReader != nil, nil) }
+                if let held = self.heldHead {
+                    // A big body: the caller reads it as a stream after all.
+                    self.heldHead = nil
+                    return (waitingReader != nil, held)
+                }
+                paused = true
+                return (waitingReader != nil, nil)
+            }
+            heldHead?.handOver()
+            if wake { resumeWaitingReader() }
+        }
+
+        private func receivedEnd(context: ChannelHandlerContext) {
+            let ended = lock.withLock { () -> (HeldHead?, [Scheduled<Void>])? in
+                guard case .streaming = phase else { return nil }
+                phase = .finished
+                self.channel = nil
+                defer { (heldHead, timers) = (nil, []) }
+                return (heldHead, timers)
+            }
+            guard let (heldHead, timers) = ended else { return }
+            for timer in timers { timer.cancel() }
+            let channel = context.channel
+            if keepsConnection && requestSent {
+                let origin = endpoint.origin
+                let pool = self.pool
+                context.pipeline.syncOperations.removeHandler(context: context).whenComplete { result in
+                    if case .success = result {
+                        pool.release(channel, to: origin)
+                    } else {
+                        channel.close(promise: nil)
+                    }
+                }
+            } else {
+                context.close(promise: nil)
+            }
+            heldHead?.handOver()
+            resumeWaitingReader()
+        }
+
+        /// Reads the socket again after a pause, if a read was held back. On the event loop.
+        private func resumeReading() {
+            guard readHeldBack, let context else { return }
+            readHeldBack = false
+            context.read()
+        }
+
+        // MARK: The reader's side (in the reading task)
+
+        /// Gives the waiting reader, if any, what there is for it now: the chunks, the end or the failure.
+        private func resumeWaitingReader() {
+            let resumed: (UnsafeContinuation<Batch?, any Error>, Next)? = lock.withLock {
+                guard let reader = waitingReader, let next = takeNext() else { return nil }
+                waitingReader = nil
+                return (reader, next)
+            }
+            guard let (reader, next) = resumed else { return }
+            reader.resume(with: Result { try deliver(next) })
+        }
+
+        private enum Next {
+            case chunks(Batch, resumeReading: Bool)
+            case end
+            case failure(LLMError)
+        }
+
+        /// What the reader gets now, or nil if it must wait. Call with the lock held.
+        private func takeNext() -> Next? {
+            if !unread.isEmpty {
+                var batch = Batch(initialCapacity: 4)
+                swap(&batch, &unread)
+                unreadBytes = 0
+                defer { paused = false }
+                return .chunks(batch, resumeReading: paused)
+            }
+            switch phase {
+            case .finished: return .end
+            case .failed(let error): return .failure(error)
+            case .waitingForHead, .streaming: return nil
+            }
+        }
+
+        private func deliver(_ next: Next) throws(LLMError) -> Batch? {
+            switch next {
+            case .chunks(let batch, let resumeReading):
+                if resumeReading, let channel = lock.withLock({ channel }) {
+                    channel.eventLoop.execute { self.resumeReading() }
+                }
+                return batch
+            case .end:
+                return nil
+            case .failure(let error):
+                throw error
+            }
+        }
+    }
+}
+
+extension NIOHTTPTransport.Exchange: BatchedBodySource {
+    func nextChunks() async throws(LLMError) -> Batch? {
+        if Task.isCancelled {
+            fail(.cancelled)
+            throw .cancelled
+        }
+        if let next = lock.withLock({ takeNext() }) {
+            return try deliver(next)
+        }
+        do {
+            return try await withTaskCancellationHandler {
+                try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Batch?, any Error>) in
+                    let next: Next? = lock.withLock {
+                        if let next = takeNext() { return next }
+                        waitingReader = continuation
+                        return nil
+                    }
+                    guard let next else { return }
+                    continuation.resume(with: Result { try deliver(next) })
+                }
+            } onCancel: {
+                fail(.cancelled)
+            }
+        } catch {
+            throw LLMError(transportError: error)
+        }
+    }
+
+    func abandon() {
+        fail(.cancelled)
+    }
+}
