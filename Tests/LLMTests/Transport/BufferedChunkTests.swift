@@ -40,12 +40,13 @@ struct BufferedChunkTests {
         #expect(outcome.1 == .cancelled)
     }
 
-    @Test func anHTTPBodyReadByBothWaysArrivesWholeAndInOrder() async throws {
+    @Test(arguments: TransportUnderTest.allCases)
+    func anHTTPBodyReadByBothWaysArrivesWholeAndInOrder(_ kind: TransportUnderTest) async throws {
         let pieces = (0..<300).map { "\($0)," }
         let server = try await StubHTTPServer.start { _ in StubResponse(actions: pieces.map { .send($0) }) }
         defer { shut(server) }
 
-        let response = try await AsyncHTTPClientTransport.shared.send(TransportRequest(method: .GET, url: server.baseURL + "/many"))
+        let response = try await kind.shared.send(TransportRequest(method: .GET, url: server.baseURL + "/many"))
         var iterator = response.body.makeAsyncIterator()
         var text = ""
         while true {

@@ -8,6 +8,38 @@ import Glibc
 
 // Helpers for the transport tests.
 
+/// The library's transports, which the transport suites run against alike.
+enum TransportUnderTest: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case asyncHTTPClient = "AsyncHTTPClientTransport"
+    case nio = "NIOHTTPTransport"
+
+    var testDescription: String { rawValue }
+
+    /// The process-wide transport of this kind.
+    var shared: any HTTPTransport {
+        switch self {
+        case .asyncHTTPClient: AsyncHTTPClientTransport.shared
+        case .nio: NIOHTTPTransport.shared
+        }
+    }
+
+    /// A transport of this kind with its own connections, to be shut down.
+    func make(connectTimeout: Duration) -> any OwnedTransport {
+        switch self {
+        case .asyncHTTPClient: AsyncHTTPClientTransport(connectTimeout: connectTimeout)
+        case .nio: NIOHTTPTransport(connectTimeout: connectTimeout)
+        }
+    }
+}
+
+/// A transport a test made, and shuts down.
+protocol OwnedTransport: HTTPTransport {
+    func shutdown() async throws
+}
+
+extension AsyncHTTPClientTransport: OwnedTransport {}
+extension NIOHTTPTransport: OwnedTransport {}
+
 extension LLMError {
     var isNetwork: Bool {
         if case .network = self { return true }

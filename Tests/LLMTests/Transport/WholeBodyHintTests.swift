@@ -4,11 +4,11 @@ import NIOCore
 import Testing
 
 /// `TransportRequest.readsWholeBody`: the response is handed over with its body, and nothing else changes.
-@Suite("AsyncHTTPClientTransport with the whole-body hint")
+@Suite("HTTP transports with the whole-body hint")
 struct WholeBodyHintTests {
-    let transport = AsyncHTTPClientTransport.shared
-
-    @Test func theResponseArrivesOnlyWithTheEndOfItsBody() async throws {
+    @Test(arguments: TransportUnderTest.allCases)
+    func theResponseArrivesOnlyWithTheEndOfItsBody(_ kind: TransportUnderTest) async throws {
+        let transport = kind.shared
         let server = try await StubHTTPServer.start { _ in
             StubResponse(actions: [.send("first "), .pause(.milliseconds(150)), .send("second")])
         }
@@ -23,7 +23,9 @@ struct WholeBodyHintTests {
         #expect(String(buffer: try await response.body.collect(upTo: 1024)) == "first second")
     }
 
-    @Test func aBodyLargerThanTheBufferIsHandedOverAsAStream() async throws {
+    @Test(arguments: TransportUnderTest.allCases)
+    func aBodyLargerThanTheBufferIsHandedOverAsAStream(_ kind: TransportUnderTest) async throws {
+        let transport = kind.shared
         let chunk = [UInt8](repeating: UInt8(ascii: "x"), count: 64 * 1024)
         let server = try await StubHTTPServer.start { _ in
             // 320 KiB, more than the transport buffers, then a minute's stall before the end.
@@ -42,7 +44,9 @@ struct WholeBodyHintTests {
         #expect(ContinuousClock.now - started < .seconds(30), "the caller reads before the body has ended")
     }
 
-    @Test func chunksBeforeABrokenConnectionAreReadThenTheErrorIsThrown() async throws {
+    @Test(arguments: TransportUnderTest.allCases)
+    func chunksBeforeABrokenConnectionAreReadThenTheErrorIsThrown(_ kind: TransportUnderTest) async throws {
+        let transport = kind.shared
         let server = try await StubHTTPServer.start { _ in
             StubResponse(actions: [.send("partial"), .pause(.milliseconds(50)), .resetConnection])
         }
@@ -55,7 +59,9 @@ struct WholeBodyHintTests {
         #expect(error?.isNetwork == true, "got \(String(describing: error))")
     }
 
-    @Test func aStallInTheBodyThrowsIdleTimeoutFromTheBody() async throws {
+    @Test(arguments: TransportUnderTest.allCases)
+    func aStallInTheBodyThrowsIdleTimeoutFromTheBody(_ kind: TransportUnderTest) async throws {
+        let transport = kind.shared
         let server = try await StubHTTPServer.start { _ in
             StubResponse(actions: [.send("first"), .pause(.seconds(10)), .send("never")])
         }
@@ -70,7 +76,9 @@ struct WholeBodyHintTests {
         #expect(await server.waitForOpenConnections(0, timeout: .seconds(5)))
     }
 
-    @Test func cancellingTheCallerWhileTheBodyIsHeldClosesTheConnection() async throws {
+    @Test(arguments: TransportUnderTest.allCases)
+    func cancellingTheCallerWhileTheBodyIsHeldClosesTheConnection(_ kind: TransportUnderTest) async throws {
+        let transport = kind.shared
         let server = try await StubHTTPServer.start { _ in
             StubResponse(actions: [.send("first"), .pause(.seconds(30)), .send("never")])
         }

@@ -41,21 +41,29 @@ final class HTTPConnectionPool: Sendable {
     /// An event loop for timers that start before a connection is known.
     func anyEventLoop() -> any EventLoop { group.next() }
 
-    /// A connection to `endpoint`'s origin, ready for a request: a kept one, else a new one.
+    /// A connection lent to one request.
+    struct Lent {
+        let channel: any Channel
+        /// It served a request before: the server may have closed it while it was kept.
+        let wasKept: Bool
+    }
+
+    /// A connection to `endpoint`'s origin, ready for a request: a kept one unless `fresh`, else a new one.
     /// The future completes on the connection's event loop.
-    func connection(to endpoint: HTTPEndpoint) -> EventLoopFuture<any Channel> {
+    func connection(to endpoint: HTTPEndpoint, fresh: Bool = false) -> EventLoopFuture<Lent> {
         let origin = endpoint.origin
-        let kept: IdleConnection? = state.withLockedValue { state in
+        let kept: IdleConnection? = fresh ? nil : state.withLockedValue { state in
             while let candidate = state.idle[origin]?.popLast() {
                 if candidate.channel.isActive { return candidate }
+                candidate.closer.cancel()
             }
             return nil
         }
         if let kept {
             kept.closer.cancel()
-            return kept.channel.eventLoop.makeSucceededFuture(kept.channel)
+            return kept.channel.eventLoop.makeSucceededFuture(Lent(channel: kept.channel, wasKept: true))
         }
-        return connect(to: endpoint)
+        return connect(to: endpoint).map { Lent(channel: $0, wasKept: false) }
     }
 
     /// Takes back a connection whose response has completed and whose request handler has left its pipeline.

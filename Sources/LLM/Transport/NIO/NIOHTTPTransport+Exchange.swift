@@ -10,8 +10,9 @@ extension NIOHTTPTransport {
     /// (`channelReadComplete`), so a reader is woken once per read, not once per part: the framing above takes
     /// any split. The time limits are timers on the event loop; no task runs beside the request.
     ///
-    /// A complete response gives the connection back to the pool (unless either side asked to close it). Any
-    /// other end — a limit running out, the awaiting or reading task cancelled, the body dropped unread, a
+    /// A complete response gives the connection back to the pool (unless either side asked to close it). A kept
+    /// connection that breaks before any byte of the response came (the server closed it while it was kept, and
+    /// the close crossed the request) is replaced by a new one once, and the request sent again. Any other end — a limit running out, the awaiting or reading task cancelled, the body dropped unread, a
     /// broken connection — closes it.
     final class Exchange: ChannelDuplexHandler, RemovableChannelHandler, @unchecked Sendable {
         typealias InboundIn = HTTPClientResponsePart
@@ -48,6 +49,8 @@ extension NIOHTTPTransport {
         private var lastChunk = NIODeadline.now()
         private var keepsConnection = true
         private var requestSent = false
+        /// The connection was kept from an earlier request, and nothing of this response has come on it yet.
+        private var mayRetryOnNewConnection = false
         private var readHeldBack = false
 
         /// Guards every variable below.
@@ -110,9 +113,13 @@ extension NIOHTTPTransport {
                 for timer in timers { timer.cancel() }
                 return
             }
-            pool.connection(to: endpoint).whenComplete { result in
+            connect(fresh: false)
+        }
+
+        private func connect(fresh: Bool) {
+            pool.connection(to: endpoint, fresh: fresh).whenComplete { result in
                 switch result {
-                case .success(let channel): self.attach(to: channel)
+                case .success(let lent): self.attach(to: lent)
                 case .failure(let error): self.fail(LLMError(transportError: error))
                 }
             }
@@ -143,7 +150,8 @@ extension NIOHTTPTransport {
         }
 
         /// Puts this handler on the lent connection and writes the request. On the connection's event loop.
-        private func attach(to channel: any Channel) {
+        private func attach(to lent: HTTPConnectionPool.Lent) {
+            let channel = lent.channel
             let running = lock.withLock {
                 guard phase.isRunning else { return false }
                 self.channel = channel
@@ -154,6 +162,9 @@ extension NIOHTTPTransport {
                 pool.release(channel, to: endpoint.origin)
                 return
             }
+            mayRetryOnNewConnection = lent.wasKept
+            keepsConnection = true
+            requestSent = false
             do {
                 try channel.pipeline.syncOperations.addHandler(self)
             } catch {
@@ -186,7 +197,10 @@ extension NIOHTTPTransport {
             }
             let sent = context.eventLoop.makePromise(of: Void.self)
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: sent)
+            let channel = context.channel
             sent.futureResult.whenComplete { result in
+                // A write that fails on a kept connection may be followed by a retry on a new one.
+                guard self.lock.withLock({ self.channel === channel }) else { return }
                 switch result {
                 case .success: self.requestSent = true
                 case .failure(let error): self.fail(LLMError(transportError: error))
@@ -195,7 +209,7 @@ extension NIOHTTPTransport {
         }
 
         func handlerRemoved(context: ChannelHandlerContext) {
-            self.context = nil
+            if self.context === context { self.context = nil }
         }
 
         // MARK: Timers
@@ -231,6 +245,7 @@ extension NIOHTTPTransport {
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             switch unwrapInboundIn(data) {
             case .head(let head):
+                mayRetryOnNewConnection = false
                 receivedHead(head, context: context)
             case .body(var part):
                 if partsOfThisRead == nil {
@@ -250,12 +265,36 @@ extension NIOHTTPTransport {
         }
 
         func errorCaught(context: ChannelHandlerContext, error: any Error) {
-            fail(LLMError(transportError: error))
+            connectionBroke(context: context, LLMError(transportError: error))
         }
 
         func channelInactive(context: ChannelHandlerContext) {
-            fail(.network(reason: "connection closed by the server"))
+            connectionBroke(context: context, .network(reason: "connection closed by the server"))
             context.fireChannelInactive()
+        }
+
+        /// Fails the exchange, or sends the request again on a new connection if the broken one was a kept one
+        /// that had not answered yet.
+        private func connectionBroke(context: ChannelHandlerContext, _ error: LLMError) {
+            enum Outcome { case anotherConnection, retry, fail }
+            let outcome: Outcome = lock.withLock {
+                // Once the exchange has ended or moved on, its old connection's news are old.
+                guard self.channel === context.channel else { return .anotherConnection }
+                guard mayRetryOnNewConnection, case .waitingForHead = phase else { return .fail }
+                self.channel = nil
+                return .retry
+            }
+            switch outcome {
+            case .anotherConnection:
+                return
+            case .fail:
+                fail(error)
+            case .retry:
+                mayRetryOnNewConnection = false
+                self.context = nil
+                context.close(promise: nil)
+                connect(fresh: true)
+            }
         }
 
         /// Holds back reading the socket while the reader is `pauseBytes` behind.

@@ -3,13 +3,14 @@ import LLMTesting
 import NIOCore
 import Testing
 
-@Suite("AsyncHTTPClientTransport against the stub server")
-struct AsyncHTTPClientTransportTests {
-    let transport = AsyncHTTPClientTransport.shared
-
+/// What every ``HTTPTransport`` of the library must do, run against each of them.
+@Suite("HTTP transports against the stub server")
+struct HTTPTransportTests {
     // MARK: Happy path
 
-    @Test func streamsStatusHeadersAndChunksInOrder() async throws {
+    @Test(arguments: TransportUnderTest.allCases)
+    func streamsStatusHeadersAndChunksInOrder(_ kind: TransportUnderTest) async throws {
+        let transport = kind.shared
         let server = try await StubHTTPServer.start { _ in
             StubResponse(
                 status: 201,
@@ -32,7 +33,9 @@ struct AsyncHTTPClientTransportTests {
         #expect(chunks >= 2, "the pauses split the body, so it cannot arrive as one chunk")
     }
 
-    @Test func requestMethodPathHeadersAndBodyReachTheServer() async throws {
+    @Test(arguments: TransportUnderTest.allCases)
+    func requestMethodPathHeadersAndBodyReachTheServer(_ kind: TransportUnderTest) async throws {
+        let transport = kind.shared
         let server = try await StubHTTPServer.start { _ in .json(200, #"{"ok":true}"#) }
         defer { shut(server) }
 
@@ -54,7 +57,9 @@ struct AsyncHTTPClientTransportTests {
         #expect(received.body == #"{"model":"m"}"#)
     }
 
-    @Test func serverSentEventsArriveWhole() async throws {
+    @Test(arguments: TransportUnderTest.allCases)
+    func serverSentEventsArriveWhole(_ kind: TransportUnderTest) async throws {
+        let transport = kind.shared
         let server = try await StubHTTPServer.start { _ in .sse(["data: 1", "event: ping\ndata: {}"]) }
         defer { shut(server) }
 
@@ -66,7 +71,9 @@ struct AsyncHTTPClientTransportTests {
 
     // MARK: Timeouts
 
-    @Test func slowHeadThrowsFirstByteTimeout() async throws {
+    @Test(arguments: TransportUnderTest.allCases)
+    func slowHeadThrowsFirstByteTimeout(_ kind: TransportUnderTest) async throws {
+        let transport = kind.shared
         let server = try await StubHTTPServer.start { _ in
             StubResponse(actions: [.pause(.seconds(10)), .send("late")])
         }
@@ -78,7 +85,9 @@ struct AsyncHTTPClientTransportTests {
         #expect(await server.waitForOpenConnections(0, timeout: .seconds(5)), "the timed-out request closes its connection")
     }
 
-    @Test func stallBetweenChunksThrowsIdleTimeout() async throws {
+    @Test(arguments: TransportUnderTest.allCases)
+    func stallBetweenChunksThrowsIdleTimeout(_ kind: TransportUnderTest) async throws {
+        let transport = kind.shared
         let server = try await StubHTTPServer.start { _ in
             StubResponse(actions: [.send("first"), .pause(.seconds(10)), .send("never")])
         }
@@ -95,7 +104,9 @@ struct AsyncHTTPClientTransportTests {
         #expect(await server.waitForOpenConnections(0, timeout: .seconds(5)))
     }
 
-    @Test func idleClockRestartsWithEveryChunk() async throws {
+    @Test(arguments: TransportUnderTest.allCases)
+    func idleClockRestartsWithEveryChunk(_ kind: TransportUnderTest) async throws {
+        let transport = kind.shared
         // 8 gaps of 100 ms: longer than the idle limit in total, each well under it.
         let server = try await StubHTTPServer.start { _ in
             StubResponse(actions: (0..<8).flatMap { i in [.send("\(i)"), .pause(.milliseconds(100))] })
@@ -107,7 +118,9 @@ struct AsyncHTTPClientTransportTests {
         #expect(String(buffer: body) == "01234567")
     }
 
-    @Test func endlessTrickleThrowsTotalTimeout() async throws {
+    @Test(arguments: TransportUnderTest.allCases)
+    func endlessTrickleThrowsTotalTimeout(_ kind: TransportUnderTest) async throws {
+        let transport = kind.shared
         let server = try await StubHTTPServer.start { _ in
             StubResponse(actions: (0..<400).flatMap { _ in [.send("."), .pause(.milliseconds(25))] })
         }
@@ -128,7 +141,9 @@ struct AsyncHTTPClientTransportTests {
         #expect(await server.waitForOpenConnections(0, timeout: .seconds(5)))
     }
 
-    @Test func totalTimeoutAlsoCoversTheWaitForTheHead() async throws {
+    @Test(arguments: TransportUnderTest.allCases)
+    func totalTimeoutAlsoCoversTheWaitForTheHead(_ kind: TransportUnderTest) async throws {
+        let transport = kind.shared
         let server = try await StubHTTPServer.start { _ in StubResponse(actions: [.pause(.seconds(10))]) }
         defer { shut(server) }
 
@@ -139,8 +154,9 @@ struct AsyncHTTPClientTransportTests {
 
     // MARK: Broken connections
 
-    @Test(arguments: [StubResponse.Action.closeConnection, .resetConnection])
-    func connectionLostMidBodyThrowsNetwork(_ loss: StubResponse.Action) async throws {
+    @Test(arguments: TransportUnderTest.allCases, [StubResponse.Action.closeConnection, .resetConnection])
+    func connectionLostMidBodyThrowsNetwork(_ kind: TransportUnderTest, _ loss: StubResponse.Action) async throws {
+        let transport = kind.shared
         let server = try await StubHTTPServer.start { _ in
             StubResponse(actions: [.send("partial"), .pause(.milliseconds(50)), loss])
         }
@@ -152,7 +168,9 @@ struct AsyncHTTPClientTransportTests {
         #expect(error?.isNetwork == true, "got \(String(describing: error))")
     }
 
-    @Test func connectionLostBeforeContentLengthIsReachedThrowsNetwork() async throws {
+    @Test(arguments: TransportUnderTest.allCases)
+    func connectionLostBeforeContentLengthIsReachedThrowsNetwork(_ kind: TransportUnderTest) async throws {
+        let transport = kind.shared
         let server = try await StubHTTPServer.start { _ in
             StubResponse(headers: ["content-length": "100"], actions: [.send("only ten.."), .pause(.milliseconds(50)), .closeConnection])
         }
@@ -163,7 +181,9 @@ struct AsyncHTTPClientTransportTests {
         #expect(error?.isNetwork == true, "got \(String(describing: error))")
     }
 
-    @Test func connectionClosedBeforeTheHeadThrowsNetwork() async throws {
+    @Test(arguments: TransportUnderTest.allCases)
+    func connectionClosedBeforeTheHeadThrowsNetwork(_ kind: TransportUnderTest) async throws {
+        let transport = kind.shared
         let server = try await StubHTTPServer.start { _ in StubResponse(actions: [.closeConnection]) }
         defer { shut(server) }
 
@@ -171,9 +191,10 @@ struct AsyncHTTPClientTransportTests {
         #expect(error?.isNetwork == true, "got \(String(describing: error))")
     }
 
-    @Test func refusedConnectionThrowsNetwork() async throws {
+    @Test(arguments: TransportUnderTest.allCases)
+    func refusedConnectionThrowsNetwork(_ kind: TransportUnderTest) async throws {
         let port = try await unusedPort()
-        let transport = AsyncHTTPClientTransport(connectTimeout: .seconds(5))
+        let transport = kind.make(connectTimeout: .seconds(5))
         let error = await llmError {
             _ = try await transport.send(TransportRequest(url: "http://127.0.0.1:\(port)/"))
         }
@@ -185,7 +206,9 @@ struct AsyncHTTPClientTransportTests {
         #expect(reason.contains("refused"))
     }
 
-    @Test func refusedConnectionOnTheSharedTransportFailsAtOnce() async throws {
+    @Test(arguments: TransportUnderTest.allCases)
+    func refusedConnectionOnTheSharedTransportFailsAtOnce(_ kind: TransportUnderTest) async throws {
+        let transport = kind.shared
         // The shared transport does not retry a refused connection (HTTPClient.shared would, for
         // 90 seconds): a local server that is down is reported long before any time limit.
         let port = try await unusedPort()
@@ -199,11 +222,12 @@ struct AsyncHTTPClientTransportTests {
     }
 
     #if os(Linux)
-    @Test func unansweredConnectThrowsConnectTimeout() async throws {
+    @Test(arguments: TransportUnderTest.allCases)
+    func unansweredConnectThrowsConnectTimeout(_ kind: TransportUnderTest) async throws {
         // On Linux a listener whose accept queue is full drops new SYNs, so the connect hangs.
         let listener = try FullBacklogListener()
         defer { listener.close() }
-        let transport = AsyncHTTPClientTransport(connectTimeout: .milliseconds(300))
+        let transport = kind.make(connectTimeout: .milliseconds(300))
         let error = await llmError {
             _ = try await transport.send(
                 TransportRequest(url: "http://127.0.0.1:\(listener.port)/", timeouts: HTTPTimeouts(firstByte: .seconds(10)))
@@ -216,14 +240,15 @@ struct AsyncHTTPClientTransportTests {
 
     // MARK: Cancellation
 
-    @Test func cancellingTheReaderClosesTheConnection() async throws {
+    @Test(arguments: TransportUnderTest.allCases)
+    func cancellingTheReaderClosesTheConnection(_ kind: TransportUnderTest) async throws {
+        let transport = kind.shared
         let server = try await StubHTTPServer.start { _ in
             StubResponse(actions: [.send("first"), .pause(.seconds(30)), .send("never")])
         }
         defer { shut(server) }
 
         let (firstChunk, firstChunkArrived) = AsyncStream.makeStream(of: Void.self)
-        let transport = self.transport
         let reader = Task {
             let response = try await transport.send(TransportRequest(url: server.baseURL))
             for try await _ in response.body { firstChunkArrived.yield() }
@@ -238,11 +263,12 @@ struct AsyncHTTPClientTransportTests {
         #expect(await server.waitForOpenConnections(0, timeout: .seconds(5)), "cancelling closes the connection")
     }
 
-    @Test func cancellingWhileWaitingForTheHeadClosesTheConnection() async throws {
+    @Test(arguments: TransportUnderTest.allCases)
+    func cancellingWhileWaitingForTheHeadClosesTheConnection(_ kind: TransportUnderTest) async throws {
+        let transport = kind.shared
         let server = try await StubHTTPServer.start { _ in StubResponse(actions: [.pause(.seconds(30))]) }
         defer { shut(server) }
 
-        let transport = self.transport
         let sender = Task { _ = try await transport.send(TransportRequest(url: server.baseURL)) }
         #expect(await server.waitForRequests(1, timeout: .seconds(5)))
 
@@ -252,7 +278,9 @@ struct AsyncHTTPClientTransportTests {
         #expect(await server.waitForOpenConnections(0, timeout: .seconds(5)))
     }
 
-    @Test func droppingAnUnreadBodyClosesTheConnection() async throws {
+    @Test(arguments: TransportUnderTest.allCases)
+    func droppingAnUnreadBodyClosesTheConnection(_ kind: TransportUnderTest) async throws {
+        let transport = kind.shared
         let server = try await StubHTTPServer.start { _ in
             StubResponse(actions: [.send("first"), .pause(.seconds(30))])
         }
@@ -265,7 +293,9 @@ struct AsyncHTTPClientTransportTests {
         #expect(await server.waitForOpenConnections(0, timeout: .seconds(5)))
     }
 
-    @Test func twoHundredCancelledRequestsLeaveNoConnectionOpen() async throws {
+    @Test(arguments: TransportUnderTest.allCases)
+    func twoHundredCancelledRequestsLeaveNoConnectionOpen(_ kind: TransportUnderTest) async throws {
+        let transport = kind.shared
         // Even requests stall before the head, odd ones in the middle of the body.
         let server = try await StubHTTPServer.start { request in
             request.path.hasSuffix("/head")
@@ -274,7 +304,6 @@ struct AsyncHTTPClientTransportTests {
         }
         defer { shut(server) }
 
-        let transport = self.transport
         let batch = 8  // AsyncHTTPClient's default connections per host
         for start in stride(from: 0, to: 200, by: batch) {
             let tasks = (start..<start + batch).map { index in
@@ -300,11 +329,12 @@ struct AsyncHTTPClientTransportTests {
 
     // MARK: Owned client
 
-    @Test func ownedClientSendsAndShutsDown() async throws {
+    @Test(arguments: TransportUnderTest.allCases)
+    func ownedClientSendsAndShutsDown(_ kind: TransportUnderTest) async throws {
         let server = try await StubHTTPServer.start { _ in .json(200, "{}") }
         defer { shut(server) }
 
-        let transport = AsyncHTTPClientTransport(connectTimeout: .seconds(2))
+        let transport = kind.make(connectTimeout: .seconds(2))
         let body = try await transport.send(TransportRequest(url: server.baseURL)).body.collect(upTo: 100)
         #expect(String(buffer: body) == "{}")
         try await transport.shutdown()

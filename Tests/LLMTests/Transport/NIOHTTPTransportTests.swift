@@ -1,0 +1,206 @@
+@testable import LLM
+import LLMTesting
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOSSL
+import Testing
+
+/// What only ``NIOHTTPTransport`` does: keeping connections, TLS, holding back reads. The suites of
+/// `HTTPTransportTests` cover what it shares with the other transport.
+@Suite("NIOHTTPTransport's connections")
+struct NIOHTTPTransportTests {
+    @Test func aCompletedResponseLeavesItsConnectionForTheNextRequest() async throws {
+        let server = try await StubHTTPServer.start { request in
+            request.path == "/sse" ? .sse(["data: 1"]) : .json(200, "{}")
+        }
+        defer { shut(server) }
+        let transport = NIOHTTPTransport()
+        defer { transport.shutdown() }
+
+        // A body with a content-length, then a chunked one, then another.
+        for path in ["/json", "/sse", "/json"] {
+            let body = try await transport.send(TransportRequest(url: server.baseURL + path)).body.collect(upTo: 100)
+            #expect(String(buffer: body) == (path == "/sse" ? "data: 1\n\n" : "{}"))
+        }
+        #expect(server.requests.count == 3)
+        #expect(server.totalConnections == 1)
+    }
+
+    @Test func aResponseThatAsksToCloseLeavesNoConnectionBehind() async throws {
+        let server = try await StubHTTPServer.start { _ in
+            StubResponse(headers: ["connection": "close", "content-length": "2"], actions: [.send("{}")])
+        }
+        defer { shut(server) }
+        let transport = NIOHTTPTransport()
+        defer { transport.shutdown() }
+
+        for _ in 0..<2 {
+            let body = try await transport.send(TransportRequest(url: server.baseURL)).body.collect(upTo: 100)
+            #expect(String(buffer: body) == "{}")
+        }
+        #expect(server.totalConnections == 2)
+        #expect(await server.waitForOpenConnections(0, timeout: .seconds(5)))
+    }
+
+    @Test func aConnectionLeftInTheMiddleOfABodyIsClosedNotKept() async throws {
+        let server = try await StubHTTPServer.start { request in
+            request.path == "/partial" ? StubResponse(actions: [.send("first"), .pause(.seconds(30))]) : .json(200, "{}")
+        }
+        defer { shut(server) }
+        let transport = NIOHTTPTransport()
+        defer { transport.shutdown() }
+
+        do {
+            let partial = try await transport.send(TransportRequest(url: server.baseURL + "/partial"))
+            for try await chunk in partial.body {
+                #expect(String(buffer: chunk) == "first")
+                break
+            }
+        }
+        #expect(await server.waitForOpenConnections(0, timeout: .seconds(5)), "leaving the body closes the connection")
+        let body = try await transport.send(TransportRequest(url: server.baseURL)).body.collect(upTo: 100)
+        #expect(String(buffer: body) == "{}")
+        #expect(server.totalConnections == 2)
+    }
+
+    @Test func aKeptConnectionThatClosesBeforeAnsweringIsReplacedOnce() async throws {
+        // The second request finds its kept connection closing (as when a server's keep-alive limit runs out
+        // just as the request goes): the server reads it and closes without a word.
+        let seen = NIOLockedValueBox(0)
+        let server = try await StubHTTPServer.start { _ in
+            let number = seen.withLockedValue { count in
+                count += 1
+                return count
+            }
+            return number == 2 ? StubResponse(actions: [.closeConnection]) : .json(200, "{}")
+        }
+        defer { shut(server) }
+        let transport = NIOHTTPTransport()
+        defer { transport.shutdown() }
+
+        for _ in 0..<2 {
+            let body = try await transport.send(TransportRequest(url: server.baseURL)).body.collect(upTo: 100)
+            #expect(String(buffer: body) == "{}")
+        }
+        #expect(server.requests.count == 3, "the second request was sent again")
+        #expect(server.totalConnections == 2, "on a new connection")
+    }
+
+    @Test func aKeptConnectionThatClosesBeforeAnsweringTwiceThrowsNetwork() async throws {
+        // Only a kept connection is replaced: when the new one breaks too, the caller hears of it.
+        let seen = NIOLockedValueBox(0)
+        let server = try await StubHTTPServer.start { _ in
+            let number = seen.withLockedValue { count in
+                count += 1
+                return count
+            }
+            return number >= 2 ? StubResponse(actions: [.closeConnection]) : .json(200, "{}")
+        }
+        defer { shut(server) }
+        let transport = NIOHTTPTransport()
+        defer { transport.shutdown() }
+
+        _ = try await transport.send(TransportRequest(url: server.baseURL)).body.collect(upTo: 100)
+        let error = await llmError { _ = try await transport.send(TransportRequest(url: server.baseURL)) }
+        #expect(error?.isNetwork == true, "got \(String(describing: error))")
+        #expect(server.requests.count == 3)
+    }
+
+    @Test func aBodyFarLargerThanTheReadBufferArrivesWholeThroughPausesAndResumes() async throws {
+        // 4 MiB, 16 times what the transport buffers before it stops reading; the reader takes it in
+        // after the head, so the transport fills up, pauses and resumes.
+        let piece = (0..<65_536).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+        let server = try await StubHTTPServer.start { _ in StubResponse(actions: Array(repeating: .sendBytes(piece), count: 64)) }
+        defer { shut(server) }
+        let transport = NIOHTTPTransport()
+        defer { transport.shutdown() }
+
+        let response = try await transport.send(TransportRequest(url: server.baseURL))
+        var received: [UInt8] = []
+        for try await chunk in response.body {
+            received += chunk.readableBytesView
+        }
+        #expect(received.count == piece.count * 64)
+        #expect(received == Array(repeating: piece, count: 64).flatMap { $0 })
+    }
+
+    // MARK: TLS
+
+    @Test func httpsWithATrustedCertificateAnswers() async throws {
+        let server = try await TLSTestServer.start()
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.trustRoots = .certificates([server.certificate])
+        let transport = NIOHTTPTransport(connectTimeout: .seconds(5), tlsConfiguration: tls)
+        defer { transport.shutdown() }
+
+        for _ in 0..<2 {
+            let response = try await transport.send(TransportRequest(method: .GET, url: "https://localhost:\(server.port)/v1"))
+            #expect(response.status == 200)
+            #expect(String(buffer: try await response.body.collect(upTo: 100)) == "secure")
+        }
+        try await server.shutdown()
+    }
+
+    @Test func httpsWithAnUntrustedCertificateThrowsNetwork() async throws {
+        let server = try await TLSTestServer.start()
+        let transport = NIOHTTPTransport(connectTimeout: .seconds(5))
+        defer { transport.shutdown() }
+
+        let error = await llmError {
+            _ = try await transport.send(TransportRequest(method: .GET, url: "https://localhost:\(server.port)/v1"))
+        }
+        guard case .network(let reason) = error else {
+            Issue.record("expected a network error, got \(String(describing: error))")
+            return
+        }
+        #expect(reason.hasPrefix("TLS"))
+        try await server.shutdown()
+    }
+
+    @Test func aCertificateForAnotherNameIsRefused() async throws {
+        // The certificate names localhost; 127.0.0.1 is not in it.
+        let server = try await TLSTestServer.start()
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.trustRoots = .certificates([server.certificate])
+        let transport = NIOHTTPTransport(connectTimeout: .seconds(5), tlsConfiguration: tls)
+        defer { transport.shutdown() }
+
+        let error = await llmError {
+            _ = try await transport.send(TransportRequest(method: .GET, url: "https://127.0.0.1:\(server.port)/v1"))
+        }
+        #expect(error?.isNetwork == true, "got \(String(describing: error))")
+        try await server.shutdown()
+    }
+
+    // MARK: URLs
+
+    @Test func urlsAreReadIntoOriginAndTarget() throws {
+        let plain = try HTTPEndpoint(url: "http://127.0.0.1:8080/v1/chat?beta=1#top")
+        #expect(plain.origin == .init(usesTLS: false, host: "127.0.0.1", port: 8080))
+        #expect(plain.target == "/v1/chat?beta=1")
+        #expect(plain.hostHeader == "127.0.0.1:8080")
+        #expect(plain.serverName == nil)
+
+        let secure = try HTTPEndpoint(url: "HTTPS://API.example.com")
+        #expect(secure.origin == .init(usesTLS: true, host: "api.example.com", port: 443))
+        #expect(secure.target == "/")
+        #expect(secure.hostHeader == "api.example.com")
+        #expect(secure.serverName == "api.example.com")
+
+        let v6 = try HTTPEndpoint(url: "http://user:secret@[::1]:11434?q")
+        #expect(v6.origin == .init(usesTLS: false, host: "::1", port: 11434))
+        #expect(v6.target == "/?q")
+        #expect(v6.hostHeader == "[::1]:11434")
+        #expect(v6.serverName == nil)
+    }
+
+    @Test(arguments: ["ftp://example.com/", "example.com/v1", "http:///v1", "http://host:99999/", "http://host:8a/", "http://[::1/"])
+    func badURLsThrowNetworkWithoutQuotingThem(_ url: String) {
+        #expect {
+            _ = try HTTPEndpoint(url: url)
+        } throws: { error in
+            guard case .network(let reason) = error as? LLMError else { return false }
+            return reason.hasPrefix("invalid URL") && !reason.contains(url)
+        }
+    }
+}
