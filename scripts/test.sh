@@ -26,7 +26,7 @@ run_phase() { # log-file swift-test-arguments...
 }
 # Tests that measure time (timeouts, cancellation, dying servers) run with the end-to-end ones, one at a
 # time, so hundreds of parallel tests on 2 cores cannot stretch their clocks.
-serial='EndToEndTests|AsyncHTTPClientTransportTests|WholeBodyHintTests|FaultTests|TimingFaults|CancellationSoakTests|MCPConnectionTests'
+serial='EndToEndTests|HTTPTransportTests|WholeBodyHintTests|FaultTests|TimingFaults|CancellationSoakTests|MCPConnectionTests'
 run_phase .build/test-unit.log --skip "$serial"
 run_phase .build/test-e2e.log --filter "$serial" --no-parallel
 

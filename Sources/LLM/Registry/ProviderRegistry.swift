@@ -18,7 +18,7 @@ public struct ProviderRegistry: Sendable {
     public init(
         environment: [String: String] = ProcessInfo.processInfo.environment,
         endpoints: [ProviderEndpoint] = ProviderEndpoint.builtIn,
-        transport: any HTTPTransport = AsyncHTTPClientTransport.shared
+        transport: any HTTPTransport = NIOHTTPTransport.shared
     ) {
         self.environment = environment
         self.transport = transport

@@ -10,7 +10,8 @@ extension TimingFaults {
         /// AsyncHTTPClient's default connections per host: a larger batch would only queue in its pool.
         static let batch = 8
 
-        @Test func thousandCancelledStreamsLeaveNoConnectionOrTaskBehind() async throws {
+        @Test(arguments: TransportUnderTest.allCases)
+        func thousandCancelledStreamsLeaveNoConnectionOrTaskBehind(_ kind: TransportUnderTest) async throws {
             // `/head/...` stalls before the response head; `/body/...` stalls right after the first text.
             let server = try await StubHTTPServer.start { request in
                 guard request.path.hasPrefix("/body"), let wire = FaultWire.serving(path: request.path),
@@ -33,7 +34,7 @@ extension TimingFaults {
                     if body { inBody += 1 }
                     let provider = wire.provider(
                         server, prefix: body ? "/body" : "/head", clock: clock,
-                        transport: TrackedTransport(AsyncHTTPClientTransport.shared, live: live))
+                        transport: TrackedTransport(kind.shared, live: live))
                     readers.append(Task { await collectOutcome(provider.stream(faultRequest), onText: { sawText.fire() }) })
                 }
                 let arrived = await server.waitForRequests(start + Self.batch, timeout: .seconds(10))

@@ -66,7 +66,7 @@ extension FaultWire {
     func provider(
         _ server: StubHTTPServer, prefix: String = "", timeouts: HTTPTimeouts = FaultOptions.relaxed,
         policy: RetryPolicy = FaultOptions.policy, clock: any RetryClock,
-        transport: any HTTPTransport = AsyncHTTPClientTransport.shared
+        transport: any HTTPTransport = NIOHTTPTransport.shared
     ) -> any LLMProvider {
         make(server.baseURL + prefix, transport, FaultOptions(timeouts: timeouts, policy: policy, clock: clock))
     }

@@ -12,7 +12,7 @@ public struct AnthropicProvider: LLMProvider {
     public var name: String { configuration.name }
 
     public init(
-        configuration: AnthropicConfiguration, transport: any HTTPTransport = AsyncHTTPClientTransport.shared,
+        configuration: AnthropicConfiguration, transport: any HTTPTransport = NIOHTTPTransport.shared,
         retryClock: any RetryClock = SystemRetryClock()
     ) {
         self.configuration = configuration

@@ -17,7 +17,7 @@ public struct GeminiProvider: LLMProvider {
     public var name: String { configuration.name }
 
     public init(
-        configuration: GeminiConfiguration, transport: any HTTPTransport = AsyncHTTPClientTransport.shared,
+        configuration: GeminiConfiguration, transport: any HTTPTransport = NIOHTTPTransport.shared,
         retryClock: any RetryClock = SystemRetryClock()
     ) {
         self.configuration = configuration

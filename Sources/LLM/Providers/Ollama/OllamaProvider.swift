@@ -18,7 +18,7 @@ public struct OllamaProvider: LLMProvider {
 
     public init(
         configuration: OllamaConfiguration = OllamaConfiguration(),
-        transport: any HTTPTransport = AsyncHTTPClientTransport.shared, retryClock: any RetryClock = SystemRetryClock()
+        transport: any HTTPTransport = NIOHTTPTransport.shared, retryClock: any RetryClock = SystemRetryClock()
     ) {
         self.configuration = configuration
         self.retryClock = retryClock

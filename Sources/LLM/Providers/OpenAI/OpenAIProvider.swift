@@ -21,7 +21,7 @@ public struct OpenAIProvider: LLMProvider {
     public var name: String { configuration.name }
 
     public init(
-        configuration: OpenAIConfiguration, transport: any HTTPTransport = AsyncHTTPClientTransport.shared,
+        configuration: OpenAIConfiguration, transport: any HTTPTransport = NIOHTTPTransport.shared,
         retryClock: any RetryClock = SystemRetryClock()
     ) {
         self.configuration = configuration

@@ -20,7 +20,7 @@ public struct OpenAIResponsesProvider: LLMProvider {
     public var name: String { configuration.name }
 
     public init(
-        configuration: OpenAIConfiguration, transport: any HTTPTransport = AsyncHTTPClientTransport.shared,
+        configuration: OpenAIConfiguration, transport: any HTTPTransport = NIOHTTPTransport.shared,
         retryClock: any RetryClock = SystemRetryClock()
     ) {
         self.configuration = configuration
