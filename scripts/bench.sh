@@ -75,7 +75,7 @@ for run in $(seq "$RUNS"); do
     load "stream decoding, run $run"
     # The layers below `provider` show where its CPU goes (see Benchmarks/Sources/StreamBench).
     for format in openai anthropic gemini ollama; do
-        layers="provider lean own decode sse transport ahc nio"
+        layers="provider provider-ahc decode sse transport transport-ahc ahc nio"
         [ "$format" = openai ] && layers="$layers json"
         for layer in $layers; do
             measure 300 "$BIN/StreamBench" --format "$format" --layer "$layer" --server "$SERVER" --repeat "$SWIFT_REPEAT"
@@ -107,9 +107,9 @@ for run in $(seq "$MEMORY_RUNS"); do
     load "memory, run $run"
     measure 300 "$BIN/MemoryBench" --server "$SERVER" --streams 1000 --ticks 40 --sample-seconds 5
 done
-# Once with the library's default transport (`.shared`): do all 1,000 streams open there too?
-step "memory, library default client"
-measure 300 "$BIN/MemoryBench" --server "$SERVER" --streams 1000 --ticks 20 --open-timeout 10 --pool library
+# Once over the other transport, AsyncHTTPClientTransport with one connection per stream, for comparison.
+step "memory, AsyncHTTPClientTransport"
+measure 300 "$BIN/MemoryBench" --server "$SERVER" --streams 1000 --ticks 20 --open-timeout 10 --transport ahc
 load "end"
 
 cp "$OUT" Benchmarks/results/latest.jsonl

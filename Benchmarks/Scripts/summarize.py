@@ -67,13 +67,13 @@ def main():
                        f"{spread(per_event[(consumer, fmt)], 2)} | {spread(rate[(consumer, fmt)], 0)} | {ratio} |")
         layers = [("swift-llm nio layer", "SwiftNIO's HTTP/1.1 codec alone reads the body, no client library: the floor of any Swift client on SwiftNIO"),
                   ("swift-llm ahc layer", "AsyncHTTPClient alone reads the body"),
-                  ("swift-llm transport layer", "the library's transport reads the body (`TransportBody`)"),
+                  ("swift-llm transport-ahc layer", "`AsyncHTTPClientTransport` reads the body (`TransportBody`)"),
+                  ("swift-llm transport layer", "the library's default transport, `NIOHTTPTransport`, reads the body (`TransportBody`)"),
                   ("swift-llm sse layer", "+ SSE / NDJSON splitting"),
                   ("swift-llm json layer", "reference: transport + SSE + Foundation's JSONDecoder into the wire type (the library's parsing before this change)"),
                   ("swift-llm", "the whole `provider.stream()`: + mapping, retry gate, event stream to the app"),
                   ("swift-llm decode layer", "the whole `provider.stream()` over chunks replayed from memory: the library's parsing and event delivery, no network"),
-                  ("swift-llm lean layer", "the whole `provider.stream()` over the prototype `LeanTransport`"),
-                  ("swift-llm own layer", "the whole `provider.stream()` over `NIOPrototypeTransport`, a prototype HTTP/1.1 client of our own on SwiftNIO (plain http, no pool or limits)")]
+                  ("swift-llm provider-ahc layer", "the whole `provider.stream()` over `AsyncHTTPClientTransport` instead of the default")]
         formats = ["openai", "anthropic", "gemini", "ollama"]
         out += ["", "Where swift-llm's CPU goes (CPU µs per wire event, median and spread of the runs):", "",
                 "| layer | what runs | " + " | ".join(formats) + " |", "|---|---|" + "---|" * len(formats)]
@@ -116,17 +116,15 @@ def main():
                         parts.append(f"{median(peer, fmt) / bound:,.1f}x less than the {peer}")
                 out.append(f"- bound ({fmt}): the library's parsing over a transport as cheap as SwiftNIO's codec: "
                            + "; ".join(parts))
-        # The bound, measured: the whole stream over a prototype client of our own instead of AsyncHTTPClient.
+        # The other transport, for comparison: the whole stream over AsyncHTTPClient.
         for fmt in ("openai", "anthropic", "gemini", "ollama"):
-            own = median("swift-llm own layer", fmt)
-            if own:
-                parts = [f"{own:.2f} µs per event"]
+            ahc, mine = median("swift-llm provider-ahc layer", fmt), median("swift-llm", fmt)
+            if ahc and mine:
+                parts = [f"{ahc:.2f} µs per event, {ahc / mine:,.2f}x the default transport's"]
                 for peer in ("openai SDK", "anthropic SDK"):
                     if median(peer, fmt):
-                        parts.append(f"{median(peer, fmt) / own:,.1f}x less than the {peer}")
-                if median("curl", fmt):
-                    parts.append(f"{own / median('curl', fmt):,.0f}x curl's CPU")
-                out.append(f"- over a prototype HTTP/1.1 client of our own ({fmt}, `own` layer): " + "; ".join(parts))
+                        parts.append(f"{median(peer, fmt) / ahc:,.1f}x less than the {peer}")
+                out.append(f"- over `AsyncHTTPClientTransport` ({fmt}, `provider-ahc` layer): " + "; ".join(parts))
         out.append("")
 
     # 2. Request overhead -----------------------------------------------------------------------
@@ -147,7 +145,7 @@ def main():
                 "| concurrency | client pool | bare p50 | bare p99 | provider p50 | provider p99 | **added p50** | **added p99** | of which transport p50 | of which transport p99 | added p50, prototype transport | added p99, prototype transport |",
                 "|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for (concurrency, pool), f in sorted(overhead.items()):
-            pool_name = "one connection per worker" if pool == "sized" else "AsyncHTTPClient default pool (8 per host)"
+            pool_name = "bare client: one connection per worker" if pool == "sized" else "bare client: AsyncHTTPClient's default pool (8 per host)"
             out.append(f"| {concurrency} | {pool_name} | {spread(f['bare_p50_us'])} | {spread(f['bare_p99_us'])} | "
                        f"{spread(f['provider_p50_us'])} | {spread(f['provider_p99_us'])} | "
                        f"{spread(f['added_p50_us'])} | {spread(f['added_p99_us'])} | "
@@ -171,18 +169,18 @@ def main():
     for r in rows:
         if r.get("bench") == "memory":
             for field in ("opened", "open_s", "baseline_rss_mib", "peak_rss_mib", "hwm_mib", "kib_per_stream"):
-                memory[(r["streams"], r["pool"])][field].append(r[field])
+                memory[(r["streams"], r.get("transport", "nio"))][field].append(r[field])
     if memory:
         out += ["## 3. Memory with concurrent open streams (server sends one event per second per stream)", "",
-                "| streams | client pool | opened | seconds to open all | baseline RSS MiB | peak RSS MiB | VmHWM MiB | KiB per stream |",
+                "| streams | transport | opened | seconds to open all | baseline RSS MiB | peak RSS MiB | VmHWM MiB | KiB per stream |",
                 "|---|---|---|---|---|---|---|---|"]
-        for (streams, pool), f in sorted(memory.items()):
-            pool_name = "one connection per stream" if pool == "sized" else "the library's default (`AsyncHTTPClientTransport.shared`)"
-            out.append(f"| {streams} | {pool_name} | {spread(f['opened'], 0)} | {spread(f['open_s'])} | "
+        for (streams, transport), f in sorted(memory.items(), key=lambda item: item[0][1] != "nio"):
+            transport_name = "the library's default (`NIOHTTPTransport.shared`)" if transport == "nio" else "`AsyncHTTPClientTransport`, one connection per stream"
+            out.append(f"| {streams} | {transport_name} | {spread(f['opened'], 0)} | {spread(f['open_s'])} | "
                        f"{spread(f['baseline_rss_mib'])} | {spread(f['peak_rss_mib'])} | {spread(f['hwm_mib'])} | "
                        f"{spread(f['kib_per_stream']) if min(f['opened']) == streams else '–'} |")
-        for (streams, pool), f in sorted(memory.items()):
-            if pool == "sized":
+        for (streams, transport), f in sorted(memory.items()):
+            if transport == "nio":
                 hwm = statistics.median(f["hwm_mib"])
                 all_open = min(f["opened"]) == streams
                 out += ["", f"Goal (under 150 MB with {streams} open streams): VmHWM {hwm:,.1f} MiB = "

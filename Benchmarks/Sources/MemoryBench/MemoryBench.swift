@@ -5,13 +5,13 @@ import LLM
 /// Resident memory of this process with many streams open at once.
 ///
 ///     MemoryBench --server http://127.0.0.1:PORT [--streams 1000] [--ticks 30] [--sample-seconds 5]
-///                 [--open-timeout 60] [--pool sized|library]
+///                 [--open-timeout 60] [--transport nio|ahc]
 ///
 /// Each stream is an `OpenAIProvider.stream` to `/hold/<ticks>`, where the server sends one event
 /// per tick (a second by default). Once every stream has delivered its first text, VmRSS is
-/// sampled for `--sample-seconds`; then the streams are cancelled. `--pool sized` gives the client
-/// one connection per stream; `--pool library` uses `AsyncHTTPClientTransport.shared`, to show how
-/// many streams its default pool lets open.
+/// sampled for `--sample-seconds`; then the streams are cancelled. `--transport nio` (default) runs them
+/// over the library's default transport, `NIOHTTPTransport.shared`; `--transport ahc` over an
+/// `AsyncHTTPClientTransport` whose client has one connection per stream.
 @main
 enum MemoryBench {
     static func main() async throws {
@@ -21,11 +21,11 @@ enum MemoryBench {
         let ticks = options.int("ticks", default: 30)
         let sampleSeconds = options.double("sample-seconds", default: 5)
         let openTimeout = options.double("open-timeout", default: 60)
-        let pool = options.string("pool", default: "sized")
+        let transportName = options.string("transport", default: "nio")
 
         var client: HTTPClient?
-        let transport: AsyncHTTPClientTransport
-        if pool == "sized" {
+        let transport: any HTTPTransport
+        if transportName == "ahc" {
             var configuration = HTTPClient.Configuration.singletonConfiguration
             configuration.timeout = .init(connect: .seconds(10), read: nil)
             configuration.connectionPool.retryConnectionEstablishment = false
@@ -33,7 +33,7 @@ enum MemoryBench {
             client = HTTPClient(eventLoopGroup: AsyncHTTPClientTransport.eventLoopGroup, configuration: configuration)
             transport = AsyncHTTPClientTransport(client: client!)
         } else {
-            transport = AsyncHTTPClientTransport.shared
+            transport = NIOHTTPTransport.shared
         }
         let provider = OpenAIProvider(
             configuration: .init(baseURL: server + "/hold/\(ticks)/v1", apiKey: "bench", retryPolicy: .none),
@@ -83,7 +83,7 @@ enum MemoryBench {
         try await client?.shutdown()
         let round = { (value: Double) in (value * 10).rounded() / 10 }
         emitResult([
-            "bench": "memory", "pool": pool, "streams": streams, "opened": opened,
+            "bench": "memory", "transport": transportName, "streams": streams, "opened": opened,
             "open_s": round(openSeconds), "baseline_rss_mib": round(baseline), "peak_rss_mib": round(peak),
             "hwm_mib": round(memory.hwm),
             "kib_per_stream": opened > 0 ? round((peak - baseline) * 1024 / Double(opened)) : 0,

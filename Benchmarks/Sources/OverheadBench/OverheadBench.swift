@@ -5,16 +5,18 @@ import NIOCore
 import NIOPosix
 
 /// The latency `OpenAIProvider.complete()` adds to a bare AsyncHTTPClient call of the same request
-/// against a zero-latency server, measured in the same process over the same connection pool.
+/// against a zero-latency server, measured in the same process on the same event loops. The provider runs over
+/// the library's default transport (`NIOHTTPTransport`, its own connections); the bare calls over an
+/// `HTTPClient`.
 ///
 ///     OverheadBench --server http://127.0.0.1:PORT [--requests 10000] [--concurrency 1|64]
 ///                   [--pool sized|ahc-default] [--warmup 500] [--event-loops N]
 ///
-/// Each worker rotates through a bare call, the library's transport alone (`AsyncHTTPClientTransport.send`
-/// and reading the body, no JSON), a provider call, and a provider call over the prototype
-/// `LeanTransport`, so all see the same load and the same server; `--requests` of each are timed after
+/// Each worker rotates through a bare call, the library's transport alone (`NIOHTTPTransport.send` and
+/// reading the body, no JSON), a provider call, and a provider call over the prototype `LeanTransport` (on
+/// the `HTTPClient`), so all see the same load and the same server; `--requests` of each are timed after
 /// `--warmup` of each. At concurrency 1 the CPU time of each kind is then measured too, 2,000 calls of
-/// one kind at a time. `--pool sized` gives the client as many connections as workers; `--pool
+/// one kind at a time. `--pool sized` gives the `HTTPClient` as many connections as workers; `--pool
 /// ahc-default` keeps AsyncHTTPClient's default of 8 connections per host (what
 /// `AsyncHTTPClientTransport.shared` had before it was raised to 1,024), to show what queueing behind a
 /// small pool costs.
@@ -41,7 +43,7 @@ enum OverheadBench {
         let group: any EventLoopGroup =
             eventLoops > 0 ? MultiThreadedEventLoopGroup(numberOfThreads: eventLoops) : AsyncHTTPClientTransport.eventLoopGroup
         let client = HTTPClient(eventLoopGroup: group, configuration: configuration)
-        let calls = Calls(client: client, server: server)
+        let calls = Calls(client: client, server: server, group: group)
 
         _ = try await run(calls, count: warmup, concurrency: concurrency)
         let start = ContinuousClock.now
@@ -114,17 +116,18 @@ enum Kind: Int, CaseIterable, CustomStringConvertible {
 /// `HTTPClient`.
 struct Calls: Sendable {
     let client: HTTPClient
-    let transport: AsyncHTTPClientTransport
+    let transport: NIOHTTPTransport
     let transportRequest: TransportRequest
     let provider: OpenAIProvider
     let leanProvider: OpenAIProvider
     let chatRequest = ChatRequest(model: "gpt-4o-mini", messages: [.user("Say hello.")], maxTokens: 16)
     let bareRequest: HTTPClientRequest
 
-    init(client: HTTPClient, server: String) {
+    init(client: HTTPClient, server: String, group: any EventLoopGroup) {
         self.client = client
         let configuration = OpenAIConfiguration(baseURL: server + "/complete/v1", apiKey: "sk-bench-key")
-        transport = AsyncHTTPClientTransport(client: client)
+        // The library's default transport, on the same event loops as the bare client.
+        transport = NIOHTTPTransport(connectTimeout: .seconds(10), eventLoopGroup: group)
         provider = OpenAIProvider(configuration: configuration, transport: transport)
         leanProvider = OpenAIProvider(configuration: configuration, transport: LeanTransport(client: client))
         // What the provider sends, written by hand as a caller of AsyncHTTPClient would.

@@ -10,7 +10,7 @@ struct Target {
     let url: String
 
     /// By default the library's transport (`AsyncHTTPClientTransport.shared`), as an app gets it.
-    init(format: String, server root: String, transport: any HTTPTransport = AsyncHTTPClientTransport.shared) {
+    init(format: String, server root: String, transport: any HTTPTransport = NIOHTTPTransport.shared) {
         self.format = format
         switch format {
         case "anthropic":
@@ -31,6 +31,7 @@ struct Target {
     func consume(layer: String) async throws -> Tally {
         switch layer {
         case "transport": try await readBody(splitting: false)
+        case "transport-ahc": try await readBody(splitting: false, over: AsyncHTTPClientTransport.shared)
         case "sse": try await readBody(splitting: true)
         case "json": try await readBody(splitting: true, decode: true)
         case "ahc": try await readBare()
@@ -83,8 +84,10 @@ struct Target {
     }()
 
     /// The body through the library's transport only, optionally split into SSE events / JSON lines.
-    private func readBody(splitting: Bool, decode: Bool = false) async throws -> Tally {
-        let response = try await AsyncHTTPClientTransport.shared.send(
+    private func readBody(
+        splitting: Bool, decode: Bool = false, over transport: any HTTPTransport = NIOHTTPTransport.shared
+    ) async throws -> Tally {
+        let response = try await transport.send(
             TransportRequest(url: url, headers: ["content-type": "application/json"], body: ByteBuffer(string: "{}")))
         var tally = Tally()
         if !splitting {

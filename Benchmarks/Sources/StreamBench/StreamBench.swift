@@ -8,8 +8,10 @@ import LLM
 ///                 [--layer LAYER] [--repeat 3] [--wire-events 20000]
 ///
 /// The `provider` layer (default) is what an app does: `provider.stream(request)`, counting events,
-/// over the library's default transport. The other layers show where that CPU goes:
-/// - `transport`: only reads the body through the library's transport (`TransportBody`);
+/// over the library's default transport (`NIOHTTPTransport`). The other layers show where that CPU goes:
+/// - `provider-ahc`: the whole `provider.stream()` over `AsyncHTTPClientTransport`, the other transport;
+/// - `transport`: only reads the body through the library's default transport (`TransportBody`);
+/// - `transport-ahc`: the same through `AsyncHTTPClientTransport`;
 /// - `sse`: also splits it into SSE events or NDJSON lines, no JSON;
 /// - `json` (OpenAI only): also decodes each event with Foundation's JSONDecoder into the wire shape,
 ///   as the library did before its own parser (a reference for that change);
@@ -19,8 +21,6 @@ import LLM
 /// - `decode`: the whole `provider.stream()` over chunks recorded from the server once and replayed from
 ///   memory (`RecordedTransport`): the library's parsing and event delivery, no network;
 /// - `lean`: the whole `provider.stream()` over the prototype `LeanTransport` (BenchSupport);
-/// - `own`: the whole `provider.stream()` over `NIOPrototypeTransport`, a prototype HTTP/1.1 client of our
-///   own on SwiftNIO (plain http, no pool or limits): what the library would cost without AsyncHTTPClient;
 /// - `keep`: the whole `provider.stream()`, keeping every event until the reply ends, as an app that records
 ///   them does; the result adds the process's peak resident memory (`peak_rss_mib`).
 /// One unmeasured short transcript (`<format>-warmup`) first warms up the connection and lazy
@@ -38,8 +38,8 @@ enum StreamBench {
             switch layer {
             case "lean": LeanTransport(client: Target.client)
             case "decode": RecordedTransport()
-            case "own": NIOPrototypeTransport()
-            default: AsyncHTTPClientTransport.shared
+            case "provider-ahc": AsyncHTTPClientTransport.shared
+            default: NIOHTTPTransport.shared
             }
         let target = Target(format: format, server: server + "/stream/" + format, transport: transport)
         if layer == "decode" {
@@ -58,8 +58,8 @@ enum StreamBench {
         let wall = (ContinuousClock.now - start).seconds
         let cpu = processCPUSeconds() - cpuBefore
         // Chunk counts depend on socket reads, but every event and tool call must have come.
-        let complete = ["transport", "ahc", "nio"].contains(layer) ? tally.items > 0 : tally.items >= wireEvents * repeats / 2
-        guard complete, !["provider", "lean", "own", "decode", "keep"].contains(layer) || tally.toolCalls == 40 * repeats else {
+        let complete = ["transport", "transport-ahc", "ahc", "nio"].contains(layer) ? tally.items > 0 : tally.items >= wireEvents * repeats / 2
+        guard complete, !["provider", "provider-ahc", "lean", "decode", "keep"].contains(layer) || tally.toolCalls == 40 * repeats else {
             log("unexpected stream: \(tally)")
             throw BenchmarkFailure.unexpectedStream
         }
