@@ -122,6 +122,45 @@ struct NIOHTTPTransportTests {
         }
         #expect(received.count == piece.count * 64)
         #expect(received == Array(repeating: piece, count: 64).flatMap { $0 })
+
+        // The connection was kept reading after its pauses: it serves the next request.
+        let again = try await transport.send(TransportRequest(url: server.baseURL)).body.collect(upTo: 8 << 20)
+        #expect(again.readableBytes == piece.count * 64)
+        #expect(server.totalConnections == 1)
+    }
+
+    @Test func shuttingDownClosesTheKeptConnectionsAndKeepsNoMore() async throws {
+        let server = try await StubHTTPServer.start { _ in .json(200, "{}") }
+        defer { shut(server) }
+        let transport = NIOHTTPTransport()
+
+        _ = try await transport.send(TransportRequest(url: server.baseURL)).body.collect(upTo: 100)
+        #expect(server.openConnections == 1, "kept")
+        transport.shutdown()
+        #expect(await server.waitForOpenConnections(0, timeout: .seconds(5)))
+
+        // It still sends, on a connection it closes afterwards.
+        let body = try await transport.send(TransportRequest(url: server.baseURL)).body.collect(upTo: 100)
+        #expect(String(buffer: body) == "{}")
+        #expect(server.totalConnections == 2)
+        #expect(await server.waitForOpenConnections(0, timeout: .seconds(5)))
+    }
+
+    @Test func theHeadNamesTheHostAndTheBodysLength() async throws {
+        let server = try await StubHTTPServer.start { _ in .json(200, "{}") }
+        defer { shut(server) }
+        let transport = NIOHTTPTransport()
+        defer { transport.shutdown() }
+
+        _ = try await transport.send(TransportRequest(url: server.baseURL + "/a", body: ByteBuffer(string: "12345"))).body.collect(upTo: 100)
+        _ = try await transport.send(TransportRequest(url: server.baseURL + "/b")).body.collect(upTo: 100)
+        let requests = server.requests
+        try #require(requests.count == 2)
+        #expect(requests[0].header("host") == "127.0.0.1:\(server.port)")
+        #expect(requests[0].header("content-length") == "5")
+        #expect(requests[0].body == "12345")
+        #expect(requests[1].method == "POST")
+        #expect(requests[1].header("content-length") == "0", "a POST without a body says so")
     }
 
     // MARK: TLS

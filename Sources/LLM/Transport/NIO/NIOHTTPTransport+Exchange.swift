@@ -65,7 +65,9 @@ extension NIOHTTPTransport {
         /// fails or fills `pauseBytes`.
         private var heldHead: HeldHead?
         private var channel: (any Channel)?
+        /// The first-byte and total timers, and the idle timer (re-armed in place, see `armIdleTimer`).
         private var timers: [Scheduled<Void>] = []
+        private var idleTimer: Scheduled<Void>?
 
         /// A response that arrived but is not yet handed to the task awaiting `send`.
         private struct HeldHead {
@@ -137,8 +139,8 @@ extension NIOHTTPTransport {
                     case .streaming: break
                     }
                     phase = .failed(error)
-                    defer { (heldHead, channel, timers) = (nil, nil, []) }
-                    return (head, heldHead, channel, timers)
+                    defer { (heldHead, channel, timers, idleTimer) = (nil, nil, [], nil) }
+                    return (head, heldHead, channel, timers + [idleTimer].compactMap { $0 })
                 }
             guard let (head, heldHead, channel, timers) = taken else { return }
             head?.resume(throwing: error)
@@ -175,7 +177,7 @@ extension NIOHTTPTransport {
         func handlerAdded(context: ChannelHandlerContext) {
             self.context = context
             guard context.channel.isActive else {
-                fail(.network(reason: "connection closed"))
+                connectionBroke(context: context, .network(reason: "connection closed by the server"))
                 return
             }
             var head = HTTPRequestHead(version: .http1_1, method: request.method, uri: endpoint.target, headers: request.headers)
@@ -232,9 +234,7 @@ extension NIOHTTPTransport {
             }
             let kept = lock.withLock {
                 guard case .streaming = phase else { return false }
-                timers.append(timer)
-                // Fired timers stay in the list until the exchange ends; drop them so it does not grow.
-                if timers.count > 8 { timers.removeFirst(timers.count - 8) }
+                idleTimer = timer
                 return true
             }
             if !kept { timer.cancel() }
@@ -354,12 +354,17 @@ extension NIOHTTPTransport {
                 guard case .streaming = phase else { return nil }
                 phase = .finished
                 self.channel = nil
-                defer { (heldHead, timers) = (nil, []) }
-                return (heldHead, timers)
+                defer { (heldHead, timers, idleTimer) = (nil, [], nil) }
+                return (heldHead, timers + [idleTimer].compactMap { $0 })
             }
             guard let (heldHead, timers) = ended else { return }
             for timer in timers { timer.cancel() }
             let channel = context.channel
+            if readHeldBack {
+                // The connection goes on reading once it is kept, so it notices when the server closes it.
+                readHeldBack = false
+                context.read()
+            }
             if keepsConnection && requestSent {
                 let origin = endpoint.origin
                 let pool = self.pool
