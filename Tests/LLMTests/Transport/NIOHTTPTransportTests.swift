@@ -35,8 +35,7 @@ struct NIOHTTPTransportTests {
         defer { transport.shutdown() }
 
         for _ in 0..<2 {
-            let body = try await transport.send(TransportRequest(url: server.baseURL)).body.collect(upTo: 100)
-            #expect(String(buffer: body) == "{}")
+            #expect(try await reply(of: transport, to: server.baseURL) == "{}")
         }
         #expect(server.totalConnections == 2)
         #expect(await server.waitForOpenConnections(0, timeout: .seconds(5)))
@@ -58,29 +57,20 @@ struct NIOHTTPTransportTests {
             }
         }
         #expect(await server.waitForOpenConnections(0, timeout: .seconds(5)), "leaving the body closes the connection")
-        let body = try await transport.send(TransportRequest(url: server.baseURL)).body.collect(upTo: 100)
-        #expect(String(buffer: body) == "{}")
+        #expect(try await reply(of: transport, to: server.baseURL) == "{}")
         #expect(server.totalConnections == 2)
     }
 
     @Test func aKeptConnectionThatClosesBeforeAnsweringIsReplacedOnce() async throws {
         // The second request finds its kept connection closing (as when a server's keep-alive limit runs out
         // just as the request goes): the server reads it and closes without a word.
-        let seen = NIOLockedValueBox(0)
-        let server = try await StubHTTPServer.start { _ in
-            let number = seen.withLockedValue { count in
-                count += 1
-                return count
-            }
-            return number == 2 ? StubResponse(actions: [.closeConnection]) : .json(200, "{}")
-        }
+        let server = try await serverClosing { $0 == 2 }
         defer { shut(server) }
         let transport = NIOHTTPTransport()
         defer { transport.shutdown() }
 
         for _ in 0..<2 {
-            let body = try await transport.send(TransportRequest(url: server.baseURL)).body.collect(upTo: 100)
-            #expect(String(buffer: body) == "{}")
+            #expect(try await reply(of: transport, to: server.baseURL) == "{}")
         }
         #expect(server.requests.count == 3, "the second request was sent again")
         #expect(server.totalConnections == 2, "on a new connection")
@@ -88,14 +78,7 @@ struct NIOHTTPTransportTests {
 
     @Test func aKeptConnectionThatClosesBeforeAnsweringTwiceThrowsNetwork() async throws {
         // Only a kept connection is replaced: when the new one breaks too, the caller hears of it.
-        let seen = NIOLockedValueBox(0)
-        let server = try await StubHTTPServer.start { _ in
-            let number = seen.withLockedValue { count in
-                count += 1
-                return count
-            }
-            return number >= 2 ? StubResponse(actions: [.closeConnection]) : .json(200, "{}")
-        }
+        let server = try await serverClosing { $0 >= 2 }
         defer { shut(server) }
         let transport = NIOHTTPTransport()
         defer { transport.shutdown() }
@@ -140,8 +123,7 @@ struct NIOHTTPTransportTests {
         #expect(await server.waitForOpenConnections(0, timeout: .seconds(5)))
 
         // It still sends, on a connection it closes afterwards.
-        let body = try await transport.send(TransportRequest(url: server.baseURL)).body.collect(upTo: 100)
-        #expect(String(buffer: body) == "{}")
+        #expect(try await reply(of: transport, to: server.baseURL) == "{}")
         #expect(server.totalConnections == 2)
         #expect(await server.waitForOpenConnections(0, timeout: .seconds(5)))
     }
@@ -241,5 +223,23 @@ struct NIOHTTPTransportTests {
             guard case .network(let reason) = error as? LLMError else { return false }
             return reason.hasPrefix("invalid URL") && !reason.contains(url)
         }
+    }
+
+    /// A server that answers `{}`, except to the requests whose number (from 1) `closes` picks: it reads those and
+    /// closes the connection without a word.
+    private func serverClosing(on closes: @escaping @Sendable (Int) -> Bool) async throws -> StubHTTPServer {
+        let seen = NIOLockedValueBox(0)
+        return try await StubHTTPServer.start { _ in
+            let number = seen.withLockedValue { count in
+                count += 1
+                return count
+            }
+            return closes(number) ? StubResponse(actions: [.closeConnection]) : .json(200, "{}")
+        }
+    }
+
+    /// The body of the response to a request to `url`, as text.
+    private func reply(of transport: NIOHTTPTransport, to url: String) async throws -> String {
+        String(buffer: try await transport.send(TransportRequest(url: url)).body.collect(upTo: 1024))
     }
 }

@@ -12,8 +12,9 @@ extension NIOHTTPTransport {
     ///
     /// A complete response gives the connection back to the pool (unless either side asked to close it). A kept
     /// connection that breaks before any byte of the response came (the server closed it while it was kept, and
-    /// the close crossed the request) is replaced by a new one once, and the request sent again. Any other end — a limit running out, the awaiting or reading task cancelled, the body dropped unread, a
-    /// broken connection — closes it.
+    /// the close crossed the request) is replaced by a new one once, and the request sent again. Any other end —
+    /// a limit running out, the awaiting or reading task cancelled, the body dropped unread, a broken connection —
+    /// closes it.
     final class Exchange: ChannelDuplexHandler, RemovableChannelHandler, @unchecked Sendable {
         typealias InboundIn = HTTPClientResponsePart
         typealias OutboundIn = HTTPClientRequestPart
@@ -22,22 +23,6 @@ extension NIOHTTPTransport {
         /// Past this many unread bytes the connection stops reading the socket until the reader catches up.
         static let pauseBytes = 256 * 1024
 
-        /// Chunks, in order, handed to the reader in one go.
-        typealias Batch = CircularBuffer<ByteBuffer>
-
-        private enum Phase {
-            case waitingForHead(UnsafeContinuation<TransportResponse, any Error>?)
-            case streaming
-            case finished
-            case failed(LLMError)
-
-            var isRunning: Bool {
-                switch self {
-                case .waitingForHead, .streaming: true
-                case .finished, .failed: false
-                }
-            }
-        }
 
         private let request: TransportRequest
         private let endpoint: HTTPEndpoint
@@ -53,29 +38,16 @@ extension NIOHTTPTransport {
         private var mayRetryOnNewConnection = false
         private var readHeldBack = false
 
-        /// Guards every variable below.
-        private let lock = NIOLock()
-        private var phase = Phase.waitingForHead(nil)
-        private var unread = Batch()
-        private var unreadBytes = 0
-        private var waitingReader: UnsafeContinuation<Batch?, any Error>?
-        /// Reading the socket waits until the reader takes what is unread.
-        private var paused = false
-        /// With ``TransportRequest/readsWholeBody``: the response, kept from the caller until the body ends,
-        /// fails or fills `pauseBytes`.
-        private var heldHead: HeldHead?
+        /// Guards `state` and every variable below. `state.paused` is set while a read of the socket is held back
+        /// (see `read(context:)`).
+        let lock = NIOLock()
+        var state = ExchangeState<Void>()
         private var channel: (any Channel)?
         /// The first-byte and total timers, and the idle timer (re-armed in place, see `armIdleTimer`).
         private var timers: [Scheduled<Void>] = []
         private var idleTimer: Scheduled<Void>?
 
-        /// A response that arrived but is not yet handed to the task awaiting `send`.
-        private struct HeldHead {
-            let continuation: UnsafeContinuation<TransportResponse, any Error>
-            let response: TransportResponse
-
-            func handOver() { continuation.resume(returning: response) }
-        }
+        private typealias HeldHead = ExchangeState<Void>.HeldHead
 
         init(request: TransportRequest, endpoint: HTTPEndpoint, pool: HTTPConnectionPool) {
             self.request = request
@@ -88,28 +60,11 @@ extension NIOHTTPTransport {
         /// Sends the request on a connection from the pool; `head` is resumed with the response (or the error)
         /// once the head arrives.
         func start(head: UnsafeContinuation<TransportResponse, any Error>) {
-            let failedEarly: LLMError? = lock.withLock {
-                if case .failed(let error) = phase { return error }
-                phase = .waitingForHead(head)
-                return nil
-            }
-            if let failedEarly {
-                head.resume(throwing: failedEarly)
-                return
-            }
-            let timeouts = request.timeouts
-            let eventLoop = pool.anyEventLoop()
-            let started = NIODeadline.now()
-            var timers: [Scheduled<Void>] = []
-            if let firstByte = timeouts.firstByte {
-                timers.append(eventLoop.scheduleTask(deadline: started + TimeAmount(firstByte)) { self.firstByteTimerFired() })
-            }
-            if let total = timeouts.total {
-                timers.append(eventLoop.scheduleTask(deadline: started + TimeAmount(total)) { self.fail(.timeout(.total)) })
-            }
+            guard startWaitingForHead(head) else { return }
+            let timers = requestTimers(request.timeouts, from: .now(), on: pool.anyEventLoop())
             let running = lock.withLock {
                 self.timers += timers
-                return phase.isRunning
+                return state.phase.isRunning
             }
             guard running else {
                 for timer in timers { timer.cancel() }
@@ -130,22 +85,15 @@ extension NIOHTTPTransport {
         /// Ends the exchange with `error` unless it has already ended: the awaiting `send` gets the error (or a
         /// held response, whose reader then gets it), so does a waiting reader, and the connection is closed.
         func fail(_ error: LLMError) {
-            let taken: (UnsafeContinuation<TransportResponse, any Error>?, HeldHead?, (any Channel)?, [Scheduled<Void>])? =
-                lock.withLock {
-                    var head: UnsafeContinuation<TransportResponse, any Error>?
-                    switch phase {
-                    case .finished, .failed: return nil
-                    case .waitingForHead(let continuation): head = continuation
-                    case .streaming: break
-                    }
-                    phase = .failed(error)
-                    defer { (heldHead, channel, timers, idleTimer) = (nil, nil, [], nil) }
-                    return (head, heldHead, channel, timers + [idleTimer].compactMap { $0 })
-                }
-            guard let (head, heldHead, channel, timers) = taken else { return }
-            head?.resume(throwing: error)
+            let taken = lock.withLock { () -> (ExchangeState<Void>.Failure, (any Channel)?, [Scheduled<Void>])? in
+                guard let failure = state.fail(with: error) else { return nil }
+                defer { (channel, timers, idleTimer) = (nil, [], nil) }
+                return (failure, channel, timers + [idleTimer].compactMap { $0 })
+            }
+            guard let (failure, channel, timers) = taken else { return }
+            failure.head?.resume(throwing: error)
             // A held response is handed over as it is: its reader gets the chunks, then this error.
-            heldHead?.handOver()
+            failure.heldHead?.handOver()
             resumeWaitingReader()
             for timer in timers { timer.cancel() }
             channel?.close(promise: nil)
@@ -155,7 +103,7 @@ extension NIOHTTPTransport {
         private func attach(to lent: HTTPConnectionPool.Lent) {
             let channel = lent.channel
             let running = lock.withLock {
-                guard phase.isRunning else { return false }
+                guard state.phase.isRunning else { return false }
                 self.channel = channel
                 return true
             }
@@ -216,16 +164,11 @@ extension NIOHTTPTransport {
 
         // MARK: Timers
 
-        private func firstByteTimerFired() {
-            let waiting = lock.withLock { if case .waitingForHead = phase { true } else { false } }
-            if waiting { fail(.timeout(.firstByte)) }
-        }
-
         /// Reads move the idle deadline; rather than rescheduling per read, the timer re-reads it when it fires.
         private func armIdleTimer(on eventLoop: any EventLoop) {
             guard let idle = request.timeouts.idle.map(TimeAmount.init) else { return }
             let timer = eventLoop.scheduleTask(deadline: lastChunk + idle) {
-                guard self.lock.withLock({ if case .streaming = self.phase { true } else { false } }) else { return }
+                guard self.lock.withLock({ self.state.isStreaming }) else { return }
                 if NIODeadline.now() >= self.lastChunk + idle {
                     self.fail(.timeout(.idle))
                 } else {
@@ -233,7 +176,7 @@ extension NIOHTTPTransport {
                 }
             }
             let kept = lock.withLock {
-                guard case .streaming = phase else { return false }
+                guard state.isStreaming else { return false }
                 idleTimer = timer
                 return true
             }
@@ -280,7 +223,7 @@ extension NIOHTTPTransport {
             let outcome: Outcome = lock.withLock {
                 // Once the exchange has ended or moved on, its old connection's news are old.
                 guard self.channel === context.channel else { return .anotherConnection }
-                guard mayRetryOnNewConnection, case .waitingForHead = phase else { return .fail }
+                guard mayRetryOnNewConnection, state.isWaitingForHead else { return .fail }
                 self.channel = nil
                 return .retry
             }
@@ -299,7 +242,7 @@ extension NIOHTTPTransport {
 
         /// Holds back reading the socket while the reader is `pauseBytes` behind.
         func read(context: ChannelHandlerContext) {
-            if lock.withLock({ paused }) {
+            if lock.withLock({ state.paused != nil }) {
                 readHeldBack = true
             } else {
                 context.read()
@@ -315,10 +258,10 @@ extension NIOHTTPTransport {
                 body: TransportBody(reader: BatchedBodyReader(source: self)))
             lastChunk = .now()
             let (started, awaiting): (Bool, UnsafeContinuation<TransportResponse, any Error>?) = lock.withLock {
-                guard case .waitingForHead(let continuation?) = phase else { return (false, nil) }
-                phase = .streaming
+                guard case .waitingForHead(let continuation?) = state.phase else { return (false, nil) }
+                state.phase = .streaming
                 if request.readsWholeBody {
-                    heldHead = HeldHead(continuation: continuation, response: response)
+                    state.heldHead = HeldHead(continuation: continuation, response: response)
                     return (true, nil)
                 }
                 return (true, continuation)
@@ -333,17 +276,17 @@ extension NIOHTTPTransport {
             partsOfThisRead = nil
             lastChunk = .now()
             let (wake, heldHead): (Bool, HeldHead?) = lock.withLock {
-                guard case .streaming = phase else { return (false, nil) }
-                unread.append(chunk)
-                unreadBytes += chunk.readableBytes
-                guard unreadBytes >= Self.pauseBytes else { return (waitingReader != nil, nil) }
-                if let held = self.heldHead {
+                guard state.isStreaming else { return (false, nil) }
+                state.append(chunk)
+                let readerWaits = state.waitingReader != nil
+                guard state.unreadBytes >= Self.pauseBytes else { return (readerWaits, nil) }
+                if let held = state.heldHead {
                     // A big body: the caller reads it as a stream after all.
-                    self.heldHead = nil
-                    return (waitingReader != nil, held)
+                    state.heldHead = nil
+                    return (readerWaits, held)
                 }
-                paused = true
-                return (waitingReader != nil, nil)
+                state.paused = ()
+                return (readerWaits, nil)
             }
             heldHead?.handOver()
             if wake { resumeWaitingReader() }
@@ -351,11 +294,11 @@ extension NIOHTTPTransport {
 
         private func receivedEnd(context: ChannelHandlerContext) {
             let ended = lock.withLock { () -> (HeldHead?, [Scheduled<Void>])? in
-                guard case .streaming = phase else { return nil }
-                phase = .finished
+                guard state.isStreaming else { return nil }
+                state.phase = .finished
                 self.channel = nil
-                defer { (heldHead, timers, idleTimer) = (nil, [], nil) }
-                return (heldHead, timers + [idleTimer].compactMap { $0 })
+                defer { (state.heldHead, timers, idleTimer) = (nil, [], nil) }
+                return (state.heldHead, timers + [idleTimer].compactMap { $0 })
             }
             guard let (heldHead, timers) = ended else { return }
             for timer in timers { timer.cancel() }
@@ -383,92 +326,18 @@ extension NIOHTTPTransport {
         }
 
         /// Reads the socket again after a pause, if a read was held back. On the event loop.
-        private func resumeReading() {
+        private func readAgainIfHeldBack() {
             guard readHeldBack, let context else { return }
             readHeldBack = false
             context.read()
         }
-
-        // MARK: The reader's side (in the reading task)
-
-        /// Gives the waiting reader, if any, what there is for it now: the chunks, the end or the failure.
-        private func resumeWaitingReader() {
-            let resumed: (UnsafeContinuation<Batch?, any Error>, Next)? = lock.withLock {
-                guard let reader = waitingReader, let next = takeNext() else { return nil }
-                waitingReader = nil
-                return (reader, next)
-            }
-            guard let (reader, next) = resumed else { return }
-            reader.resume(with: Result { try deliver(next) })
-        }
-
-        private enum Next {
-            case chunks(Batch, resumeReading: Bool)
-            case end
-            case failure(LLMError)
-        }
-
-        /// What the reader gets now, or nil if it must wait. Call with the lock held.
-        private func takeNext() -> Next? {
-            if !unread.isEmpty {
-                var batch = Batch(initialCapacity: 4)
-                swap(&batch, &unread)
-                unreadBytes = 0
-                defer { paused = false }
-                return .chunks(batch, resumeReading: paused)
-            }
-            switch phase {
-            case .finished: return .end
-            case .failed(let error): return .failure(error)
-            case .waitingForHead, .streaming: return nil
-            }
-        }
-
-        private func deliver(_ next: Next) throws(LLMError) -> Batch? {
-            switch next {
-            case .chunks(let batch, let resumeReading):
-                if resumeReading, let channel = lock.withLock({ channel }) {
-                    channel.eventLoop.execute { self.resumeReading() }
-                }
-                return batch
-            case .end:
-                return nil
-            case .failure(let error):
-                throw error
-            }
-        }
     }
 }
 
-extension NIOHTTPTransport.Exchange: BatchedBodySource {
-    func nextChunks() async throws(LLMError) -> Batch? {
-        if Task.isCancelled {
-            fail(.cancelled)
-            throw .cancelled
-        }
-        if let next = lock.withLock({ takeNext() }) {
-            return try deliver(next)
-        }
-        do {
-            return try await withTaskCancellationHandler {
-                try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Batch?, any Error>) in
-                    let next: Next? = lock.withLock {
-                        if let next = takeNext() { return next }
-                        waitingReader = continuation
-                        return nil
-                    }
-                    guard let next else { return }
-                    continuation.resume(with: Result { try deliver(next) })
-                }
-            } onCancel: {
-                fail(.cancelled)
-            }
-        } catch {
-            throw LLMError(transportError: error)
-        }
-    }
-
-    func abandon() {
-        fail(.cancelled)
+extension NIOHTTPTransport.Exchange: StreamingExchange {
+    /// Reads the socket again, on the event loop, if a read was held back.
+    func resumeReading(_: Void) {
+        guard let channel = lock.withLock({ channel }) else { return }
+        channel.eventLoop.execute { self.readAgainIfHeldBack() }
     }
 }
