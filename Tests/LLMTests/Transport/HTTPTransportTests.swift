@@ -1,6 +1,7 @@
 import LLM
 import LLMTesting
 import NIOCore
+import NIOHTTP1
 import Testing
 
 /// What every ``HTTPTransport`` of the library must do, run against each of them.
@@ -67,6 +68,20 @@ struct HTTPTransportTests {
         #expect(response.headers.first(name: "content-type") == "text/event-stream")
         let body = try await response.body.collect(upTo: 1024)
         #expect(String(buffer: body) == "data: 1\n\nevent: ping\ndata: {}\n\n")
+    }
+
+    @Test(arguments: TransportUnderTest.allCases, [
+        ("authorization", "Bearer sk-secret\r\nx-injected: 1"), ("x-injected: 1\r\nauthorization", "Bearer sk-secret"),
+    ])
+    func aHeaderThatWouldSplitTheRequestIsRefusedWithoutQuotingIt(_ kind: TransportUnderTest, _ header: (String, String)) async throws {
+        let server = try await StubHTTPServer.start { _ in .json(200, "{}") }
+        defer { shut(server) }
+
+        let request = TransportRequest(url: server.baseURL, headers: HTTPHeaders([header]))
+        let error = await llmError { _ = try await kind.shared.send(request) }
+        #expect(error == .network(reason: header.0.contains("\n") ? "invalid header field names" : "invalid header field values"))
+        #expect(!String(describing: error).contains("sk-secret"))
+        #expect(server.requests.allSatisfy { $0.header("x-injected") == nil }, "nothing was smuggled into the request")
     }
 
     // MARK: Timeouts

@@ -51,6 +51,13 @@ public final class NIOHTTPTransport: HTTPTransport {
 
     public func send(_ request: TransportRequest) async throws -> TransportResponse {
         let endpoint = try HTTPEndpoint(url: request.url)
+        // Said without the names and values: they may hold keys.
+        guard request.headers.allSatisfy({ Self.isToken($0.name) }) else {
+            throw LLMError.network(reason: "invalid header field names")
+        }
+        guard request.headers.allSatisfy({ !$0.value.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 } }) else {
+            throw LLMError.network(reason: "invalid header field values")
+        }
         let exchange = Exchange(request: request, endpoint: endpoint, pool: pool)
         return try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { continuation in
@@ -59,5 +66,13 @@ public final class NIOHTTPTransport: HTTPTransport {
         } onCancel: {
             exchange.fail(.cancelled)
         }
+    }
+
+    /// The characters RFC 9110 does not allow in a header name besides controls and space: `"(),/:;<=>?@[\]{}`.
+    private static let separators = Set("\"(),/:;<=>?@[\\]{}".utf8)
+
+    /// A header name RFC 9110 allows: visible ASCII but no separator.
+    private static func isToken(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && !separators.contains($0) }
     }
 }
