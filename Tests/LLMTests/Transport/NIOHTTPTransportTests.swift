@@ -215,6 +215,44 @@ struct NIOHTTPTransportTests {
         #expect(v6.serverName == nil)
     }
 
+    @Test func everyCombinationOfURLPartsIsReadOrRefusedCleanly() {
+        // Every combination of these parts, good and bad: a URL is either read into a usable endpoint or refused
+        // with a network error that does not quote it.
+        let schemes = ["http://", "https://", "HTTPS://", "ftp://", "", "http:/"]
+        let userInfos = ["", "user:pass@", "@"]
+        let hosts = ["example.com", "127.0.0.1", "[::1]", "[::1", "", "a:b", "[fe80::1]x"]
+        let ports = ["", ":", ":80", ":65535", ":65536", ":0", ":8a", ":-1"]
+        let rests = ["", "/", "/v1/chat", "?q=1", "#frag", "/a?b#c", "/a:b@c"]
+        var read = 0
+        for scheme in schemes {
+            for userInfo in userInfos {
+                for host in hosts {
+                    for port in ports {
+                        for rest in rests {
+                            let url = scheme + userInfo + host + port + rest
+                            do {
+                                let endpoint = try HTTPEndpoint(url: url)
+                                read += 1
+                                let origin = endpoint.origin
+                                #expect(!origin.host.isEmpty && (1...65535).contains(origin.port), "\(url)")
+                                #expect(endpoint.target.hasPrefix("/") && !endpoint.target.contains("#"), "\(url)")
+                                #expect(origin.usesTLS == scheme.lowercased().hasPrefix("https"), "\(url)")
+                                #expect(!endpoint.hostHeader.contains("@") && !endpoint.hostHeader.contains("/"), "\(url)")
+                            } catch {
+                                guard case .network(let reason) = error else {
+                                    Issue.record("\(url): \(error)")
+                                    continue
+                                }
+                                #expect(reason.hasPrefix("invalid URL") && (url.count < 16 || !reason.contains(url)), "\(url)")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(read > 100, "the good combinations are read")
+    }
+
     @Test(arguments: ["ftp://example.com/", "example.com/v1", "http:///v1", "http://host:99999/", "http://host:8a/", "http://[::1/"])
     func badURLsThrowNetworkWithoutQuotingThem(_ url: String) {
         #expect {

@@ -58,7 +58,7 @@ struct HTTPEndpoint: Sendable {
                 guard rest.hasPrefix(":") else { throw Self.invalid("unexpected text after the host") }
                 portText = rest.dropFirst()
             }
-        } else if let colon = authority.lastIndex(of: ":") {
+        } else if let colon = authority.firstIndex(of: ":") {
             host = authority[..<colon]
             portText = authority[authority.index(after: colon)...]
         } else {
