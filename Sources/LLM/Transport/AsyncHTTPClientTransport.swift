@@ -3,7 +3,8 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// An ``HTTPTransport`` on AsyncHTTPClient.
+/// An ``HTTPTransport`` on AsyncHTTPClient, for apps that need what the default ``NIOHTTPTransport`` does not
+/// do: HTTP/2, proxies, redirects, or an `HTTPClient` of their own.
 ///
 /// The body streams: ``send(_:)`` returns when the response head arrives. The transport itself
 /// enforces the request's ``HTTPTimeouts`` (first byte, idle between chunks, total) with timers on
@@ -14,8 +15,8 @@ import NIOPosix
 /// The connect timeout is a setting of the underlying `HTTPClient`: see
 /// ``init(connectTimeout:)``.
 public final class AsyncHTTPClientTransport: HTTPTransport {
-    /// The process-wide transport every provider uses unless given another: one client per process,
-    /// never shut down, set up like ``init(connectTimeout:)`` with a 10-second connect timeout (and up to
+    /// A process-wide transport on AsyncHTTPClient (providers default to ``NIOHTTPTransport/shared``): one client
+    /// per process, made on first use and never shut down, set up like ``init(connectTimeout:)`` with a 10-second connect timeout (and up to
     /// 1,024 concurrent HTTP/1.1 connections per host, since each open stream holds one).
     ///
     /// It does not use `HTTPClient.shared`, whose defaults suit LLM calls badly: it retries a refused

@@ -3,9 +3,9 @@ import NIOCore
 /// The body of a ``TransportResponse``: an asynchronous sequence of byte chunks.
 ///
 /// Iterate it once. Iterating throws ``LLMError`` only: a timeout or a broken connection while
-/// the body streams, or `.cancelled` when the iterating task was cancelled. For a body from
-/// ``AsyncHTTPClientTransport``, cancelling the task that iterates, or dropping the body unread,
-/// cancels the request and closes its connection.
+/// the body streams, or `.cancelled` when the iterating task was cancelled. For a body from the
+/// library's transports (``NIOHTTPTransport``, ``AsyncHTTPClientTransport``), cancelling the task that
+/// iterates, or dropping the body unread, cancels the request and closes its connection.
 public struct TransportBody: AsyncSequence, Sendable {
     public typealias Element = ByteBuffer
     public typealias Failure = any Error
