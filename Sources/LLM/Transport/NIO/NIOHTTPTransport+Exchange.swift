@@ -23,7 +23,6 @@ extension NIOHTTPTransport {
         /// Past this many unread bytes the connection stops reading the socket until the reader catches up.
         static let pauseBytes = 256 * 1024
 
-
         private let request: TransportRequest
         private let endpoint: HTTPEndpoint
         private let pool: HTTPConnectionPool
@@ -303,11 +302,8 @@ extension NIOHTTPTransport {
             guard let (heldHead, timers) = ended else { return }
             for timer in timers { timer.cancel() }
             let channel = context.channel
-            if readHeldBack {
-                // The connection goes on reading once it is kept, so it notices when the server closes it.
-                readHeldBack = false
-                context.read()
-            }
+            // A kept connection must go on reading, so that it notices when the server closes it.
+            readAgainIfHeldBack()
             if keepsConnection && requestSent {
                 let origin = endpoint.origin
                 let pool = self.pool
