@@ -112,6 +112,37 @@ struct NIOHTTPTransportTests {
         #expect(server.totalConnections == 1)
     }
 
+    @Test func aKeptConnectionIsClosedOnceItsIdleTimeoutRunsOut() async throws {
+        let server = try await StubHTTPServer.start { _ in .json(200, "{}") }
+        defer { shut(server) }
+        let transport = NIOHTTPTransport(idleConnectionTimeout: .milliseconds(200))
+        defer { transport.shutdown() }
+
+        let started = ContinuousClock.now
+        #expect(try await reply(of: transport, to: server.baseURL) == "{}")
+        #expect(await server.waitForOpenConnections(0, timeout: .seconds(5)), "closed after 200 ms unused")
+        #expect(ContinuousClock.now - started >= .milliseconds(200))
+        // The next request opens a new connection.
+        #expect(try await reply(of: transport, to: server.baseURL) == "{}")
+        #expect(server.totalConnections == 2)
+    }
+
+    @Test func noMoreThanTheGivenNumberOfConnectionsIsKeptPerOrigin() async throws {
+        // Three requests at once, each on a connection of its own until the server has all three.
+        let server = try await StubHTTPServer.start { _ in StubResponse(actions: [.pause(.milliseconds(300)), .send("{}")]) }
+        defer { shut(server) }
+        let transport = NIOHTTPTransport(maxIdleConnectionsPerOrigin: 2)
+        defer { transport.shutdown() }
+
+        try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<3 { group.addTask { try await reply(of: transport, to: server.baseURL) } }
+            for try await text in group { #expect(text == "{}") }
+        }
+        #expect(server.totalConnections == 3)
+        #expect(await server.waitForOpenConnections(2, timeout: .seconds(5)), "one of the three is closed, two are kept")
+        #expect(server.openConnections == 2)
+    }
+
     @Test func shuttingDownClosesTheKeptConnectionsAndKeepsNoMore() async throws {
         let server = try await StubHTTPServer.start { _ in .json(200, "{}") }
         defer { shut(server) }

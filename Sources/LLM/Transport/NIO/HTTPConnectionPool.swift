@@ -9,12 +9,8 @@ import NIOTLS
 /// response completed, per origin, for the next request to the same origin.
 ///
 /// A connection is lent to one request at a time; the request's handler sits on its pipeline while it is lent.
-/// A kept connection that the server closes leaves the pool at once; one unused for ``idleLifetime`` is closed.
+/// A kept connection that the server closes leaves the pool at once; one unused for `idleTimeout` is closed.
 final class HTTPConnectionPool: Sendable {
-    /// How long a connection may wait unused in the pool.
-    static let idleLifetime = TimeAmount.seconds(60)
-    /// How many unused connections are kept per origin; more are closed when their response ends.
-    static let maxIdlePerOrigin = 128
 
     private struct IdleConnection {
         let channel: any Channel
@@ -29,12 +25,21 @@ final class HTTPConnectionPool: Sendable {
 
     private let group: any EventLoopGroup
     private let connectTimeout: TimeAmount
+    /// How long a connection may wait unused in the pool.
+    private let idleTimeout: TimeAmount
+    /// How many unused connections are kept per origin; more are closed when their response ends.
+    private let maxIdlePerOrigin: Int
     private let tlsConfiguration: TLSConfiguration
     private let state = NIOLockedValueBox(State())
 
-    init(group: any EventLoopGroup, connectTimeout: Duration, tlsConfiguration: TLSConfiguration) {
+    init(
+        group: any EventLoopGroup, connectTimeout: Duration, idleTimeout: Duration, maxIdlePerOrigin: Int,
+        tlsConfiguration: TLSConfiguration
+    ) {
         self.group = group
         self.connectTimeout = TimeAmount(connectTimeout)
+        self.idleTimeout = TimeAmount(idleTimeout)
+        self.maxIdlePerOrigin = maxIdlePerOrigin
         self.tlsConfiguration = tlsConfiguration
     }
 
@@ -69,9 +74,9 @@ final class HTTPConnectionPool: Sendable {
     /// Takes back a connection whose response has completed and whose request handler has left its pipeline.
     /// Call on the connection's event loop.
     func release(_ channel: any Channel, to origin: HTTPEndpoint.Origin) {
-        let closer = channel.eventLoop.scheduleTask(in: Self.idleLifetime) { channel.close(promise: nil) }
+        let closer = channel.eventLoop.scheduleTask(in: idleTimeout) { channel.close(promise: nil) }
         let kept = state.withLockedValue { state in
-            guard !state.isShutDown, channel.isActive, state.idle[origin, default: []].count < Self.maxIdlePerOrigin
+            guard !state.isShutDown, channel.isActive, state.idle[origin, default: []].count < maxIdlePerOrigin
             else { return false }
             state.idle[origin, default: []].append(IdleConnection(channel: channel, closer: closer))
             return true

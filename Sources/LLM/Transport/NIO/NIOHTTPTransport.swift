@@ -31,16 +31,24 @@ public final class NIOHTTPTransport: HTTPTransport {
     /// - Parameters:
     ///   - connectTimeout: bounds each connection attempt, TCP and TLS; running out throws
     ///     `LLMError.timeout(.connect)`. A refused connection throws `LLMError.network` at once.
+    ///   - idleConnectionTimeout: how long a connection whose response has completed is kept for the next
+    ///     request. Keep it below the server's (or its load balancer's) own keep-alive limit.
+    ///   - maxIdleConnectionsPerOrigin: how many such connections are kept per scheme, host and port; more are
+    ///     closed. Connections in use are not limited: each open stream holds one.
     ///   - tlsConfiguration: for `https`; by default the system's trust roots with full verification.
     ///   - eventLoopGroup: where the connections run; by default the library's one I/O thread.
     public init(
         connectTimeout: Duration = .seconds(10),
+        idleConnectionTimeout: Duration = .seconds(60),
+        maxIdleConnectionsPerOrigin: Int = 128,
         tlsConfiguration: TLSConfiguration = .makeClientConfiguration(),
         eventLoopGroup: any EventLoopGroup = AsyncHTTPClientTransport.eventLoopGroup
     ) {
         var tlsConfiguration = tlsConfiguration
         tlsConfiguration.applicationProtocols = ["http/1.1"]
-        pool = HTTPConnectionPool(group: eventLoopGroup, connectTimeout: connectTimeout, tlsConfiguration: tlsConfiguration)
+        pool = HTTPConnectionPool(
+            group: eventLoopGroup, connectTimeout: connectTimeout, idleTimeout: idleConnectionTimeout,
+            maxIdlePerOrigin: maxIdleConnectionsPerOrigin, tlsConfiguration: tlsConfiguration)
     }
 
     /// Closes the connections kept for reuse; requests still running finish, and their connections close then.
