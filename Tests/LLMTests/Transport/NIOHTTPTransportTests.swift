@@ -224,6 +224,24 @@ struct NIOHTTPTransportTests {
         try await server.shutdown()
     }
 
+    #if os(Linux)
+    @Test func aTLSHandshakeThatNeverAnswersThrowsConnectTimeout() async throws {
+        // The TCP connection completes in the listener's queue; nobody ever answers the TLS hello.
+        let listener = try FullBacklogListener(fillingTheQueue: false)
+        defer { listener.close() }
+        let transport = NIOHTTPTransport(connectTimeout: .milliseconds(300))
+        defer { transport.shutdown() }
+
+        let started = ContinuousClock.now
+        let error = await llmError {
+            _ = try await transport.send(
+                TransportRequest(url: "https://127.0.0.1:\(listener.port)/", timeouts: HTTPTimeouts(firstByte: .seconds(10))))
+        }
+        #expect(error == .timeout(.connect))
+        #expect(ContinuousClock.now - started < .seconds(5), "the connect timeout, not the first-byte one, ended it")
+    }
+    #endif
+
     // MARK: URLs
 
     @Test func urlsAreReadIntoOriginAndTarget() throws {

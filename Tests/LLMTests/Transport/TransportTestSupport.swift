@@ -84,14 +84,14 @@ func unusedPort() async throws -> Int {
 }
 
 #if os(Linux)
-/// A listening socket on 127.0.0.1 that never accepts, with its one-slot accept queue filled,
-/// so that further connection attempts get no answer.
+/// A listening socket on 127.0.0.1 that never accepts. With its one-slot accept queue filled (the default),
+/// further connection attempts get no answer; left empty, one connection completes and then hears nothing.
 struct FullBacklogListener {
     let port: Int
     private let listener: CInt
     private let filler: CInt
 
-    init() throws {
+    init(fillingTheQueue: Bool = true) throws {
         let streamType = CInt(SOCK_STREAM.rawValue)
         let listener = socket(AF_INET, streamType, 0)
         var address = sockaddr_in()
@@ -107,7 +107,7 @@ struct FullBacklogListener {
         guard listening else { throw POSIXFailure() }
         // One completed connection fills the queue of a backlog-0 listener.
         let filler = socket(AF_INET, streamType, 0)
-        let connected = withUnsafePointer(to: &address) { pointer in
+        let connected = !fillingTheQueue ? 0 : withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
                 connect(filler, raw, socklen_t(MemoryLayout<sockaddr_in>.size))
             }

@@ -111,41 +111,47 @@ final class HTTPConnectionPool: Sendable {
         } catch {
             return eventLoop.makeFailedFuture(error)
         }
-        let handshake = eventLoop.makePromise(of: Void.self)
+        let started = NIODeadline.now()
+        let handshake = tlsContext.map { _ in eventLoop.makePromise(of: Void.self) }
         let connected = ClientBootstrap(group: eventLoop)
             .connectTimeout(connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
-                    if let tlsContext {
-                        let tls = try NIOSSLClientHandler(context: tlsContext, serverHostname: endpoint.serverName)
-                        try pipeline.addHandler(tls)
+                    if let tlsContext, let handshake {
+                        try pipeline.addHandler(NIOSSLClientHandler(context: tlsContext, serverHostname: endpoint.serverName))
                         try pipeline.addHandler(TLSHandshakeWatcher(handshake: handshake))
-                    } else {
-                        handshake.succeed(())
                     }
                     try pipeline.addHTTPClientHandlers()
                 }
             }
             .connect(host: origin.host, port: origin.port)
-        connected.whenFailure { handshake.fail($0) }
-        let started = NIODeadline.now()
-        return connected.flatMap { channel in
-            // The connect timeout bounds the TLS handshake too.
-            let deadline = channel.eventLoop.scheduleTask(deadline: started + self.connectTimeout) {
-                handshake.fail(ChannelError.connectTimeout(self.connectTimeout))
-                channel.close(promise: nil)
-            }
-            return handshake.futureResult.map {
-                deadline.cancel()
-                channel.closeFuture.whenComplete { _ in self.forget(channel, origin: origin) }
-                return channel
-            }.flatMapErrorThrowing { error in
-                deadline.cancel()
-                channel.close(promise: nil)
-                throw error
-            }
+        let ready = handshake.map { handshake in
+            connected.whenFailure { handshake.fail($0) }
+            return connected.flatMap { channel in self.afterHandshake(handshake, on: channel, deadline: started + self.connectTimeout) }
+        } ?? connected
+        return ready.map { channel in
+            channel.closeFuture.whenComplete { _ in self.forget(channel, origin: origin) }
+            return channel
+        }
+    }
+
+    /// The connection once its TLS handshake has succeeded; the connect timeout, counted from the start of the TCP
+    /// connect, bounds the handshake too. A failed or late handshake closes the connection.
+    private func afterHandshake(
+        _ handshake: EventLoopPromise<Void>, on channel: any Channel, deadline: NIODeadline
+    ) -> EventLoopFuture<any Channel> {
+        let timer = channel.eventLoop.scheduleTask(deadline: deadline) {
+            handshake.fail(ChannelError.connectTimeout(self.connectTimeout))
+        }
+        return handshake.futureResult.map {
+            timer.cancel()
+            return channel
+        }.flatMapErrorThrowing { error in
+            timer.cancel()
+            channel.close(promise: nil)
+            throw error
         }
     }
 
