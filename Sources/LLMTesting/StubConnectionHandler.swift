@@ -77,13 +77,13 @@ final class StubConnectionHandler: ChannelInboundHandler {
     ) -> Task<Void, Never> {
         Task {
             let response = await handler(request)
-            await play(response, on: channel)
+            await play(response, on: channel, state: state)
             state.withLockedValue { _ = $0.responders.removeValue(forKey: id) }
         }
     }
 
     /// Plays a script; stops quietly when the client goes away or the server shuts down.
-    private static func play(_ response: StubResponse, on channel: any Channel) async {
+    private static func play(_ response: StubResponse, on channel: any Channel, state: NIOLockedValueBox<StubHTTPServer.State>) async {
         let head = HTTPResponseHead(
             version: .http1_1,
             status: HTTPResponseStatus(statusCode: response.status),
@@ -100,6 +100,7 @@ final class StubConnectionHandler: ChannelInboundHandler {
                     if !headSent { try await write(.head(head), to: channel) }
                     headSent = true
                     try await write(.body(.byteBuffer(ByteBuffer(bytes: bytes))), to: channel)
+                    state.withLockedValue { $0.bodyBytesWritten += bytes.count }
                 case .pause(let duration):
                     try await Task.sleep(for: duration)
                 case .closeConnection:

@@ -28,6 +28,7 @@ public final class StubHTTPServer: Sendable {
         var requests: [StubRequest] = []
         var connections: [ObjectIdentifier: any Channel] = [:]
         var totalConnections = 0
+        var bodyBytesWritten = 0
         var responders: [Int: Task<Void, Never>] = [:]
         var nextResponderID = 0
         var isShutDown = false
@@ -73,6 +74,10 @@ public final class StubHTTPServer: Sendable {
 
     /// How many client connections were ever accepted.
     public var totalConnections: Int { state.withLockedValue { $0.totalConnections } }
+
+    /// How many body bytes of all responses the server has handed to its sockets so far. A write waits while the
+    /// socket's buffers are full, so a client that stops reading holds this back.
+    public var bodyBytesWritten: Int { state.withLockedValue { $0.bodyBytesWritten } }
 
     /// Waits until exactly `count` connections are open, checking every 10 ms.
     ///

@@ -84,6 +84,37 @@ struct HTTPTransportTests {
         #expect(server.requests.allSatisfy { $0.header("x-injected") == nil }, "nothing was smuggled into the request")
     }
 
+    @Test(arguments: TransportUnderTest.allCases)
+    func aReaderThatFallsBehindHoldsTheServerBackThenGetsEveryByte(_ kind: TransportUnderTest) async throws {
+        // 32 MiB: far more than the transport's 256 KiB and the sockets' buffers together.
+        let piece = (0..<65_536).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+        let pieces = 512
+        let server = try await StubHTTPServer.start { _ in StubResponse(actions: Array(repeating: .sendBytes(piece), count: pieces)) }
+        defer { shut(server) }
+        let transport = kind.make(connectTimeout: .seconds(5))
+
+        let response = try await transport.send(TransportRequest(url: server.baseURL))
+        // Nobody reads yet: the transport stops reading the socket, the buffers fill and the server's writes wait.
+        // Reading on regardless would take the whole body in well under a second.
+        let total = piece.count * pieces
+        #expect(await !waitUntil(timeout: .seconds(2)) { server.bodyBytesWritten == total }, "the server was held back")
+        #expect(server.bodyBytesWritten > 256 * 1024)
+
+        var received: [UInt8] = []
+        received.reserveCapacity(total)
+        for try await chunk in response.body {
+            received += chunk.readableBytesView
+        }
+        #expect(received.count == total)
+        #expect(received == Array(repeating: piece, count: pieces).flatMap { $0 })
+
+        // The connection was kept reading after its pauses: it serves the next request.
+        let again = try await transport.send(TransportRequest(url: server.baseURL)).body.collect(upTo: total)
+        #expect(again.readableBytes == total)
+        #expect(server.totalConnections == 1)
+        try await transport.shutdown()
+    }
+
     // MARK: Timeouts
 
     @Test(arguments: TransportUnderTest.allCases)

@@ -89,29 +89,6 @@ struct NIOHTTPTransportTests {
         #expect(server.requests.count == 3)
     }
 
-    @Test func aBodyFarLargerThanTheReadBufferArrivesWholeThroughPausesAndResumes() async throws {
-        // 4 MiB, 16 times what the transport buffers before it stops reading; the reader takes it in
-        // after the head, so the transport fills up, pauses and resumes.
-        let piece = (0..<65_536).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
-        let server = try await StubHTTPServer.start { _ in StubResponse(actions: Array(repeating: .sendBytes(piece), count: 64)) }
-        defer { shut(server) }
-        let transport = NIOHTTPTransport()
-        defer { transport.shutdown() }
-
-        let response = try await transport.send(TransportRequest(url: server.baseURL))
-        var received: [UInt8] = []
-        for try await chunk in response.body {
-            received += chunk.readableBytesView
-        }
-        #expect(received.count == piece.count * 64)
-        #expect(received == Array(repeating: piece, count: 64).flatMap { $0 })
-
-        // The connection was kept reading after its pauses: it serves the next request.
-        let again = try await transport.send(TransportRequest(url: server.baseURL)).body.collect(upTo: 8 << 20)
-        #expect(again.readableBytes == piece.count * 64)
-        #expect(server.totalConnections == 1)
-    }
-
     @Test func aKeptConnectionIsClosedOnceItsIdleTimeoutRunsOut() async throws {
         let server = try await StubHTTPServer.start { _ in .json(200, "{}") }
         defer { shut(server) }
