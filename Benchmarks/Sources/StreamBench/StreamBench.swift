@@ -20,7 +20,6 @@ import LLM
 ///   Swift client on SwiftNIO;
 /// - `decode`: the whole `provider.stream()` over chunks recorded from the server once and replayed from
 ///   memory (`RecordedTransport`): the library's parsing and event delivery, no network;
-/// - `lean`: the whole `provider.stream()` over the prototype `LeanTransport` (BenchSupport);
 /// - `keep`: the whole `provider.stream()`, keeping every event until the reply ends, as an app that records
 ///   them does; the result adds the process's peak resident memory (`peak_rss_mib`).
 /// One unmeasured short transcript (`<format>-warmup`) first warms up the connection and lazy
@@ -36,7 +35,6 @@ enum StreamBench {
         let wireEvents = options.int("wire-events", default: 20000)
         let transport: any HTTPTransport =
             switch layer {
-            case "lean": LeanTransport(client: Target.client)
             case "decode": RecordedTransport()
             case "provider-ahc": AsyncHTTPClientTransport.shared
             default: NIOHTTPTransport.shared
@@ -59,7 +57,7 @@ enum StreamBench {
         let cpu = processCPUSeconds() - cpuBefore
         // Chunk counts depend on socket reads, but every event and tool call must have come.
         let complete = ["transport", "transport-ahc", "ahc", "nio"].contains(layer) ? tally.items > 0 : tally.items >= wireEvents * repeats / 2
-        guard complete, !["provider", "provider-ahc", "lean", "decode", "keep"].contains(layer) || tally.toolCalls == 40 * repeats else {
+        guard complete, !["provider", "provider-ahc", "decode", "keep"].contains(layer) || tally.toolCalls == 40 * repeats else {
             log("unexpected stream: \(tally)")
             throw BenchmarkFailure.unexpectedStream
         }
