@@ -17,6 +17,13 @@ struct JSONElement {
         return Self.text(UnsafeRawBufferPointer(rebasing: bytes[entry.start..<entry.end]), hasEscapes: entry.flag)
     }
 
+    /// The bytes between a string's quotes when they hold no escapes (so they are its text), else nil.
+    var unescapedStringBytes: UnsafeRawBufferPointer? {
+        let entry = tape[index]
+        guard entry.kind == .string, !entry.flag else { return nil }
+        return UnsafeRawBufferPointer(rebasing: bytes[entry.start..<entry.end])
+    }
+
     /// A number as `.int` or `.double`, a bool, or nil for other kinds.
     var scalar: JSONValue? {
         let entry = tape[index]
@@ -61,6 +68,42 @@ struct JSONElement {
             }
             return found.map { JSONElement(tape: tape, bytes: bytes, index: $0) }
         }
+    }
+
+    /// A summary of an object's member names: one bit per (length, first byte) pair, hashed into 64.
+    /// A name whose bit is clear is certainly absent; a set bit means "maybe", and the members are walked.
+    struct NameSummary {
+        fileprivate var bits: UInt64
+
+        func mayContain(_ key: StaticString) -> Bool {
+            key.withUTF8Buffer { name in bits & Self.bit(length: name.count, firstByte: name.first ?? 0) != 0 }
+        }
+
+        fileprivate static func bit(length: Int, firstByte: UInt8) -> UInt64 {
+            1 << (UInt64(truncatingIfNeeded: length &* 7 &+ Int(firstByte)) & 63)
+        }
+
+        /// Every name may be there.
+        fileprivate static var anything: NameSummary { NameSummary(bits: ~0) }
+    }
+
+    /// The summary of this object's member names (every name "may" be in another kind of value).
+    var nameSummary: NameSummary {
+        guard kind == .object else { return .anything }
+        var summary = NameSummary(bits: 0)
+        var name = index + 1
+        let end = tape[index].end
+        while name < end {
+            let entry = tape[name]
+            guard !entry.flag else {
+                // Written with escapes: its bytes are not its text, so nothing can be ruled out.
+                return .anything
+            }
+            let length = entry.end - entry.start
+            summary.bits |= NameSummary.bit(length: length, firstByte: length > 0 ? bytes[entry.start] : 0)
+            name = JSONTape.next(after: name + 1, in: tape)
+        }
+        return summary
     }
 
     private func isName(_ entry: JSONTape.Entry, equalTo wanted: UnsafeBufferPointer<UInt8>) -> Bool {

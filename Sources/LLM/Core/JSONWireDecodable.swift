@@ -20,10 +20,14 @@ struct JSONShapeError: Error, CustomStringConvertible {
 /// the last one counts, as when decoding into a dictionary.
 struct JSONFields {
     private let object: JSONElement
+    /// Which names the object may hold (see ``JSONElement/nameSummary``): most of the fields a wire type
+    /// asks for are absent from any one event, and this answers those without walking the members.
+    private let names: JSONElement.NameSummary
 
     init(_ element: JSONElement, field: StaticString = "the value") throws(JSONShapeError) {
         guard element.kind == .object else { throw JSONShapeError(field: "\(field)", expected: "an object") }
         object = element
+        names = element.nameSummary
     }
 
     // Keys are `StaticString`s: every wire type names its fields with literals, whose bytes are at hand
@@ -31,7 +35,7 @@ struct JSONFields {
 
     /// The member's element, unless it is absent or null.
     func node(_ key: StaticString) -> JSONElement? {
-        guard let member = object.member(key), member.kind != .null else { return nil }
+        guard names.mayContain(key), let member = object.member(key), member.kind != .null else { return nil }
         return member
     }
 
@@ -82,6 +86,19 @@ struct JSONFields {
     func requiredString(_ key: StaticString) throws(JSONShapeError) -> String {
         guard let text = try string(key) else { throw JSONShapeError(field: "\(key)", expected: "present") }
         return text
+    }
+
+    /// A required string member that is most often one of `usualValues` (an event's `type`): such a value is
+    /// returned as that literal, which costs no allocation (a `String` of over 15 bytes otherwise does) and
+    /// compares with an equal literal at once. Any other value is read as by ``requiredString(_:)``.
+    func requiredString(_ key: StaticString, usually usualValues: [String]) throws(JSONShapeError) -> String {
+        if let node = node(key), let bytes = node.unescapedStringBytes {
+            for var usual in usualValues {
+                let isEqual = usual.withUTF8 { $0.count == bytes.count && $0.elementsEqual(bytes) }
+                if isEqual { return usual }
+            }
+        }
+        return try requiredString(key)
     }
 }
 

@@ -9,7 +9,8 @@ public enum ToolArguments {
         if trimmed.isEmpty { return .object([:]) }
         let value: JSONValue
         do {
-            value = try JSONValue(parsing: trimmed)
+            // The library's own parser: it reads what JSONDecoder reads, at a fraction of the cost.
+            value = try JSONParser.parse(trimmed)
         } catch {
             throw .invalidToolArguments(toolName: toolName, raw: raw, reason: "not valid JSON (truncated or malformed)")
         }
@@ -22,6 +23,8 @@ public enum ToolArguments {
 
 extension String {
     func trimmingWhitespace() -> String {
+        // Most text has nothing to trim: keep it rather than copy it.
+        guard first?.isWhitespace == true || last?.isWhitespace == true else { return self }
         var view = Substring(self)
         while let first = view.first, first.isWhitespace { view.removeFirst() }
         while let last = view.last, last.isWhitespace { view.removeLast() }

@@ -1,3 +1,4 @@
+import Foundation
 import LLM
 import Testing
 
@@ -55,5 +56,32 @@ import Testing
 
     @Test func emptyArgumentsMeanNoArguments() throws {
         #expect(try ToolArguments.parse("  ", toolName: "t") == .object([:]))
+    }
+
+    @Test(arguments: [
+        #"{"city":"Paris","days":3,"ratio":0.5,"whole":4.0,"tags":["a",null,true],"nested":{"k":"\u00e9\n"}}"#,
+        "\n\t {\"a\":1} \r\n", "\u{00A0}{\"a\":[]}\u{2003}", #"{"big":12345678901234567890,"tiny":1e-300}"#,
+    ])
+    func argumentsReadAsJSONDecoderReadsThem(raw: String) throws {
+        // The library's parser stands in for JSONDecoder here: same values (`4.0` an integer), and the same
+        // leniency for whitespace around the object, Unicode spaces included.
+        let expected = try JSONDecoder().decode(JSONValue.self, from: Data(raw.trimmingCharacters(in: .whitespacesAndNewlines).utf8))
+        #expect(try ToolArguments.parse(raw, toolName: "t") == expected)
+    }
+
+    @Test func argumentsOutOfRangeOrCutShortKeepTheirRawText() {
+        for raw in [#"{"n":1e400}"#, #"{"a":"b"#, #"{"a":1} {"b":2}"#] {
+            do {
+                _ = try ToolArguments.parse(raw, toolName: "lookup")
+                Issue.record("\(raw) was read as arguments")
+            } catch {
+                guard case .invalidToolArguments(let tool, let kept, _) = error else {
+                    Issue.record("unexpected \(error)")
+                    continue
+                }
+                #expect(tool == "lookup")
+                #expect(kept == raw)
+            }
+        }
     }
 }

@@ -108,6 +108,60 @@ import Testing
         #expect(try OpenAIChatChunk.parse(#"{"modelx":"other","mode":"other"}"#).model == nil, "only the exact name matches")
     }
 
+    @Test func aSummaryOfNamesNeverHidesAMemberAndRulesOutAbsentOnes() throws {
+        // Lookups skip the walk when an object's name summary rules a name out: they must find exactly what
+        // the walk finds. The names share lengths and first bytes with the keys, collide in the summary's
+        // 64 bits, and some are written with escapes.
+        let keys: [StaticString] = [
+            "type", "text", "index", "delta", "usage", "error", "message", "content_block", "t", "", "tool", "typo",
+            "id", "in", "is", "partial_json", "stop_reason", "signature", "thinking", "data",
+        ]
+        let names = [
+            "type", "text", #"t\u0065xt"#, "index", "delta", "usage", "u", "", "tool", "typo", "tape", "id", "i",
+            "partial_json", #"\u0073top_reason"#, "signature", "thinking", "data", "x", "yy", "zzz", "message2",
+        ]
+        for round in 0..<512 as Range<UInt64> {
+            // A fixed spread of subsets: the bits of a scrambled round number say which names are in.
+            let bits = (round &+ 1) &* 0x9E37_79B9_7F4A_7C15
+            let chosen = names.indices.filter { bits >> UInt64($0 + 20) & 1 == 1 }.map { names[$0] }
+            let members = chosen.enumerated().map { #""\#($1)":\#($0 % 3 == 0 ? "null" : String($0))"# }
+            let json = "{" + members.joined(separator: ",") + "}"
+            try JSONParser.withDocument(json) { root in
+                let fields = try JSONFields(root)
+                for key in keys {
+                    let walked = root.member(key).flatMap { $0.kind == .null ? nil : $0.index }
+                    #expect(fields.node(key)?.index == walked, "\(key) in \(json)")
+                }
+            }
+        }
+        try JSONParser.withDocument(#"{"type":"ping","index":0}"#) { root in
+            #expect(!root.nameSummary.mayContain("message"))
+            #expect(!root.nameSummary.mayContain("delta"))
+            #expect(root.nameSummary.mayContain("type"))
+        }
+    }
+
+    @Test func aStringOfUsualValuesReadsAsAnyOtherString() throws {
+        let usual = ["content_block_delta", "message_stop", "ping"]
+        for (json, expected) in [
+            (#"{"type":"content_block_delta"}"#, "content_block_delta"),
+            (#"{"type":"ping"}"#, "ping"),
+            (#"{"type":"content_block_delte"}"#, "content_block_delte"),  // same length, one byte off
+            (#"{"type":"content_block_delta_v2"}"#, "content_block_delta_v2"),
+            (#"{"type":"content\u005fblock_delta"}"#, "content_block_delta"),  // written with an escape
+            (#"{"type":"pin"}"#, "pin"),
+            (#"{"type":""}"#, ""),
+        ] {
+            let read = try JSONParser.withDocument(json) { root in try JSONFields(root).requiredString("type", usually: usual) }
+            #expect(read == expected)
+        }
+        for json in [#"{"type":null}"#, #"{}"#, #"{"type":7}"#] {
+            #expect(throws: JSONShapeError.self) {
+                try JSONParser.withDocument(json) { root in try JSONFields(root).requiredString("type", usually: usual) }
+            }
+        }
+    }
+
     @Test func aFieldOfTheWrongTypeIsAShapeErrorNamingIt() throws {
         do {
             _ = try OpenAIChatChunk.parse(#"{"model":42}"#)

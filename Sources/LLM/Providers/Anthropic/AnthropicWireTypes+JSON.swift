@@ -1,8 +1,14 @@
 // The stream events read by hand (see `JSONWireDecodable`); same fields as the Codable shapes.
 
 extension AnthropicStreamEvent: JSONWireDecodable {
+    /// The event types the API documents, most frequent first.
+    private static let knownTypes = [
+        "content_block_delta", "content_block_start", "content_block_stop", "message_delta", "message_start",
+        "message_stop", "ping", "error",
+    ]
+
     init(json: JSONFields) throws(JSONShapeError) {
-        type = try json.requiredString("type")
+        type = try json.requiredString("type", usually: Self.knownTypes)
         message = try json.decode("message")
         index = try json.int("index")
         content_block = try json.decode("content_block")
