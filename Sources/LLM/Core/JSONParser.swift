@@ -23,10 +23,11 @@ struct JSONParser {
     private let bytes: UnsafeRawBufferPointer
     private var index = 0
     private var depth = 0
-    private var tape = JSONTape()
+    private var tape: JSONTape
 
-    private init(_ bytes: UnsafeRawBufferPointer) {
+    private init(_ bytes: UnsafeRawBufferPointer, tape: JSONTape) {
         self.bytes = bytes
+        self.tape = tape
     }
 
     /// Parses one whole document and hands `read` its root; anything but whitespace after it is an error.
@@ -34,9 +35,11 @@ struct JSONParser {
     static func withDocument<Value>(
         _ bytes: UnsafeRawBufferPointer, _ read: (JSONElement) throws -> Value
     ) throws -> Value {
-        let tape = try tape(of: bytes)
-        return try tape.entries.withUnsafeBufferPointer { entries in
-            try read(JSONElement(tape: entries, bytes: bytes, index: 0))
+        try withUnsafeTemporaryAllocation(of: JSONTape.Entry.self, capacity: JSONTape.stackCapacity) { buffer in
+            var tape = JSONTape(writingInto: buffer)
+            defer { tape.release() }
+            try parse(bytes, into: &tape)
+            return try read(JSONElement(tape: tape.entries, bytes: bytes, index: 0))
         }
     }
 
@@ -46,8 +49,11 @@ struct JSONParser {
     }
 
     static func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONSyntaxError) -> JSONValue {
-        try tape(of: bytes).entries.withUnsafeBufferPointer { entries in
-            JSONElement(tape: entries, bytes: bytes, index: 0).value
+        try withUnsafeTemporaryAllocation(of: JSONTape.Entry.self, capacity: JSONTape.stackCapacity) { (buffer) throws(JSONSyntaxError) in
+            var tape = JSONTape(writingInto: buffer)
+            defer { tape.release() }
+            try parse(bytes, into: &tape)
+            return JSONElement(tape: tape.entries, bytes: bytes, index: 0).value
         }
     }
 
@@ -57,12 +63,13 @@ struct JSONParser {
         return try result.get()
     }
 
-    private static func tape(of bytes: UnsafeRawBufferPointer) throws(JSONSyntaxError) -> JSONTape {
-        var parser = JSONParser(bytes)
+    /// Parses `bytes` onto `tape` (which keeps what it holds if the document is invalid, to be released).
+    private static func parse(_ bytes: UnsafeRawBufferPointer, into tape: inout JSONTape) throws(JSONSyntaxError) {
+        var parser = JSONParser(bytes, tape: tape)
+        defer { tape = parser.tape }
         try parser.value()
         parser.skipWhitespace()
         guard parser.index == bytes.count else { throw parser.error("unexpected text after the value") }
-        return parser.tape
     }
 
     // MARK: Values

@@ -108,6 +108,25 @@ import Testing
         #expect(try OpenAIChatChunk.parse(#"{"modelx":"other","mode":"other"}"#).model == nil, "only the exact name matches")
     }
 
+    @Test func documentsOfEverySizeAroundTheStackBufferReadAlike() throws {
+        // A small document's tape lives on the stack; a larger one moves to memory of its own as it grows,
+        // also when the document then turns out to be invalid.
+        for count in Array(0...(JSONTape.stackCapacity * 2 + 2)) + [5000] {
+            let elements = (0..<count).map { #"{"n":\#($0),"s":"v\#($0)"}"# }
+            let text = "[" + elements.joined(separator: ",") + "]"
+            let expected = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+            #expect(try JSONParser.parse(text) == expected, "\(count) elements")
+            let lastName = try JSONParser.withDocument(text) { root in
+                var last: String?
+                root.forEachElement { element in last = try? JSONFields(element).string("s") }
+                return last
+            }
+            #expect(lastName == (count == 0 ? nil : "v\(count - 1)"))
+            #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(text + ",") }
+            #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(String(text.dropLast())) }
+        }
+    }
+
     @Test func aSummaryOfNamesNeverHidesAMemberAndRulesOutAbsentOnes() throws {
         // Lookups skip the walk when an object's name summary rules a name out: they must find exactly what
         // the walk finds. The names share lengths and first bytes with the keys, collide in the summary's
