@@ -94,8 +94,7 @@ struct JSONFields {
     func requiredString(_ key: StaticString, usually usualValues: [String]) throws(JSONShapeError) -> String {
         if let node = node(key), let bytes = node.unescapedStringBytes {
             for var usual in usualValues {
-                let isEqual = usual.withUTF8 { $0.count == bytes.count && $0.elementsEqual(bytes) }
-                if isEqual { return usual }
+                if usual.withUTF8({ ByteSearch.same(UnsafeRawBufferPointer($0), bytes) }) { return usual }
             }
         }
         return try requiredString(key)

@@ -1,13 +1,5 @@
 import NIOCore
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Incremental decoder for `text/event-stream` bodies, following the WHATWG HTML
 /// "event stream interpretation" rules.
 ///
@@ -195,11 +187,7 @@ public struct SSEDecoder: Sendable {
     @inline(__always)
     private static func `is`(_ bytes: UnsafeRawBufferPointer, _ text: String) -> Bool {
         var text = text
-        return text.withUTF8 { utf8 in
-            guard utf8.count == bytes.count else { return false }
-            guard let textBase = utf8.baseAddress, let bytesBase = bytes.baseAddress else { return true }
-            return memcmp(textBase, bytesBase, bytes.count) == 0
-        }
+        return text.withUTF8 { utf8 in ByteSearch.same(UnsafeRawBufferPointer(utf8), bytes) }
     }
 
     /// A non-empty run of ASCII digits as an Int; nil otherwise or on overflow.
