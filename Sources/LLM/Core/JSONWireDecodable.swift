@@ -88,16 +88,22 @@ struct JSONFields {
         return text
     }
 
-    /// A required string member that is most often one of `usualValues` (an event's `type`): such a value is
-    /// returned as that literal, which costs no allocation (a `String` of over 15 bytes otherwise does) and
-    /// compares with an equal literal at once. Any other value is read as by ``requiredString(_:)``.
-    func requiredString(_ key: StaticString, usually usualValues: [String]) throws(JSONShapeError) -> String {
+    /// A string member that is most often one of `usualValues` (an event's `type`): such a value is returned as
+    /// that literal, which costs no allocation (a `String` of over 15 bytes otherwise does) and compares with an
+    /// equal literal at once. Any other value is read as by ``string(_:)``.
+    func string(_ key: StaticString, usually usualValues: [String]) throws(JSONShapeError) -> String? {
         if let node = node(key), let bytes = node.unescapedStringBytes {
             for var usual in usualValues {
                 if usual.withUTF8({ ByteSearch.same(UnsafeRawBufferPointer($0), bytes) }) { return usual }
             }
         }
-        return try requiredString(key)
+        return try string(key)
+    }
+
+    /// A required string member that is most often one of `usualValues`, as ``string(_:usually:)`` reads it.
+    func requiredString(_ key: StaticString, usually usualValues: [String]) throws(JSONShapeError) -> String {
+        guard let text = try string(key, usually: usualValues) else { throw JSONShapeError(field: "\(key)", expected: "present") }
+        return text
     }
 }
 

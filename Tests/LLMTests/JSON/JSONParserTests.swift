@@ -174,10 +174,16 @@ import Testing
             let read = try JSONParser.withDocument(json) { root in try JSONFields(root).requiredString("type", usually: usual) }
             #expect(read == expected)
         }
+        for json in [#"{"type":null}"#, #"{}"#] {
+            #expect(try JSONParser.withDocument(json) { root in try JSONFields(root).string("type", usually: usual) } == nil)
+        }
         for json in [#"{"type":null}"#, #"{}"#, #"{"type":7}"#] {
             #expect(throws: JSONShapeError.self) {
                 try JSONParser.withDocument(json) { root in try JSONFields(root).requiredString("type", usually: usual) }
             }
+        }
+        #expect(throws: JSONShapeError.self) {
+            try JSONParser.withDocument(#"{"type":["ping"]}"#) { root in try JSONFields(root).string("type", usually: usual) }
         }
     }
 

@@ -19,8 +19,11 @@ extension AnthropicStreamEvent: JSONWireDecodable {
 }
 
 extension AnthropicStreamEvent.Delta: JSONWireDecodable {
+    /// The delta types the API documents (`input_json_delta` is the one of over 15 bytes).
+    private static let knownTypes = ["text_delta", "input_json_delta", "thinking_delta", "signature_delta"]
+
     init(json: JSONFields) throws(JSONShapeError) {
-        type = try json.string("type")
+        type = try json.string("type", usually: Self.knownTypes)
         text = try json.string("text")
         partial_json = try json.string("partial_json")
         thinking = try json.string("thinking")
