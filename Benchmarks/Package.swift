@@ -22,14 +22,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        // CPU time, memory, percentiles, arguments, JSON output; the prototype transport.
-        .target(
-            name: "BenchSupport",
-            dependencies: [
-                .product(name: "LLM", package: "main"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            ]
-        ),
+        // CPU time, memory, percentiles, arguments, JSON output.
+        .target(name: "BenchSupport"),
         .executableTarget(
             name: "StreamBench",
             dependencies: [

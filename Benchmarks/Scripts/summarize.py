@@ -134,29 +134,26 @@ def main():
             key = (r["concurrency"], r["pool"])
             for field in ("bare_p50_us", "bare_p99_us", "transport_p50_us", "transport_p99_us", "provider_p50_us",
                           "provider_p99_us", "added_p50_us", "added_p99_us", "transport_added_p50_us",
-                          "transport_added_p99_us", "lean_added_p50_us", "lean_added_p99_us",
-                          "bare_cpu_us", "transport_cpu_us", "provider_cpu_us", "lean_cpu_us"):
+                          "transport_added_p99_us", "bare_cpu_us", "transport_cpu_us", "provider_cpu_us"):
                 if field in r:
                     overhead[key][field].append(r[field])
     if overhead:
         out += ["## 2. Request overhead (10,000 non-streamed requests each, zero-latency loopback stub)", "",
                 "Added = percentile of `OpenAIProvider.complete()` minus the same percentile of a bare AsyncHTTPClient "
                 "call of the same request, alternated in the same process on the same client. µs.", "",
-                "| concurrency | client pool | bare p50 | bare p99 | provider p50 | provider p99 | **added p50** | **added p99** | of which transport p50 | of which transport p99 | added p50, prototype transport | added p99, prototype transport |",
-                "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+                "| concurrency | client pool | bare p50 | bare p99 | provider p50 | provider p99 | **added p50** | **added p99** | of which transport p50 | of which transport p99 |",
+                "|---|---|---|---|---|---|---|---|---|---|"]
         for (concurrency, pool), f in sorted(overhead.items()):
             pool_name = "bare client: one connection per worker" if pool == "sized" else "bare client: AsyncHTTPClient's default pool (8 per host)"
             out.append(f"| {concurrency} | {pool_name} | {spread(f['bare_p50_us'])} | {spread(f['bare_p99_us'])} | "
                        f"{spread(f['provider_p50_us'])} | {spread(f['provider_p99_us'])} | "
                        f"{spread(f['added_p50_us'])} | {spread(f['added_p99_us'])} | "
-                       f"{spread(f['transport_added_p50_us'])} | {spread(f['transport_added_p99_us'])} | "
-                       f"{spread(f['lean_added_p50_us'])} | {spread(f['lean_added_p99_us'])} |")
+                       f"{spread(f['transport_added_p50_us'])} | {spread(f['transport_added_p99_us'])} |")
         cpu = overhead.get((1, "sized"), {})
         if cpu.get("bare_cpu_us"):
             out += ["", "CPU per request, 2,000 sequential calls of one kind (µs): bare AsyncHTTPClient "
                         f"{spread(cpu['bare_cpu_us'])}, library transport {spread(cpu['transport_cpu_us'])}, "
-                        f"`OpenAIProvider.complete()` {spread(cpu['provider_cpu_us'])}, the same over the prototype "
-                        f"`LeanTransport` {spread(cpu['lean_cpu_us'])}."]
+                        f"`OpenAIProvider.complete()` {spread(cpu['provider_cpu_us'])}."]
         out += ["", "Goal (p99 added < 100 µs):"]
         for (concurrency, pool), f in sorted(overhead.items()):
             if pool == "sized":

@@ -13,8 +13,7 @@ import NIOPosix
 ///                   [--pool sized|ahc-default] [--warmup 500] [--event-loops N]
 ///
 /// Each worker rotates through a bare call, the library's transport alone (`NIOHTTPTransport.send` and
-/// reading the body, no JSON), a provider call, and a provider call over the prototype `LeanTransport` (on
-/// the `HTTPClient`), so all see the same load and the same server; `--requests` of each are timed after
+/// reading the body, no JSON) and a provider call, so all see the same load and the same server; `--requests` of each are timed after
 /// `--warmup` of each. At concurrency 1 the CPU time of each kind is then measured too, 2,000 calls of
 /// one kind at a time. `--pool sized` gives the `HTTPClient` as many connections as workers; `--pool
 /// ahc-default` keeps AsyncHTTPClient's default of 8 connections per host (what
@@ -60,7 +59,7 @@ enum OverheadBench {
             result["\(kind)_p99_us"] = micro(percentile(latencies[kind.rawValue], 0.99))
         }
         let bare = latencies[Kind.bare.rawValue]
-        for kind in [Kind.transport, .provider, .lean] {
+        for kind in [Kind.transport, .provider] {
             let mine = latencies[kind.rawValue]
             let prefix = kind == .provider ? "added" : "\(kind)_added"
             result["\(prefix)_p50_us"] = micro(percentile(mine, 0.5) - percentile(bare, 0.5))
@@ -104,12 +103,11 @@ enum OverheadBench {
     }
 }
 
-/// What is timed: AsyncHTTPClient alone, the library's transport alone, the whole provider, and the
-/// whole provider over the prototype `LeanTransport` (BenchSupport), the proposed transport change.
+/// What is timed: AsyncHTTPClient alone, the library's transport alone, and the whole provider.
 enum Kind: Int, CaseIterable, CustomStringConvertible {
-    case bare, transport, provider, lean
+    case bare, transport, provider
 
-    var description: String { ["bare", "transport", "provider", "lean"][rawValue] }
+    var description: String { ["bare", "transport", "provider"][rawValue] }
 }
 
 /// The same small chat request, sent bare, through the transport and through the provider, on one
@@ -119,7 +117,6 @@ struct Calls: Sendable {
     let transport: NIOHTTPTransport
     let transportRequest: TransportRequest
     let provider: OpenAIProvider
-    let leanProvider: OpenAIProvider
     let chatRequest = ChatRequest(model: "gpt-4o-mini", messages: [.user("Say hello.")], maxTokens: 16)
     let bareRequest: HTTPClientRequest
 
@@ -129,7 +126,6 @@ struct Calls: Sendable {
         // The library's default transport, on the same event loops as the bare client.
         transport = NIOHTTPTransport(connectTimeout: .seconds(10), eventLoopGroup: group)
         provider = OpenAIProvider(configuration: configuration, transport: transport)
-        leanProvider = OpenAIProvider(configuration: configuration, transport: LeanTransport(client: client))
         // What the provider sends, written by hand as a caller of AsyncHTTPClient would.
         var request = HTTPClientRequest(url: server + "/complete/v1/chat/completions")
         request.method = .POST
@@ -146,7 +142,6 @@ struct Calls: Sendable {
         case .bare: try await timeBare()
         case .transport: try await timeTransport()
         case .provider: try await timeProvider(provider)
-        case .lean: try await timeProvider(leanProvider)
         }
     }
 
