@@ -95,7 +95,7 @@ public struct GeminiProvider: LLMProvider {
         mutating func map(_ event: ServerSentEvent, into events: inout [StreamEvent]) throws -> StreamControl {
             guard !event.data.isEmpty else { return .continue }
             let chunk = try http.decodeEvent(GeminiResponse.self, from: event.data)
-            events += try mapper.map(chunk)
+            try mapper.map(chunk, into: &events)
             return .continue
         }
 

@@ -26,10 +26,16 @@ struct GeminiStreamMapper {
     var isComplete: Bool { finishReason != nil || sawEmptyChunk }
 
     mutating func map(_ chunk: GeminiResponse) throws(LLMError) -> [StreamEvent] {
+        var events: [StreamEvent] = []
+        try map(chunk, into: &events)
+        return events
+    }
+
+    /// Appends the events of `chunk` to `events` (a stream reuses that array's storage from chunk to chunk).
+    mutating func map(_ chunk: GeminiResponse, into events: inout [StreamEvent]) throws(LLMError) {
         if let error = chunk.error {
             throw GeminiErrorMapping.error(status: nil, body: error, raw: nil, provider: provider, retryAfter: nil)
         }
-        var events: [StreamEvent] = []
         if let version = chunk.modelVersion, !version.isEmpty { model = version }
         if !started {
             started = true
@@ -44,14 +50,13 @@ struct GeminiStreamMapper {
         // One reply per request (candidateCount 1): only the first candidate matters.
         guard let candidate = chunk.candidates?.first else {
             sawEmptyChunk = true
-            return events
+            return
         }
-        for part in candidate.content?.parts ?? [] { events += map(part) }
+        for part in candidate.content?.parts ?? [] { map(part, into: &events) }
         if let reason = candidate.finishReason, !reason.isEmpty { finishReason = reason }
-        return events
     }
 
-    private mutating func map(_ part: GeminiPart) -> [StreamEvent] {
+    private mutating func map(_ part: GeminiPart, into events: inout [StreamEvent]) {
         let signature = part.thoughtSignature.flatMap { $0.isEmpty ? nil : $0 }
         if let call = part.functionCall {
             reasoningOpen = false
@@ -64,13 +69,11 @@ struct GeminiStreamMapper {
             // `args` is a protobuf Struct (always an object) and absent for a call without arguments.
             var arguments: JSONValue = .object([:])
             if case .object(let object)? = call.args { arguments = .object(object) }
-            return [
-                .toolCallStart(index: index, id: id, name: name),
-                .toolCallDelta(index: index, arguments: arguments.jsonString),
-                .toolCall(index: index, ToolCall(id: id, name: name, arguments: arguments, signature: signature)),
-            ]
+            events.append(.toolCallStart(index: index, id: id, name: name))
+            events.append(.toolCallDelta(index: index, arguments: arguments.jsonString))
+            events.append(.toolCall(index: index, ToolCall(id: id, name: name, arguments: arguments, signature: signature)))
+            return
         }
-        var events: [StreamEvent] = []
         if part.thought == true {
             if !reasoningOpen {
                 reasoningOpen = true
@@ -82,7 +85,7 @@ struct GeminiStreamMapper {
                 events.append(.reasoningDelta("", signature: signature))
                 reasoningOpen = false
             }
-            return events
+            return
         }
         if let text = part.text, !text.isEmpty {
             reasoningOpen = false
@@ -95,7 +98,6 @@ struct GeminiStreamMapper {
             events.append(.reasoningDelta("", signature: signature))
             reasoningOpen = false
         }
-        return events
     }
 
     /// The closing events: the text end and the finish.

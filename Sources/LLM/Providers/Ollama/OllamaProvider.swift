@@ -81,7 +81,7 @@ public struct OllamaProvider: LLMProvider {
 
         mutating func map(_ line: ByteBuffer, into events: inout [StreamEvent]) throws -> StreamControl {
             let chunk = try http.decodeEvent(OllamaChatChunk.self, from: line)
-            events += try mapper.map(chunk)
+            try mapper.map(chunk, into: &events)
             return mapper.sawDone ? .stop : .continue
         }
 

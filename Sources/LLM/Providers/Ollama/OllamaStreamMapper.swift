@@ -20,12 +20,18 @@ struct OllamaStreamMapper {
     }
 
     mutating func map(_ chunk: OllamaChatChunk) throws(LLMError) -> [StreamEvent] {
+        var events: [StreamEvent] = []
+        try map(chunk, into: &events)
+        return events
+    }
+
+    /// Appends the events of `chunk` to `events` (a stream reuses that array's storage from line to line).
+    mutating func map(_ chunk: OllamaChatChunk, into events: inout [StreamEvent]) throws(LLMError) {
         // Once the 200 head is sent, Ollama reports failures as an `{"error": ...}` line.
         if let error = chunk.error {
             throw OllamaErrorMapping.error(
                 status: chunk.status, message: error.message, raw: nil, provider: provider, retryAfter: nil)
         }
-        var events: [StreamEvent] = []
         if let model = chunk.model, !model.isEmpty { self.model = model }
         if !started {
             started = true
@@ -38,7 +44,6 @@ struct OllamaStreamMapper {
             doneReason = chunk.done_reason
             usage = Usage(inputTokens: chunk.prompt_eval_count ?? 0, outputTokens: chunk.eval_count ?? 0)
         }
-        return events
     }
 
     private mutating func append(_ message: OllamaWireMessage, to events: inout [StreamEvent]) throws(LLMError) {
