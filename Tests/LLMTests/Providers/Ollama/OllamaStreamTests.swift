@@ -125,6 +125,22 @@ import Testing
         }
     }
 
+    @Test(arguments: transcriptChunkSizes)
+    func textBeforeABadToolCallInTheSameLineArrivesThenTheError(chunkSize: Int) async throws {
+        // A line's events reach the caller up to the point its mapping fails: the text is not lost, and the
+        // bad call ends the stream with a typed error that keeps the raw arguments.
+        let body = #"{"model":"m","message":{"role":"assistant","content":"Hi"},"done":false}"# + "\n"
+            + #"{"model":"m","message":{"role":"assistant","content":" there","tool_calls":[{"function":{"name":"w","arguments":"[1,2]"}}]},"done":false}"# + "\n"
+        let transport = ReplayTransport([.init(body: body, chunkSize: chunkSize)])
+        var received: [StreamEvent] = []
+        await #expect(throws: LLMError.invalidToolArguments(toolName: "w", raw: "[1,2]", reason: "expected a JSON object")) {
+            let stream = provider(transport, retry: RetryPolicy(maxAttempts: 3)).stream(ChatRequest(model: "m", messages: []))
+            for try await event in stream { received.append(event) }
+        }
+        #expect(received == [.start(id: nil, model: "m"), .textDelta("Hi", snapshot: "Hi"), .textDelta(" there", snapshot: "Hi there")])
+        #expect(transport.requests.count == 1, "after text has arrived nothing is retried")
+    }
+
     @Test func busyServerBeforeTheFirstLineIsRetried() async throws {
         let transport = ReplayTransport([
             .init(status: 503, body: try Fixtures.text("conformance/ollama/error-overloaded.json")),
