@@ -46,6 +46,10 @@ struct JSONFields {
 
     func string(_ key: StaticString) throws(JSONShapeError) -> String? {
         guard let node = node(key) else { return nil }
+        return try Self.text(of: node, key: key)
+    }
+
+    private static func text(of node: JSONElement, key: StaticString) throws(JSONShapeError) -> String {
         guard let text = node.string else { throw JSONShapeError(field: "\(key)", expected: "a string") }
         return text
     }
@@ -92,12 +96,13 @@ struct JSONFields {
     /// that literal, which costs no allocation (a `String` of over 15 bytes otherwise does) and compares with an
     /// equal literal at once. Any other value is read as by ``string(_:)``.
     func string(_ key: StaticString, usually usualValues: [String]) throws(JSONShapeError) -> String? {
-        if let node = node(key), let bytes = node.unescapedStringBytes {
+        guard let node = node(key) else { return nil }
+        if let bytes = node.unescapedStringBytes {
             for var usual in usualValues {
                 if usual.withUTF8({ ByteSearch.same(UnsafeRawBufferPointer($0), bytes) }) { return usual }
             }
         }
-        return try string(key)
+        return try Self.text(of: node, key: key)
     }
 
     /// A required string member that is most often one of `usualValues`, as ``string(_:usually:)`` reads it.
