@@ -108,6 +108,12 @@ import Testing
         #expect(try OpenAIChatChunk.parse(#"{"modelx":"other","mode":"other"}"#).model == nil, "only the exact name matches")
     }
 
+    @Test func theTapesStackBufferFitsWhatIsAlwaysKeptOnTheStack() {
+        // `withUnsafeTemporaryAllocation` keeps up to 1 KiB on the stack whatever the thread; a larger Entry or
+        // capacity would quietly move every small document's tape to the heap.
+        #expect(MemoryLayout<JSONTape.Entry>.stride * JSONTape.stackCapacity <= 1024)
+    }
+
     @Test func documentsOfEverySizeAroundTheStackBufferReadAlike() throws {
         // A small document's tape lives on the stack; a larger one moves to memory of its own as it grows,
         // also when the document then turns out to be invalid.
