@@ -3,6 +3,10 @@
 /// For the hot paths only (stream events, replies): Codable's generic containers cost several times
 /// the parsing itself (measured in `Benchmarks/`). The `Decodable` conformance stays beside it, and
 /// tests check that both read every recorded fixture alike.
+///
+/// Write `init(json:)` as one call of the memberwise init, its arguments read in the fields' order. Assigning
+/// field by field makes the compiler build the value aside and copy it out, retaining and releasing every
+/// field: for an Anthropic event (480 bytes) that was 13% of a stream's decoding CPU.
 protocol JSONWireDecodable {
     init(json: JSONFields) throws(JSONShapeError)
 }

@@ -91,8 +91,9 @@ public struct AnthropicProvider: LLMProvider {
 
         mutating func map(_ event: ServerSentEvent, into events: inout [StreamEvent]) throws -> StreamControl {
             guard !event.data.isEmpty else { return .continue }
-            let decoded = try http.decodeEvent(AnthropicStreamEvent.self, from: event.data)
-            try mapper.map(decoded, into: &events)
+            try http.withEvent(AnthropicStreamEvent.self, from: event.data) { decoded throws(LLMError) in
+                try mapper.map(decoded, into: &events)
+            }
             return mapper.sawMessageStop ? .stop : .continue
         }
 

@@ -8,13 +8,14 @@ extension AnthropicStreamEvent: JSONWireDecodable {
     ]
 
     init(json: JSONFields) throws(JSONShapeError) {
-        type = try json.requiredString("type", usually: Self.knownTypes)
-        message = try json.decode("message")
-        index = try json.int("index")
-        content_block = try json.decode("content_block")
-        delta = try json.decode("delta")
-        usage = try json.decode("usage")
-        error = try json.decode("error")
+        self.init(
+            type: try json.requiredString("type", usually: Self.knownTypes),
+            message: try json.decode("message"),
+            index: try json.int("index"),
+            content_block: try json.decode("content_block"),
+            delta: try json.decode("delta"),
+            usage: try json.decode("usage"),
+            error: try json.decode("error"))
     }
 }
 
@@ -23,50 +24,55 @@ extension AnthropicStreamEvent.Delta: JSONWireDecodable {
     private static let knownTypes = ["text_delta", "input_json_delta", "thinking_delta", "signature_delta"]
 
     init(json: JSONFields) throws(JSONShapeError) {
-        type = try json.string("type", usually: Self.knownTypes)
-        text = try json.string("text")
-        partial_json = try json.string("partial_json")
-        thinking = try json.string("thinking")
-        signature = try json.string("signature")
-        stop_reason = try json.string("stop_reason")
+        self.init(
+            type: try json.string("type", usually: Self.knownTypes),
+            text: try json.string("text"),
+            partial_json: try json.string("partial_json"),
+            thinking: try json.string("thinking"),
+            signature: try json.string("signature"),
+            stop_reason: try json.string("stop_reason"))
     }
 }
 
 extension AnthropicMessage: JSONWireDecodable {
     init(json: JSONFields) throws(JSONShapeError) {
-        id = try json.string("id")
-        model = try json.string("model")
-        content = try json.decodeArray("content")
-        stop_reason = try json.string("stop_reason")
-        usage = try json.decode("usage")
+        self.init(
+            id: try json.string("id"),
+            model: try json.string("model"),
+            content: try json.decodeArray("content"),
+            stop_reason: try json.string("stop_reason"),
+            usage: try json.decode("usage"))
     }
 }
 
 extension AnthropicContentBlock: JSONWireDecodable {
     init(json: JSONFields) throws(JSONShapeError) {
-        type = try json.requiredString("type")
-        text = try json.string("text")
-        id = try json.string("id")
-        name = try json.string("name")
-        input = json.value("input")
-        thinking = try json.string("thinking")
-        signature = try json.string("signature")
-        data = try json.string("data")
+        self.init(
+            type: try json.requiredString("type"),
+            text: try json.string("text"),
+            id: try json.string("id"),
+            name: try json.string("name"),
+            input: json.value("input"),
+            thinking: try json.string("thinking"),
+            signature: try json.string("signature"),
+            data: try json.string("data"))
     }
 }
 
 extension AnthropicUsage: JSONWireDecodable {
     init(json: JSONFields) throws(JSONShapeError) {
-        input_tokens = try json.int("input_tokens")
-        output_tokens = try json.int("output_tokens")
-        cache_creation_input_tokens = try json.int("cache_creation_input_tokens")
-        cache_read_input_tokens = try json.int("cache_read_input_tokens")
+        self.init(
+            input_tokens: try json.int("input_tokens"),
+            output_tokens: try json.int("output_tokens"),
+            cache_creation_input_tokens: try json.int("cache_creation_input_tokens"),
+            cache_read_input_tokens: try json.int("cache_read_input_tokens"))
     }
 }
 
 extension AnthropicErrorBody: JSONWireDecodable {
     init(json: JSONFields) throws(JSONShapeError) {
-        type = try json.string("type")
-        message = try json.string("message")
+        self.init(
+            type: try json.string("type"),
+            message: try json.string("message"))
     }
 }

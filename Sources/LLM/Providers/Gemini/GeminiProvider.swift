@@ -94,8 +94,9 @@ public struct GeminiProvider: LLMProvider {
 
         mutating func map(_ event: ServerSentEvent, into events: inout [StreamEvent]) throws -> StreamControl {
             guard !event.data.isEmpty else { return .continue }
-            let chunk = try http.decodeEvent(GeminiResponse.self, from: event.data)
-            try mapper.map(chunk, into: &events)
+            try http.withEvent(GeminiResponse.self, from: event.data) { chunk throws(LLMError) in
+                try mapper.map(chunk, into: &events)
+            }
             return .continue
         }
 

@@ -80,8 +80,9 @@ public struct OllamaProvider: LLMProvider {
         }
 
         mutating func map(_ line: ByteBuffer, into events: inout [StreamEvent]) throws -> StreamControl {
-            let chunk = try http.decodeEvent(OllamaChatChunk.self, from: line)
-            try mapper.map(chunk, into: &events)
+            try http.withEvent(OllamaChatChunk.self, from: line) { chunk throws(LLMError) in
+                try mapper.map(chunk, into: &events)
+            }
             return mapper.sawDone ? .stop : .continue
         }
 

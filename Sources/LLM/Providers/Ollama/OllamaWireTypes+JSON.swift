@@ -2,43 +2,47 @@
 
 extension OllamaChatChunk: JSONWireDecodable {
     init(json: JSONFields) throws(JSONShapeError) {
-        model = try json.string("model")
-        created_at = try json.string("created_at")
-        message = try json.decode("message")
-        done = try json.bool("done")
-        done_reason = try json.string("done_reason")
-        total_duration = try json.int("total_duration")
-        load_duration = try json.int("load_duration")
-        prompt_eval_count = try json.int("prompt_eval_count")
-        prompt_eval_duration = try json.int("prompt_eval_duration")
-        eval_count = try json.int("eval_count")
-        eval_duration = try json.int("eval_duration")
-        error = OllamaErrorText(errorField: json.node("error"))
-        status = try json.int("status")
+        self.init(
+            model: try json.string("model"),
+            created_at: try json.string("created_at"),
+            message: try json.decode("message"),
+            done: try json.bool("done"),
+            done_reason: try json.string("done_reason"),
+            total_duration: try json.int("total_duration"),
+            load_duration: try json.int("load_duration"),
+            prompt_eval_count: try json.int("prompt_eval_count"),
+            prompt_eval_duration: try json.int("prompt_eval_duration"),
+            eval_count: try json.int("eval_count"),
+            eval_duration: try json.int("eval_duration"),
+            error: OllamaErrorText(errorField: json.node("error")),
+            status: try json.int("status"))
     }
 }
 
 extension OllamaWireMessage: JSONWireDecodable {
     init(json: JSONFields) throws(JSONShapeError) {
-        role = try json.string("role")
-        content = try json.string("content")
-        thinking = try json.string("thinking")
-        tool_calls = try json.decodeArray("tool_calls")
+        self.init(
+            role: try json.string("role"),
+            content: try json.string("content"),
+            thinking: try json.string("thinking"),
+            tool_calls: try json.decodeArray("tool_calls"))
     }
 }
 
 extension OllamaWireToolCall: JSONWireDecodable {
     init(json: JSONFields) throws(JSONShapeError) {
-        id = try json.string("id")
-        function = try json.decode("function")
+        self.init(
+            id: try json.string("id"),
+            function: try json.decode("function"))
     }
 }
 
 extension OllamaWireToolCall.Function: JSONWireDecodable {
     init(json: JSONFields) throws(JSONShapeError) {
-        index = try json.int("index")
-        name = try json.string("name")
-        arguments = json.value("arguments")
+        self.init(
+            index: try json.int("index"),
+            name: try json.string("name"),
+            arguments: json.value("arguments"))
     }
 }
 

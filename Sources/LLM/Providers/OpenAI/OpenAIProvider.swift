@@ -101,8 +101,9 @@ public struct OpenAIProvider: LLMProvider {
             if event.data == "[DONE]" { return .stop }
             // Some servers send keep-alive events with empty data.
             if event.data.isEmpty { return .continue }
-            let chunk = try http.decodeEvent(OpenAIChatChunk.self, from: event.data)
-            try mapper.map(chunk, provider: http.provider, into: &events)
+            try http.withEvent(OpenAIChatChunk.self, from: event.data) { chunk throws(LLMError) in
+                try mapper.map(chunk, provider: http.provider, into: &events)
+            }
             return .continue
         }
 

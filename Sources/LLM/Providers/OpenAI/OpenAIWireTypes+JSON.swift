@@ -2,52 +2,58 @@
 
 extension OpenAIChatChunk: JSONWireDecodable {
     init(json: JSONFields) throws(JSONShapeError) {
-        id = try json.string("id")
-        model = try json.string("model")
-        choices = try json.decodeArray("choices")
-        usage = try json.decode("usage")
-        error = try OpenAIErrorBody(errorField: json.node("error"))
+        self.init(
+            id: try json.string("id"),
+            model: try json.string("model"),
+            choices: try json.decodeArray("choices"),
+            usage: try json.decode("usage"),
+            error: try OpenAIErrorBody(errorField: json.node("error")))
     }
 }
 
 extension OpenAIChatChunk.Choice: JSONWireDecodable {
     init(json: JSONFields) throws(JSONShapeError) {
-        delta = try json.decode("delta")
-        finish_reason = try json.string("finish_reason")
+        self.init(
+            delta: try json.decode("delta"),
+            finish_reason: try json.string("finish_reason"))
     }
 }
 
 extension OpenAIChatCompletion: JSONWireDecodable {
     init(json: JSONFields) throws(JSONShapeError) {
-        id = try json.string("id")
-        model = try json.string("model")
-        choices = try json.decodeArray("choices")
-        usage = try json.decode("usage")
+        self.init(
+            id: try json.string("id"),
+            model: try json.string("model"),
+            choices: try json.decodeArray("choices"),
+            usage: try json.decode("usage"))
     }
 }
 
 extension OpenAIChatCompletion.Choice: JSONWireDecodable {
     init(json: JSONFields) throws(JSONShapeError) {
-        message = try json.decode("message")
-        finish_reason = try json.string("finish_reason")
+        self.init(
+            message: try json.decode("message"),
+            finish_reason: try json.string("finish_reason"))
     }
 }
 
 extension OpenAIAssistantMessage: JSONWireDecodable {
     init(json: JSONFields) throws(JSONShapeError) {
-        content = try json.string("content")
-        refusal = try json.string("refusal")
-        reasoning_content = try json.string("reasoning_content")
-        reasoning = try json.string("reasoning")
-        tool_calls = try json.decodeArray("tool_calls")
+        self.init(
+            content: try json.string("content"),
+            refusal: try json.string("refusal"),
+            reasoning_content: try json.string("reasoning_content"),
+            reasoning: try json.string("reasoning"),
+            tool_calls: try json.decodeArray("tool_calls"))
     }
 }
 
 extension OpenAIWireToolCall: JSONWireDecodable {
     init(json: JSONFields) throws(JSONShapeError) {
-        index = try json.int("index")
-        id = try json.string("id")
-        function = try json.decode("function")
+        self.init(
+            index: try json.int("index"),
+            id: try json.string("id"),
+            function: try json.decode("function"))
     }
 }
 
@@ -65,22 +71,25 @@ extension OpenAIWireToolCall.Function: JSONWireDecodable {
 
 extension OpenAIUsage: JSONWireDecodable {
     init(json: JSONFields) throws(JSONShapeError) {
-        prompt_tokens = try json.int("prompt_tokens")
-        completion_tokens = try json.int("completion_tokens")
-        prompt_tokens_details = try json.decode("prompt_tokens_details")
-        completion_tokens_details = try json.decode("completion_tokens_details")
+        self.init(
+            prompt_tokens: try json.int("prompt_tokens"),
+            completion_tokens: try json.int("completion_tokens"),
+            prompt_tokens_details: try json.decode("prompt_tokens_details"),
+            completion_tokens_details: try json.decode("completion_tokens_details"))
     }
 }
 
 extension OpenAIUsage.PromptDetails: JSONWireDecodable {
     init(json: JSONFields) throws(JSONShapeError) {
-        cached_tokens = try json.int("cached_tokens")
+        self.init(
+            cached_tokens: try json.int("cached_tokens"))
     }
 }
 
 extension OpenAIUsage.CompletionDetails: JSONWireDecodable {
     init(json: JSONFields) throws(JSONShapeError) {
-        reasoning_tokens = try json.int("reasoning_tokens")
+        self.init(
+            reasoning_tokens: try json.int("reasoning_tokens"))
     }
 }
 
