@@ -48,6 +48,19 @@ struct JSONFields {
         node(key)?.value
     }
 
+    /// The whole object as a ``JSONValue`` (a wire type that keeps what it was sent, to send it back).
+    var wholeValue: JSONValue { object.value }
+
+    /// A member that is text at one server and an integer at another (an error's `code`), as text; nil when
+    /// it is absent or anything else, as the lenient `Decodable` forms read it.
+    func textOrInteger(_ key: StaticString) -> String? {
+        switch value(key) {
+        case .string(let text)?: text
+        case .int(let number)?: String(number)
+        default: nil
+        }
+    }
+
     func string(_ key: StaticString) throws(JSONShapeError) -> String? {
         guard let node = node(key) else { return nil }
         return try Self.text(of: node, key: key)

@@ -46,6 +46,49 @@ import Testing
         try expectSameReading(OllamaChatChunk.self, payload)
     }
 
+    @Test(arguments: payloads(in: ["conformance/openai-responses", "openai-responses"], extensions: ["stream", "sse"]))
+    func responsesEvents(_ payload: Payload) throws {
+        try expectSameReading(OpenAIResponsesStreamEvent.self, payload)
+    }
+
+    @Test(arguments: payloads(in: ["conformance/openai-responses", "openai-responses"], extensions: ["json"], skipping: "error"))
+    func responsesReplies(_ payload: Payload) throws {
+        try expectSameReading(OpenAIResponsesObject.self, payload)
+    }
+
+    /// The Responses shapes skip some fields of an odd type and refuse others; both readers must draw that
+    /// line in the same place.
+    @Test(arguments: [
+        #"{"type":5,"output_index":"one","delta":7,"code":429,"error":"overloaded","item_id":null}"#,
+        #"{"type":"error","code":1.5,"message":["m"],"param":{},"error":12}"#,
+        #"{"type":"error","error":{"code":"rate_limit","message":3,"type":"tokens"}}"#,
+        #"{"type":"response.output_item.added","item":{"type":"function_call","arguments":{"a":[1,2.5,null]},"content":"x","summary":[{"text":1}],"name":false}}"#,
+        #"{"type":"response.output_item.done","item":{"type":"message","content":[{"type":"output_text","text":"hi"}],"extra":{"k":true}}}"#,
+        #"{"type":"response.output_item.done","item":"not an item"}"#,
+        #"{"type":"response.completed","response":{"status":"completed","usage":{"input_tokens":"many"}}}"#,
+        #"{"type":"response.completed","response":{"error":7}}"#,
+        #"{"type":"response.completed","response":{"error":"failed","output":[]}}"#,
+        #"{"type":"response.completed","response":{"output":[{"type":"message"}, 3]}}"#,
+        #"{"type":"response.incomplete","response":{"incomplete_details":{"reason":"max_output_tokens"},"usage":{"input_tokens":2.0}}}"#,
+        #"{"type":"response.incomplete","response":{"incomplete_details":{"reason":9}}}"#,
+    ])
+    func responsesLeniencyIsTheSame(_ json: String) throws {
+        try expectSameReading(OpenAIResponsesStreamEvent.self, Payload(file: "inline", number: 0, json: json))
+    }
+
+    @Test func responsesSkipOddFieldsButRefuseAnOddItemOrResponse() throws {
+        let lenient = try OpenAIResponsesStreamEvent.parse(#"{"type":5,"output_index":"one","code":429,"error":"overloaded"}"#)
+        #expect(lenient.type == nil)
+        #expect(lenient.output_index == nil)
+        #expect(lenient.code == "429")
+        #expect(lenient.error?.message == "overloaded")
+        let item = try #require(OpenAIResponsesStreamEvent.parse(#"{"item":{"type":"function_call","arguments":{"a":1},"x":null}}"#).item)
+        #expect(item.arguments == #"{"a":1}"#)
+        #expect(item.raw == ["type": "function_call", "arguments": ["a": 1], "x": nil])
+        #expect(throws: JSONShapeError.self) { try OpenAIResponsesStreamEvent.parse(#"{"item":"not an item"}"#) }
+        #expect(throws: JSONShapeError.self) { try OpenAIResponsesStreamEvent.parse(#"{"response":{"usage":{"input_tokens":"many"}}}"#) }
+    }
+
     @Test func everyProviderHasFixturePayloadsToCompare() {
         // The comparisons above are parameterised by the fixtures found: none found would pass silently.
         #expect(payloads(in: ["conformance/openai", "openai"], extensions: ["stream", "sse"]).count >= 30)
@@ -53,6 +96,8 @@ import Testing
         #expect(payloads(in: ["conformance/anthropic", "anthropic"], extensions: ["stream", "sse"]).count >= 30)
         #expect(payloads(in: ["conformance/gemini", "gemini"], extensions: ["stream", "sse"]).count >= 15)
         #expect(payloads(in: ["conformance/ollama", "ollama"], extensions: ["stream", "ndjson"]).count >= 15)
+        #expect(payloads(in: ["conformance/openai-responses", "openai-responses"], extensions: ["stream", "sse"]).count >= 30)
+        #expect(payloads(in: ["conformance/openai-responses", "openai-responses"], extensions: ["json"], skipping: "error").count >= 5)
         for provider in ["anthropic", "gemini", "ollama"] {
             #expect(payloads(in: ["conformance/\(provider)", provider], extensions: ["json"], skipping: "error").count >= 5)
         }

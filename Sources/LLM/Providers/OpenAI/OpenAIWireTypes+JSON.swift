@@ -114,10 +114,6 @@ extension OpenAIErrorBody: JSONWireDecodable {
         type = try? json.string("type")
         param = try? json.string("param")
         // `code` is a string at OpenAI and a number at llama.cpp.
-        switch json.value("code") {
-        case .string(let text)?: code = text
-        case .int(let number)?: code = String(number)
-        default: code = nil
-        }
+        code = json.textOrInteger("code")
     }
 }

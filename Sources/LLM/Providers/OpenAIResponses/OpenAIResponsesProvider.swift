@@ -44,7 +44,7 @@ public struct OpenAIResponsesProvider: LLMProvider {
             let response = try await http.send(
                 .POST, url: responsesURL, headers: headers(), json: body, readsWholeBody: true)
             try await throwIfFailed(response)
-            let (object, raw) = try await http.decodeBody(OpenAIResponsesObject.self, of: response)
+            let (object, raw) = try await http.readBody(OpenAIResponsesObject.self, of: response)
             var accumulator = StreamAccumulator()
             for event in try OpenAIResponsesResponseMapping.events(for: object, provider: name) {
                 accumulator.consume(event)
@@ -77,7 +77,6 @@ public struct OpenAIResponsesProvider: LLMProvider {
     private struct StreamDecoding: StreamMessageMapping {
         let http: ProviderHTTP
         var mapper: OpenAIResponsesStreamMapper
-        let json = JSONDecoder()
 
         init(http: ProviderHTTP) {
             self.http = http
@@ -87,10 +86,16 @@ public struct OpenAIResponsesProvider: LLMProvider {
         mutating func map(_ event: ServerSentEvent, into events: inout [StreamEvent]) throws -> StreamControl {
             // The API sends no `[DONE]`; some compatible servers do, and keep-alives with empty data.
             if event.data.isEmpty || event.data == "[DONE]" { return event.data.isEmpty ? .continue : .stop }
-            var decoded = try http.decodeEvent(OpenAIResponsesStreamEvent.self, from: event.data, decoder: json)
-            // The type is in the data; the SSE `event:` name says the same, for servers that leave it out.
-            if decoded.type == nil, event.event != "message" { decoded.type = event.event }
-            events += try mapper.map(decoded)
+            try http.withEvent(OpenAIResponsesStreamEvent.self, from: event.data) { decoded throws(LLMError) in
+                // The type is in the data; the SSE `event:` name says the same, for servers that leave it out.
+                if decoded.type == nil, event.event != "message" {
+                    var named = decoded
+                    named.type = event.event
+                    try mapper.map(named, into: &events)
+                } else {
+                    try mapper.map(decoded, into: &events)
+                }
+            }
             return mapper.isFinished ? .stop : .continue
         }
 

@@ -51,6 +51,12 @@ struct OpenAIResponsesStreamMapper {
 
     mutating func map(_ event: OpenAIResponsesStreamEvent) throws(LLMError) -> [StreamEvent] {
         var events: [StreamEvent] = []
+        try map(event, into: &events)
+        return events
+    }
+
+    /// Appends the events of `event` to `events` (a stream reuses that array's storage from event to event).
+    mutating func map(_ event: OpenAIResponsesStreamEvent, into events: inout [StreamEvent]) throws(LLMError) {
         if !started {
             started = true
             events.append(.start(id: event.response?.id, model: event.response?.model.flatMap { $0.isEmpty ? nil : $0 }))
@@ -58,20 +64,20 @@ struct OpenAIResponsesStreamMapper {
         if let model = event.response?.model, !model.isEmpty { self.model = model }
         switch event.type {
         case "response.output_item.added":
-            if let item = event.item { events += open(item, outputIndex: event.output_index) }
+            if let item = event.item { open(item, outputIndex: event.output_index, into: &events) }
         case "response.output_text.delta", "response.refusal.delta":
-            events += appendText(event.delta ?? "", to: find(event))
+            appendText(event.delta ?? "", to: find(event), into: &events)
         case "response.output_text.done", "response.refusal.done":
             // Only for servers that skip the deltas; normally the text has already arrived.
-            if let index = find(event), items[index].delivered.isEmpty { events += appendText(event.text ?? "", to: index) }
+            if let index = find(event), items[index].delivered.isEmpty { appendText(event.text ?? "", to: index, into: &events) }
         case "response.function_call_arguments.delta":
-            events += appendArguments(event.delta ?? "", to: find(event))
+            appendArguments(event.delta ?? "", to: find(event), into: &events)
         case "response.function_call_arguments.done":
             if let index = find(event), let arguments = event.arguments { items[index].finalArguments = arguments }
         case "response.reasoning_summary_text.delta", "response.reasoning_text.delta":
-            events += appendReasoning(event.delta ?? "", part: event.summary_index ?? event.content_index, event: event)
+            appendReasoning(event.delta ?? "", part: event.summary_index ?? event.content_index, event: event, into: &events)
         case "response.output_item.done":
-            if let item = event.item { events += try close(item, outputIndex: event.output_index) }
+            if let item = event.item { try close(item, outputIndex: event.output_index, into: &events) }
         case "response.completed", "response.incomplete":
             isFinished = true
             status = event.response?.status ?? (event.type == "response.incomplete" ? "incomplete" : "completed")
@@ -87,7 +93,6 @@ struct OpenAIResponsesStreamMapper {
             // progress, and event types added after this was written carry nothing more for us.
             break
         }
-        return events
     }
 
     // MARK: - Items
@@ -107,7 +112,7 @@ struct OpenAIResponsesStreamMapper {
         return index
     }
 
-    private mutating func open(_ item: OpenAIResponsesOutputItem, outputIndex: Int?) -> [StreamEvent] {
+    private mutating func open(_ item: OpenAIResponsesOutputItem, outputIndex: Int?, into events: inout [StreamEvent]) {
         switch item.type {
         case "function_call":
             let position = toolCount
@@ -116,32 +121,29 @@ struct OpenAIResponsesStreamMapper {
             let name = item.name ?? ""
             _ = register(.functionCall(position: position, callID: callID, name: name), id: item.id, outputIndex: outputIndex)
             openReasoning = nil
-            return [.toolCallStart(index: position, id: callID, name: name)]
+            events.append(.toolCallStart(index: position, id: callID, name: name))
         case "reasoning":
             openReasoning = register(.reasoning, id: item.id, outputIndex: outputIndex)
-            return [.reasoningStart]
+            events.append(.reasoningStart)
         case "message":
             _ = register(.message, id: item.id, outputIndex: outputIndex)
-            return []
         default:
             _ = register(.other, id: item.id, outputIndex: outputIndex)
-            return []
         }
     }
 
-    private mutating func close(_ item: OpenAIResponsesOutputItem, outputIndex: Int?) throws(LLMError) -> [StreamEvent] {
-        var events: [StreamEvent] = []
+    private mutating func close(_ item: OpenAIResponsesOutputItem, outputIndex: Int?, into events: inout [StreamEvent]) throws(LLMError) {
         var found = item.id.flatMap { itemByID[$0] } ?? outputIndex.flatMap { itemByOutputIndex[$0] }
         if found == nil {
             // A server that never announced the item.
-            events += open(item, outputIndex: outputIndex)
+            open(item, outputIndex: outputIndex, into: &events)
             found = items.count - 1
         }
-        guard let index = found, !items[index].done else { return events }
+        guard let index = found, !items[index].done else { return }
         items[index].done = true
         switch items[index].kind {
         case .message:
-            if items[index].delivered.isEmpty { events += appendText(item.messageText, to: index) }
+            if items[index].delivered.isEmpty { appendText(item.messageText, to: index, into: &events) }
         case .functionCall(let position, let callID, let name):
             let arguments = item.arguments ?? items[index].finalArguments ?? items[index].delivered
             let toolName = item.name ?? name
@@ -163,26 +165,26 @@ struct OpenAIResponsesStreamMapper {
         case .other:
             break
         }
-        return events
     }
 
     // MARK: - Deltas
 
-    private mutating func appendText(_ text: String, to index: Int?) -> [StreamEvent] {
-        guard !text.isEmpty else { return [] }
+    private mutating func appendText(_ text: String, to index: Int?, into events: inout [StreamEvent]) {
+        guard !text.isEmpty else { return }
         if let index { items[index].delivered += text }
         openReasoning = nil
-        return [.textDelta(text, snapshot: snapshot.append(text))]
+        events.append(.textDelta(text, snapshot: snapshot.append(text)))
     }
 
-    private mutating func appendArguments(_ fragment: String, to index: Int?) -> [StreamEvent] {
-        guard !fragment.isEmpty, let index, case .functionCall(let position, _, _) = items[index].kind else { return [] }
+    private mutating func appendArguments(_ fragment: String, to index: Int?, into events: inout [StreamEvent]) {
+        guard !fragment.isEmpty, let index, case .functionCall(let position, _, _) = items[index].kind else { return }
         items[index].delivered += fragment
-        return [.toolCallDelta(index: position, arguments: fragment)]
+        events.append(.toolCallDelta(index: position, arguments: fragment))
     }
 
-    private mutating func appendReasoning(_ text: String, part: Int?, event: OpenAIResponsesStreamEvent) -> [StreamEvent] {
-        var events: [StreamEvent] = []
+    private mutating func appendReasoning(
+        _ text: String, part: Int?, event: OpenAIResponsesStreamEvent, into events: inout [StreamEvent]
+    ) {
         var found = find(event)
         if found.map({ if case .reasoning = items[$0].kind { false } else { true } }) ?? true {
             // A reasoning delta for an item never announced: open one.
@@ -190,13 +192,12 @@ struct OpenAIResponsesStreamMapper {
             openReasoning = found
             events.append(.reasoningStart)
         }
-        guard let index = found, !text.isEmpty else { return events }
+        guard let index = found, !text.isEmpty else { return }
         // Summary parts are separate paragraphs.
         if let part, let previous = items[index].part, part != previous { events.append(.reasoningDelta("\n\n")) }
         if let part { items[index].part = part }
         items[index].delivered += text
         events.append(.reasoningDelta(text))
-        return events
     }
 
     // MARK: - Finish

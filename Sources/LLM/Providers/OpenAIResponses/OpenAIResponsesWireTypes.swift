@@ -48,6 +48,23 @@ struct OpenAIResponsesOutputItem: Decodable {
         case type, id, status, role, content, call_id, name, arguments, summary, encrypted_content
     }
 
+    init(
+        type: String?, id: String?, status: String?, role: String?, content: [Part]?, call_id: String?,
+        name: String?, arguments: String?, summary: [Part]?, encrypted_content: String?, raw: JSONValue?
+    ) {
+        self.type = type
+        self.id = id
+        self.status = status
+        self.role = role
+        self.content = content
+        self.call_id = call_id
+        self.name = name
+        self.arguments = arguments
+        self.summary = summary
+        self.encrypted_content = encrypted_content
+        self.raw = raw
+    }
+
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         type = try? container.decodeIfPresent(String.self, forKey: .type)
@@ -163,12 +180,24 @@ struct OpenAIResponsesStreamEvent: Decodable {
 
     init(
         type: String?, response: OpenAIResponsesObject? = nil, item: OpenAIResponsesOutputItem? = nil,
-        output_index: Int? = nil
+        output_index: Int? = nil, item_id: String? = nil, content_index: Int? = nil, summary_index: Int? = nil,
+        delta: String? = nil, text: String? = nil, arguments: String? = nil, code: String? = nil,
+        message: String? = nil, param: String? = nil, error: OpenAIResponsesError? = nil
     ) {
         self.type = type
         self.response = response
         self.item = item
         self.output_index = output_index
+        self.item_id = item_id
+        self.content_index = content_index
+        self.summary_index = summary_index
+        self.delta = delta
+        self.text = text
+        self.arguments = arguments
+        self.code = code
+        self.message = message
+        self.param = param
+        self.error = error
     }
 
     init(from decoder: any Decoder) throws {

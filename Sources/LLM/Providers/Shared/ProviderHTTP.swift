@@ -46,15 +46,6 @@ struct ProviderHTTP: Sendable {
         throw classify(response.status, response.headers, await errorText(of: response))
     }
 
-    /// Decodes one JSON event of a stream; a chunk that is not the JSON expected is a malformed response.
-    func decodeEvent<T: Decodable>(_ type: T.Type, from text: String, decoder: JSONDecoder) throws(LLMError) -> T {
-        do {
-            return try decoder.decode(T.self, from: Data(text.utf8))
-        } catch {
-            throw .malformedResponse(reason: "a stream chunk is not valid JSON", raw: redact(text))
-        }
-    }
-
     /// Reads one JSON event of a stream with the hand-written reader (see ``JSONWireDecodable``) and hands it to
     /// `use` while its document is still parsed. The event is not returned through the parser's frames: for a
     /// wire type of hundreds of bytes (an Anthropic event) those copies were a measurable part of a stream's
