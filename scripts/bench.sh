@@ -74,14 +74,16 @@ for run in $(seq "$RUNS"); do
     step "stream decoding, run $run/$RUNS"
     load "stream decoding, run $run"
     # The layers below `provider` show where its CPU goes (see Benchmarks/Sources/StreamBench).
-    for format in openai anthropic gemini ollama; do
+    for format in openai anthropic gemini ollama openai-responses; do
         layers="provider provider-ahc decode sse transport transport-ahc ahc nio"
         [ "$format" = openai ] && layers="$layers json"
+        # The Responses API's body is read like OpenAI's: only the layers that parse and map it differ.
+        [ "$format" = openai-responses ] && layers="provider decode"
         for layer in $layers; do
             measure 300 "$BIN/StreamBench" --format "$format" --layer "$layer" --server "$SERVER" --repeat "$SWIFT_REPEAT"
         done
     done
-    for client in openai anthropic; do
+    for client in openai anthropic openai-responses; do
         measure 600 "$VENV/bin/python" Benchmarks/Python/stream_consumer.py "$client" "$SERVER" "$SDK_REPEAT"
     done
     if [ "${SKIP_LITELLM:-0}" != 1 ]; then

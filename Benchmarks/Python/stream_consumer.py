@@ -2,7 +2,8 @@
 
     stream_consumer.py CLIENT SERVER [REPEAT] [WIRE_EVENTS]
 
-CLIENT is `openai` or `anthropic` (the official SDKs' streaming iterators) or `litellm-openai` /
+CLIENT is `openai`, `anthropic` or `openai-responses` (the official SDKs' streaming iterators; the
+last is the openai SDK's `responses.create`) or `litellm-openai` /
 `litellm-anthropic` (`litellm.completion(..., stream=True)`). SERVER is the replay server's root,
 e.g. http://127.0.0.1:8089. As in the Swift consumer, one unmeasured stream first warms up imports
 and the connection; then REPEAT streams are measured together with getrusage (all threads).
@@ -36,6 +37,10 @@ def make_stream(client, server):
         import openai
         sdk = openai.OpenAI(base_url=f"{server}/v1", api_key="bench", max_retries=0)
         return lambda: sdk.chat.completions.create(model="bench-model", messages=MESSAGES, stream=True)
+    if client == "openai-responses":
+        import openai
+        sdk = openai.OpenAI(base_url=f"{server}/v1", api_key="bench", max_retries=0)
+        return lambda: sdk.responses.create(model="bench-model", input="Go", stream=True)
     if client == "anthropic":
         import anthropic
         sdk = anthropic.Anthropic(base_url=f"{server}", api_key="bench", max_retries=0)
@@ -75,7 +80,7 @@ def curl(server, repeat, wire_events):
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         return cpu, time.monotonic() - start
 
-    for fmt in ("openai", "anthropic", "gemini", "ollama"):
+    for fmt in ("openai", "anthropic", "gemini", "ollama", "openai-responses"):
         empty_cpu, _ = child_cpu([f"{server}/empty"] * repeat)
         cpu, wall = child_cpu([f"{server}/stream/{fmt}"] * repeat)
         print(json.dumps({"bench": "stream", "consumer": "curl", "format": fmt, "wire_events": wire_events * repeat,
@@ -87,7 +92,7 @@ def main():
     client, server = sys.argv[1], sys.argv[2]
     repeat = int(sys.argv[3]) if len(sys.argv) > 3 else 3
     wire_events = int(sys.argv[4]) if len(sys.argv) > 4 else 20000
-    fmt = "anthropic" if client.endswith("anthropic") else "openai"
+    fmt = "anthropic" if client.endswith("anthropic") else "openai-responses" if client == "openai-responses" else "openai"
     if client == "curl":
         return curl(server, repeat, wire_events)
     open_stream = make_stream(client, f"{server}/stream/{fmt}")
@@ -97,7 +102,8 @@ def main():
     wall, cpu = time.monotonic() - start, cpu_seconds() - cpu_before
     if items < wire_events * repeat * 0.99:
         raise SystemExit(f"{client}: unexpected stream, {items} items")
-    print(json.dumps({"bench": "stream", "consumer": client.split("-")[0] if client.startswith("litellm") else f"{client} SDK",
+    consumer = "litellm" if client.startswith("litellm") else "openai SDK" if client == "openai-responses" else f"{client} SDK"
+    print(json.dumps({"bench": "stream", "consumer": consumer,
                       "format": fmt, "wire_events": wire_events * repeat, "items": items,
                       "cpu_s": cpu, "wall_s": wall}, sort_keys=True), flush=True)
 

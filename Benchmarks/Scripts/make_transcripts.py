@@ -2,7 +2,7 @@
 """Writes the replay transcripts: 20,000 wire events per provider, text then tool calls.
 
 Every event is built from an event of the conformance fixtures
-(Tests/LLMTests/Fixtures/conformance/<provider>/*.stream) with only its text, arguments or ids
+(Tests/LLMTests/Fixtures/conformance/<format>/*.stream) with only its text, arguments or ids
 changed, so the transcripts have the real wire shapes the providers are tested against.
 
     make_transcripts.py FIXTURES_DIR OUT_DIR [EVENTS]
@@ -158,12 +158,58 @@ def ollama(fixtures, total):
     return out
 
 
+def openai_responses(fixtures, total):
+    calls = min(TOOL_CALLS, total // 100)
+    text = read_events(f"{fixtures}/openai-responses/streamed-text.stream")
+    tools = read_events(f"{fixtures}/openai-responses/parallel-tool-calls.stream")
+    created, progress, item_added, part_added, delta, text_done, part_done, item_done, completed = (
+        text[0], text[1], text[2], text[3], text[4], text[6], text[7], text[8], text[9])
+    call_added, call_delta, call_done, call_item_done = tools[2], tools[3], tools[6], tools[7]
+    per_call = (total - 8) // calls // 4  # events per call: added, fragments, arguments done, item done
+    n_text = total - 8 - calls * per_call
+    events = [created, progress, item_added, part_added]
+    words = tokens(n_text)
+    for token in words:
+        event = copy.deepcopy(delta)
+        event["delta"] = token
+        events.append(event)
+    whole = "".join(words)
+    text_done["text"] = whole
+    part_done["part"]["text"] = whole
+    item_done["item"]["content"][0]["text"] = whole
+    events += [text_done, part_done, item_done]
+    for call in range(calls):
+        body, pieces = arguments(call, per_call - 3)
+        item_id, output_index = f"fc_{call}", call + 1
+        added = copy.deepcopy(call_added)
+        added.update(output_index=output_index)
+        added["item"].update(id=item_id, call_id=f"call_{call}")
+        events.append(added)
+        for piece in pieces:
+            event = copy.deepcopy(call_delta)
+            event.update(item_id=item_id, output_index=output_index, delta=piece)
+            events.append(event)
+        done = copy.deepcopy(call_done)
+        done.update(item_id=item_id, output_index=output_index, arguments=compact(body))
+        item = copy.deepcopy(call_item_done)
+        item.update(output_index=output_index)
+        item["item"].update(id=item_id, call_id=f"call_{call}", arguments=compact(body))
+        events += [done, item]
+    events.append(completed)
+    out = []
+    for number, event in enumerate(events):
+        event["sequence_number"] = number
+        out.append(sse(compact(event), event["type"]))
+    return out
+
+
 def main():
     fixtures, out_dir = sys.argv[1], sys.argv[2]
     total = int(sys.argv[3]) if len(sys.argv) > 3 else 20000
     os.makedirs(out_dir, exist_ok=True)
     for name, make, ext in [("openai", openai, "sse"), ("anthropic", anthropic, "sse"),
-                            ("gemini", gemini, "sse"), ("ollama", ollama, "ndjson")]:
+                            ("gemini", gemini, "sse"), ("ollama", ollama, "ndjson"),
+                            ("openai-responses", openai_responses, "sse")]:
         for suffix, count in (("", total), ("-warmup", 200)):
             events = make(fixtures, count)
             assert len(events) == count, (name, len(events))

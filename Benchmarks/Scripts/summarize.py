@@ -10,6 +10,10 @@ import statistics
 import sys
 from collections import defaultdict
 
+# The wire formats, in the order of the tables; `openai-responses` is the Responses API, which the openai SDK
+# also streams.
+FORMATS = ["openai", "anthropic", "gemini", "ollama", "openai-responses"]
+
 
 def spread(values, digits=1):
     fmt = f"{{:,.{digits}f}}"
@@ -79,7 +83,7 @@ def main():
                   ("swift-llm", "the whole `provider.stream()`: + mapping, retry gate, event stream to the app"),
                   ("swift-llm decode layer", "the whole `provider.stream()` over chunks replayed from memory: the library's parsing and event delivery, no network"),
                   ("swift-llm provider-ahc layer", "the whole `provider.stream()` over `AsyncHTTPClientTransport` instead of the default")]
-        formats = ["openai", "anthropic", "gemini", "ollama"]
+        formats = FORMATS
         out += ["", "Where swift-llm's CPU goes (CPU µs per wire event, median and spread of the runs):", "",
                 "| layer | what runs | " + " | ".join(formats) + " |", "|---|---|" + "---|" * len(formats)]
         for consumer, what in layers:
@@ -89,7 +93,7 @@ def main():
                            f"| {what} | " + " | ".join(cells) + " |")
         out += ["", "Goals:"]
         for peer in ("openai SDK", "anthropic SDK", "litellm"):
-            for fmt in ("openai", "anthropic"):
+            for fmt in ("openai", "anthropic", "openai-responses"):
                 if median(peer, fmt) and median("swift-llm", fmt):
                     r = median(peer, fmt) / median("swift-llm", fmt)
                     # The same ratio run by run (each run measures both within minutes): how much of the
@@ -100,12 +104,12 @@ def main():
                                f"at least 20x in {sum(p >= 20 for p in paired)} of {len(paired)}") if len(paired) > 1 else ""
                     out.append(f"- swift-llm vs {peer} ({fmt}): {r:,.1f}x less CPU per event "
                                f"(goal ≥ 20x): {verdict(r >= 20)}{per_run}")
-        for fmt in ("openai", "anthropic", "gemini", "ollama"):
+        for fmt in FORMATS:
             if median("curl", fmt) and median("swift-llm", fmt):
                 r = median("swift-llm", fmt) / median("curl", fmt)
                 out.append(f"- swift-llm vs curl ({fmt}): {r:,.0f}x curl's CPU per event (goal ≤ 3x): {verdict(r <= 3)}")
         # Context for the curl goal: the HTTP client the library is built on, reading the same body.
-        for fmt in ("openai", "anthropic", "gemini", "ollama"):
+        for fmt in FORMATS:
             if median("swift-llm ahc layer", fmt) and median("swift-llm", fmt):
                 r = median("swift-llm", fmt) / median("swift-llm ahc layer", fmt)
                 c = median("swift-llm ahc layer", fmt) / median("curl", fmt) if median("curl", fmt) else None
@@ -114,7 +118,7 @@ def main():
                            f"- for scale ({fmt}): swift-llm uses {r:,.1f}x the CPU of AsyncHTTPClient alone")
         # The best the library could do on SwiftNIO: its parsing (decode layer) over a transport that costs
         # no more than SwiftNIO's own HTTP codec (nio layer).
-        for fmt in ("openai", "anthropic", "gemini", "ollama"):
+        for fmt in FORMATS:
             nio, decode = median("swift-llm nio layer", fmt), median("swift-llm decode layer", fmt)
             if nio and decode:
                 bound = nio + decode
@@ -128,7 +132,7 @@ def main():
                 out.append(f"- bound ({fmt}): the library's parsing over a transport as cheap as SwiftNIO's codec: "
                            + "; ".join(parts))
         # The other transport, for comparison: the whole stream over AsyncHTTPClient.
-        for fmt in ("openai", "anthropic", "gemini", "ollama"):
+        for fmt in FORMATS:
             ahc, mine = median("swift-llm provider-ahc layer", fmt), median("swift-llm", fmt)
             if ahc and mine:
                 parts = [f"{ahc:.2f} µs per event, {ahc / mine:,.2f}x the default transport's"]

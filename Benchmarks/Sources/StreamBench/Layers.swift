@@ -22,6 +22,9 @@ struct Target {
         case "ollama":
             provider = OllamaProvider(configuration: .init(host: root), transport: transport)
             url = root + "/api/chat"
+        case "openai-responses":
+            provider = OpenAIResponsesProvider(configuration: .init(baseURL: root + "/v1", apiKey: "bench"), transport: transport)
+            url = root + "/v1/responses"
         default:
             provider = OpenAIProvider(configuration: .init(baseURL: root + "/v1", apiKey: "bench"), transport: transport)
             url = root + "/v1/chat/completions"

@@ -4,7 +4,7 @@ import LLM
 
 /// Consumes a replayed transcript and reports the CPU it cost this process.
 ///
-///     StreamBench --format openai|anthropic|gemini|ollama --server http://127.0.0.1:PORT
+///     StreamBench --format openai|anthropic|gemini|ollama|openai-responses --server http://127.0.0.1:PORT
 ///                 [--layer LAYER] [--repeat 3] [--wire-events 20000]
 ///
 /// The `provider` layer (default) is what an app does: `provider.stream(request)`, counting events,
