@@ -81,15 +81,13 @@ extension OpenAIUsage: JSONWireDecodable {
 
 extension OpenAIUsage.PromptDetails: JSONWireDecodable {
     init(json: JSONFields) throws(JSONShapeError) {
-        self.init(
-            cached_tokens: try json.int("cached_tokens"))
+        self.init(cached_tokens: try json.int("cached_tokens"))
     }
 }
 
 extension OpenAIUsage.CompletionDetails: JSONWireDecodable {
     init(json: JSONFields) throws(JSONShapeError) {
-        self.init(
-            reasoning_tokens: try json.int("reasoning_tokens"))
+        self.init(reasoning_tokens: try json.int("reasoning_tokens"))
     }
 }
 
