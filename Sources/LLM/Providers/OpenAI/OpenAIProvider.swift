@@ -140,14 +140,8 @@ public struct OpenAIProvider: LLMProvider {
     private func errorFor(status: Int, headers: HTTPHeaders, text: String) -> LLMError {
         let envelope = try? JSONDecoder().decode(OpenAIErrorEnvelope.self, from: Data(text.utf8))
         var body = envelope?.error
-        if body == nil, let message = envelope?.message { body = try? OpenAIErrorBody(message: message) }
+        if body == nil, let message = envelope?.message { body = OpenAIErrorBody(message: message) }
         return OpenAIErrorMapping.error(
             status: status, body: body, raw: text, provider: name, retryAfter: RetryAfter.parse(headers))
-    }
-}
-
-extension OpenAIErrorBody {
-    init(message: String) throws {
-        self = try JSONDecoder().decode(OpenAIErrorBody.self, from: Data(JSONValue.string(message).jsonString.utf8))
     }
 }

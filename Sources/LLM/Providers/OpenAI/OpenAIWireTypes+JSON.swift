@@ -96,22 +96,19 @@ extension OpenAIErrorBody: JSONWireDecodable {
     init?(errorField node: JSONElement?) throws(JSONShapeError) {
         guard let node else { return nil }
         if let text = node.string {
-            self.init(text: text)
+            self.init(message: text)
         } else {
             try self.init(json: JSONFields(node, field: "error"))
         }
     }
 
-    private init(text: String) {
-        message = text
-    }
-
     /// Lenient like its `Decodable` form: a bare string is the message, and fields of odd types are skipped.
     init(json: JSONFields) throws(JSONShapeError) {
-        message = try? json.string("message")
-        type = try? json.string("type")
-        param = try? json.string("param")
-        // `code` is a string at OpenAI and a number at llama.cpp.
-        code = json.textOrInteger("code")
+        self.init(
+            message: try? json.string("message"),
+            type: try? json.string("type"),
+            // `code` is a string at OpenAI and a number at llama.cpp.
+            code: json.textOrInteger("code"),
+            param: try? json.string("param"))
     }
 }

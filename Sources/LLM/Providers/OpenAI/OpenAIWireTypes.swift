@@ -96,6 +96,13 @@ struct OpenAIErrorBody: Decodable {
 
     enum CodingKeys: String, CodingKey { case message, type, code, param }
 
+    init(message: String? = nil, type: String? = nil, code: String? = nil, param: String? = nil) {
+        self.message = message
+        self.type = type
+        self.code = code
+        self.param = param
+    }
+
     init(from decoder: any Decoder) throws {
         if let text = try? decoder.singleValueContainer().decode(String.self) {
             message = text

@@ -10,13 +10,13 @@ enum OpenAIResponsesErrorMapping {
     static func error(status: Int, headers: HTTPHeaders, text: String, provider: String) -> LLMError {
         let envelope = try? JSONDecoder().decode(OpenAIErrorEnvelope.self, from: Data(text.utf8))
         var body = envelope?.error
-        if body == nil, let message = envelope?.message { body = try? OpenAIErrorBody(message: message) }
+        if body == nil, let message = envelope?.message { body = OpenAIErrorBody(message: message) }
         return OpenAIErrorMapping.error(
             status: status, body: body, raw: text, provider: provider, retryAfter: RetryAfter.parse(headers))
     }
 
     /// The error of a failed Response or of an `error` stream event.
-    static func error(streamed error: OpenAIResponsesError?, provider: String) -> LLMError {
+    static func error(streamed error: OpenAIErrorBody?, provider: String) -> LLMError {
         let code = error?.code
         let message = error?.message ?? "the response failed"
         let details = ProviderErrorDetails(provider: provider, message: message, code: code ?? error?.type)
@@ -28,10 +28,7 @@ enum OpenAIResponsesErrorMapping {
             // An image in the request could not be used: sending it again cannot help.
             return .invalidRequest(details)
         default:
-            var fields: [String: JSONValue] = ["message": .string(message)]
-            if let code { fields["code"] = .string(code) }
-            if let type = error?.type { fields["type"] = .string(type) }
-            let body = try? JSONValue.object(fields).decode(as: OpenAIErrorBody.self)
+            let body = OpenAIErrorBody(message: message, type: error?.type, code: code)
             return OpenAIErrorMapping.error(status: nil, body: body, raw: nil, provider: provider, retryAfter: nil)
         }
     }

@@ -86,7 +86,7 @@ struct OpenAIResponsesStreamMapper {
         case "response.failed":
             throw OpenAIResponsesErrorMapping.error(streamed: event.response?.error, provider: provider)
         case "error":
-            let error = event.error ?? OpenAIResponsesError(code: event.code, message: event.message, param: event.param)
+            let error = event.error ?? OpenAIErrorBody(message: event.message, code: event.code, param: event.param)
             throw OpenAIResponsesErrorMapping.error(streamed: error, provider: provider)
         default:
             // `response.created`, `response.in_progress`, content and summary part events, built-in tool

@@ -17,7 +17,7 @@ extension OpenAIResponsesStreamEvent: JSONWireDecodable {
             code: json.textOrInteger("code"),
             message: try? json.string("message"),
             param: try? json.string("param"),
-            error: try? OpenAIResponsesError(errorField: json.node("error")))
+            error: try? OpenAIErrorBody(errorField: json.node("error")))
     }
 }
 
@@ -29,7 +29,7 @@ extension OpenAIResponsesObject: JSONWireDecodable {
             status: try json.string("status"),
             output: try json.decodeArray("output"),
             usage: try json.decode("usage"),
-            error: try OpenAIResponsesError(errorField: json.node("error")),
+            error: try OpenAIErrorBody(errorField: json.node("error")),
             incomplete_details: try json.decode("incomplete_details"))
     }
 }
@@ -88,27 +88,5 @@ extension OpenAIResponsesUsage.InputDetails: JSONWireDecodable {
 extension OpenAIResponsesUsage.OutputDetails: JSONWireDecodable {
     init(json: JSONFields) throws(JSONShapeError) {
         self.init(reasoning_tokens: try json.int("reasoning_tokens"))
-    }
-}
-
-extension OpenAIResponsesError: JSONWireDecodable {
-    /// `"error": {...}`, or from some servers `"error": "text"`; any other value throws, as in its `Decodable` form.
-    init?(errorField node: JSONElement?) throws(JSONShapeError) {
-        guard let node else { return nil }
-        if let text = node.string {
-            self.init(message: text)
-        } else {
-            try self.init(json: JSONFields(node, field: "error"))
-        }
-    }
-
-    /// Lenient like its `Decodable` form: fields of odd types are skipped.
-    init(json: JSONFields) throws(JSONShapeError) {
-        self.init(
-            // A string at OpenAI, a number at llama.cpp.
-            code: json.textOrInteger("code"),
-            message: try? json.string("message"),
-            type: try? json.string("type"),
-            param: try? json.string("param"))
     }
 }

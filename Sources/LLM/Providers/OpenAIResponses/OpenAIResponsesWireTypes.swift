@@ -10,7 +10,8 @@ struct OpenAIResponsesObject: Decodable {
     var status: String?
     var output: [OpenAIResponsesOutputItem]?
     var usage: OpenAIResponsesUsage?
-    var error: OpenAIResponsesError?
+    /// `{code, message, type, param}`, read as Chat Completions' error is (text or an object, lenient fields).
+    var error: OpenAIErrorBody?
     var incomplete_details: IncompleteDetails?
 
     struct IncompleteDetails: Decodable {
@@ -121,40 +122,6 @@ struct OpenAIResponsesUsage: Decodable {
     }
 }
 
-/// The `error` of a failed Response, or the fields of an `error` stream event.
-struct OpenAIResponsesError: Decodable {
-    var code: String?
-    var message: String?
-    var type: String?
-    var param: String?
-
-    enum CodingKeys: String, CodingKey { case code, message, type, param }
-
-    init(code: String? = nil, message: String? = nil, type: String? = nil, param: String? = nil) {
-        self.code = code
-        self.message = message
-        self.type = type
-        self.param = param
-    }
-
-    init(from decoder: any Decoder) throws {
-        if let text = try? decoder.singleValueContainer().decode(String.self) {
-            message = text
-            return
-        }
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        message = try? container.decodeIfPresent(String.self, forKey: .message)
-        type = try? container.decodeIfPresent(String.self, forKey: .type)
-        param = try? container.decodeIfPresent(String.self, forKey: .param)
-        // A string at OpenAI, a number at llama.cpp.
-        if let text = try? container.decodeIfPresent(String.self, forKey: .code) {
-            code = text
-        } else if let number = try? container.decodeIfPresent(Int.self, forKey: .code) {
-            code = String(number)
-        }
-    }
-}
-
 /// One server-sent event's JSON; `type` (e.g. `response.output_text.delta`) says which fields are present.
 struct OpenAIResponsesStreamEvent: Decodable {
     var type: String?
@@ -171,7 +138,7 @@ struct OpenAIResponsesStreamEvent: Decodable {
     var code: String?
     var message: String?
     var param: String?
-    var error: OpenAIResponsesError?
+    var error: OpenAIErrorBody?
 
     enum CodingKeys: String, CodingKey {
         case type, response, item, output_index, item_id, content_index, summary_index, delta, text, arguments
@@ -182,7 +149,7 @@ struct OpenAIResponsesStreamEvent: Decodable {
         type: String?, response: OpenAIResponsesObject? = nil, item: OpenAIResponsesOutputItem? = nil,
         output_index: Int? = nil, item_id: String? = nil, content_index: Int? = nil, summary_index: Int? = nil,
         delta: String? = nil, text: String? = nil, arguments: String? = nil, code: String? = nil,
-        message: String? = nil, param: String? = nil, error: OpenAIResponsesError? = nil
+        message: String? = nil, param: String? = nil, error: OpenAIErrorBody? = nil
     ) {
         self.type = type
         self.response = response
@@ -219,6 +186,6 @@ struct OpenAIResponsesStreamEvent: Decodable {
         } else if let number = try? container.decodeIfPresent(Int.self, forKey: .code) {
             code = String(number)
         }
-        error = try? container.decodeIfPresent(OpenAIResponsesError.self, forKey: .error)
+        error = try? container.decodeIfPresent(OpenAIErrorBody.self, forKey: .error)
     }
 }
