@@ -7,7 +7,6 @@ import NIOHTTP1
 public struct AnthropicProvider: LLMProvider {
     public let configuration: AnthropicConfiguration
     private let http: ProviderHTTP
-    private let retryClock: any RetryClock
 
     public var name: String { configuration.name }
 
@@ -16,10 +15,10 @@ public struct AnthropicProvider: LLMProvider {
         retryClock: any RetryClock = SystemRetryClock()
     ) {
         self.configuration = configuration
-        self.retryClock = retryClock
         self.http = ProviderHTTP(
             provider: configuration.name, transport: transport, timeouts: configuration.timeouts,
-            secrets: [configuration.apiKey].compactMap { $0 })
+            secrets: [configuration.apiKey].compactMap { $0 },
+            retryPolicy: configuration.retryPolicy, retryClock: retryClock)
     }
 
     /// What this backend supports (see ``ProviderCapabilities``).
@@ -27,7 +26,7 @@ public struct AnthropicProvider: LLMProvider {
 
     public func complete(_ request: ChatRequest) async throws -> LLMResponse {
         try capabilities.check(request, provider: name)
-        return try await runner(for: request).complete { _ in
+        return try await http.runner(for: request).complete { _ in
             let body = AnthropicRequestMapping.body(for: request, options: configuration.options, stream: false)
             let response = try await http.send(
                 .POST, url: configuration.baseURL + "/messages", headers: headers(), json: body, readsWholeBody: true)
@@ -41,7 +40,7 @@ public struct AnthropicProvider: LLMProvider {
     }
 
     public func stream(_ request: ChatRequest) -> LLMEventStream {
-        RetryingStream.make(runner: runner(for: request)) { _ in
+        RetryingStream.make(runner: http.runner(for: request)) { _ in
             try capabilities.check(request, provider: name)
             let body = AnthropicRequestMapping.body(for: request, options: configuration.options, stream: true)
             let response = try await http.send(
@@ -54,7 +53,7 @@ public struct AnthropicProvider: LLMProvider {
 
     /// Counts the input tokens a request would use (`/v1/messages/count_tokens`).
     public func countTokens(_ request: ChatRequest) async throws -> Int {
-        try await runner(for: request).run { _ in
+        try await http.runner(for: request).run { _ in
             var body = AnthropicRequestMapping.body(for: request, options: configuration.options, stream: false)
             if case .object(var object) = body {
                 object["max_tokens"] = nil
@@ -69,7 +68,7 @@ public struct AnthropicProvider: LLMProvider {
     }
 
     public func listModels() async throws -> [ModelInfo] {
-        try await runner(for: nil).run { _ in
+        try await http.runner(for: nil).run { _ in
             let response = try await http.send(
                 .GET, url: configuration.baseURL + "/models", headers: headers(), json: nil, readsWholeBody: true)
             try await throwIfFailed(response)
@@ -103,10 +102,6 @@ public struct AnthropicProvider: LLMProvider {
             }
             events += mapper.finish()
         }
-    }
-
-    private func runner(for request: ChatRequest?) -> RetryRunner {
-        RetryRunner(policy: request?.retryPolicy ?? configuration.retryPolicy, clock: retryClock)
     }
 
     private func headers(streaming: Bool = false) -> HTTPHeaders {

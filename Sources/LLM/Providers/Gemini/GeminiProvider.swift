@@ -12,7 +12,6 @@ import NIOHTTP1
 public struct GeminiProvider: LLMProvider {
     public let configuration: GeminiConfiguration
     private let http: ProviderHTTP
-    private let retryClock: any RetryClock
 
     public var name: String { configuration.name }
 
@@ -21,10 +20,10 @@ public struct GeminiProvider: LLMProvider {
         retryClock: any RetryClock = SystemRetryClock()
     ) {
         self.configuration = configuration
-        self.retryClock = retryClock
         self.http = ProviderHTTP(
             provider: configuration.name, transport: transport, timeouts: configuration.timeouts,
-            secrets: [configuration.apiKey].compactMap { $0 })
+            secrets: [configuration.apiKey].compactMap { $0 },
+            retryPolicy: configuration.retryPolicy, retryClock: retryClock)
     }
 
     /// What this backend supports (see ``ProviderCapabilities``). Gemini reports cache reads
@@ -33,7 +32,7 @@ public struct GeminiProvider: LLMProvider {
 
     public func complete(_ request: ChatRequest) async throws -> LLMResponse {
         try capabilities.check(request, provider: name)
-        return try await runner(for: request).complete { _ in
+        return try await http.runner(for: request).complete { _ in
             let body = GeminiRequestMapping.body(for: request)
             let response = try await http.send(
                 .POST, url: url(model: request.model, method: "generateContent"), headers: headers(), json: body,
@@ -47,7 +46,7 @@ public struct GeminiProvider: LLMProvider {
     }
 
     public func stream(_ request: ChatRequest) -> LLMEventStream {
-        RetryingStream.make(runner: runner(for: request)) { _ in
+        RetryingStream.make(runner: http.runner(for: request)) { _ in
             try capabilities.check(request, provider: name)
             let body = GeminiRequestMapping.body(for: request)
             let response = try await http.send(
@@ -60,7 +59,7 @@ public struct GeminiProvider: LLMProvider {
 
     /// Every model the key can use (`GET /models`, all pages), named without the `models/` prefix.
     public func listModels() async throws -> [ModelInfo] {
-        try await runner(for: nil).run { _ in
+        try await http.runner(for: nil).run { _ in
             var models: [ModelInfo] = []
             var pageToken: String?
             repeat {
@@ -112,10 +111,6 @@ public struct GeminiProvider: LLMProvider {
     private func url(model: String, method: String) -> String {
         let path = model.contains("/") ? model : "models/" + model
         return configuration.baseURL + "/" + path + ":" + method
-    }
-
-    private func runner(for request: ChatRequest?) -> RetryRunner {
-        RetryRunner(policy: request?.retryPolicy ?? configuration.retryPolicy, clock: retryClock)
     }
 
     private func headers(streaming: Bool = false) -> HTTPHeaders {

@@ -12,7 +12,6 @@ import NIOHTTP1
 public struct OllamaProvider: LLMProvider {
     public let configuration: OllamaConfiguration
     private let http: ProviderHTTP
-    private let retryClock: any RetryClock
 
     public var name: String { configuration.name }
 
@@ -21,10 +20,10 @@ public struct OllamaProvider: LLMProvider {
         transport: any HTTPTransport = NIOHTTPTransport.shared, retryClock: any RetryClock = SystemRetryClock()
     ) {
         self.configuration = configuration
-        self.retryClock = retryClock
         self.http = ProviderHTTP(
             provider: configuration.name, transport: transport, timeouts: configuration.timeouts,
-            secrets: [configuration.apiKey].compactMap { $0 })
+            secrets: [configuration.apiKey].compactMap { $0 },
+            retryPolicy: configuration.retryPolicy, retryClock: retryClock)
     }
 
     /// What this backend supports (see ``ProviderCapabilities``). Ollama has no `tool_choice`, signs no
@@ -38,7 +37,7 @@ public struct OllamaProvider: LLMProvider {
     public func complete(_ request: ChatRequest) async throws -> LLMResponse {
         try capabilities.check(request, provider: name)
         let body = try OllamaRequestMapping.body(for: request, options: configuration.options, stream: false, provider: name)
-        return try await runner(for: request).complete { _ in
+        return try await http.runner(for: request).complete { _ in
             let response = try await http.send(.POST, url: chatURL, headers: headers(), json: body, readsWholeBody: true)
             try await throwIfFailed(response)
             let (reply, raw) = try await http.readBody(OllamaChatChunk.self, of: response)
@@ -49,7 +48,7 @@ public struct OllamaProvider: LLMProvider {
     }
 
     public func stream(_ request: ChatRequest) -> LLMEventStream {
-        RetryingStream.make(runner: runner(for: request)) { _ in
+        RetryingStream.make(runner: http.runner(for: request)) { _ in
             try capabilities.check(request, provider: name)
             let body = try OllamaRequestMapping.body(for: request, options: configuration.options, stream: true, provider: name)
             let response = try await http.send(.POST, url: chatURL, headers: headers(streaming: true), json: body)
@@ -60,7 +59,7 @@ public struct OllamaProvider: LLMProvider {
 
     /// The models pulled on this server (`GET /api/tags`), by their `name` (e.g. `llama3.2:latest`).
     public func listModels() async throws -> [ModelInfo] {
-        try await runner(for: nil).run { _ in
+        try await http.runner(for: nil).run { _ in
             let response = try await http.send(
                 .GET, url: configuration.host + "/api/tags", headers: headers(), json: nil, readsWholeBody: true)
             try await throwIfFailed(response)
@@ -98,10 +97,6 @@ public struct OllamaProvider: LLMProvider {
     // MARK: - HTTP details
 
     private var chatURL: String { configuration.host + "/api/chat" }
-
-    private func runner(for request: ChatRequest?) -> RetryRunner {
-        RetryRunner(policy: request?.retryPolicy ?? configuration.retryPolicy, clock: retryClock)
-    }
 
     private func headers(streaming: Bool = false) -> HTTPHeaders {
         var headers = HTTPHeaders()

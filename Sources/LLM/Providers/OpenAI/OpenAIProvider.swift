@@ -14,7 +14,6 @@ import NIOHTTP1
 public struct OpenAIProvider: LLMProvider {
     public let configuration: OpenAIConfiguration
     private let http: ProviderHTTP
-    private let retryClock: any RetryClock
     /// Remembers that this server rejected `stream_options`, so later streams leave it out.
     private let streamUsageRejected = NIOLockedValueBox(false)
 
@@ -25,10 +24,10 @@ public struct OpenAIProvider: LLMProvider {
         retryClock: any RetryClock = SystemRetryClock()
     ) {
         self.configuration = configuration
-        self.retryClock = retryClock
         self.http = ProviderHTTP(
             provider: configuration.name, transport: transport, timeouts: configuration.timeouts,
-            secrets: [configuration.apiKey].compactMap { $0 })
+            secrets: [configuration.apiKey].compactMap { $0 },
+            retryPolicy: configuration.retryPolicy, retryClock: retryClock)
     }
 
     /// What this backend supports (see ``ProviderCapabilities``).
@@ -36,11 +35,11 @@ public struct OpenAIProvider: LLMProvider {
 
     public func complete(_ request: ChatRequest) async throws -> LLMResponse {
         try capabilities.check(request, provider: name)
-        return try await runner(for: request).complete { _ in try await completeOnce(request) }
+        return try await http.runner(for: request).complete { _ in try await completeOnce(request) }
     }
 
     public func stream(_ request: ChatRequest) -> LLMEventStream {
-        RetryingStream.make(runner: runner(for: request)) { _ in
+        RetryingStream.make(runner: http.runner(for: request)) { _ in
             try capabilities.check(request, provider: name)
             let response = try await openStream(request)
             return StreamAttempt(body: response.body, decoder: ServerSentEventBodyDecoder(StreamDecoding(http: http)))
@@ -48,9 +47,9 @@ public struct OpenAIProvider: LLMProvider {
     }
 
     public func listModels() async throws -> [ModelInfo] {
-        try await runner(for: nil).run { _ in
+        try await http.runner(for: nil).run { _ in
             let response = try await http.send(
-                .GET, url: configuration.baseURL + "/models", headers: headers(), json: nil, readsWholeBody: true)
+                .GET, url: configuration.baseURL + "/models", headers: configuration.requestHeaders(), json: nil, readsWholeBody: true)
             try await throwIfFailed(response)
             let (list, _) = try await http.decodeBody(OpenAIModelList.self, of: response)
             return (list.data ?? []).map { ModelInfo(id: $0.id, ownedBy: $0.owned_by) }
@@ -61,7 +60,7 @@ public struct OpenAIProvider: LLMProvider {
 
     private func completeOnce(_ request: ChatRequest) async throws -> LLMResponse {
         let body = OpenAIRequestMapping.body(for: request, stream: false, includeStreamUsage: false)
-        let response = try await http.send(.POST, url: chatURL, headers: headers(), json: body, readsWholeBody: true)
+        let response = try await http.send(.POST, url: chatURL, headers: configuration.requestHeaders(), json: body, readsWholeBody: true)
         try await throwIfFailed(response)
         let (completion, raw) = try await http.readBody(OpenAIChatCompletion.self, of: response)
         var accumulator = StreamAccumulator()
@@ -75,7 +74,7 @@ public struct OpenAIProvider: LLMProvider {
     private func openStream(_ request: ChatRequest) async throws -> TransportResponse {
         let askUsage = configuration.requestStreamUsage && !streamUsageRejected.withLockedValue { $0 }
         var response = try await http.send(
-            .POST, url: chatURL, headers: headers(streaming: true),
+            .POST, url: chatURL, headers: configuration.requestHeaders(streaming: true),
             json: OpenAIRequestMapping.body(for: request, stream: true, includeStreamUsage: askUsage))
         if askUsage, response.status == 400 || response.status == 422 {
             let text = await http.errorText(of: response)
@@ -85,7 +84,7 @@ public struct OpenAIProvider: LLMProvider {
             // This server does not know `stream_options`: ask again without it, and remember.
             streamUsageRejected.withLockedValue { $0 = true }
             response = try await http.send(
-                .POST, url: chatURL, headers: headers(streaming: true),
+                .POST, url: chatURL, headers: configuration.requestHeaders(streaming: true),
                 json: OpenAIRequestMapping.body(for: request, stream: true, includeStreamUsage: false))
         }
         try await throwIfFailed(response)
@@ -118,20 +117,6 @@ public struct OpenAIProvider: LLMProvider {
     // MARK: - HTTP details
 
     private var chatURL: String { configuration.baseURL + "/chat/completions" }
-
-    private func runner(for request: ChatRequest?) -> RetryRunner {
-        RetryRunner(policy: request?.retryPolicy ?? configuration.retryPolicy, clock: retryClock)
-    }
-
-    private func headers(streaming: Bool = false) -> HTTPHeaders {
-        var headers = HTTPHeaders()
-        if let key = configuration.apiKey, !key.isEmpty { headers.add(name: "authorization", value: "Bearer \(key)") }
-        if let organization = configuration.organization { headers.add(name: "openai-organization", value: organization) }
-        if let project = configuration.project { headers.add(name: "openai-project", value: project) }
-        headers.add(name: "accept", value: streaming ? "text/event-stream" : "application/json")
-        for (name, value) in configuration.headers { headers.replaceOrAdd(name: name, value: value) }
-        return headers
-    }
 
     private func throwIfFailed(_ response: TransportResponse) async throws {
         try await http.checkStatus(response, classify: errorFor)

@@ -15,7 +15,6 @@ import NIOHTTP1
 public struct OpenAIResponsesProvider: LLMProvider {
     public let configuration: OpenAIConfiguration
     private let http: ProviderHTTP
-    private let retryClock: any RetryClock
 
     public var name: String { configuration.name }
 
@@ -24,10 +23,10 @@ public struct OpenAIResponsesProvider: LLMProvider {
         retryClock: any RetryClock = SystemRetryClock()
     ) {
         self.configuration = configuration
-        self.retryClock = retryClock
         self.http = ProviderHTTP(
             provider: configuration.name, transport: transport, timeouts: configuration.timeouts,
-            secrets: [configuration.apiKey].compactMap { $0 })
+            secrets: [configuration.apiKey].compactMap { $0 },
+            retryPolicy: configuration.retryPolicy, retryClock: retryClock)
     }
 
     /// What this backend supports (see ``ProviderCapabilities``). The Responses API has no stop sequences
@@ -39,10 +38,10 @@ public struct OpenAIResponsesProvider: LLMProvider {
 
     public func complete(_ request: ChatRequest) async throws -> LLMResponse {
         try capabilities.check(request, provider: name)
-        return try await runner(for: request).complete { _ in
+        return try await http.runner(for: request).complete { _ in
             let body = OpenAIResponsesRequestMapping.body(for: request, stream: false)
             let response = try await http.send(
-                .POST, url: responsesURL, headers: headers(), json: body, readsWholeBody: true)
+                .POST, url: responsesURL, headers: configuration.requestHeaders(), json: body, readsWholeBody: true)
             try await throwIfFailed(response)
             let (object, raw) = try await http.readBody(OpenAIResponsesObject.self, of: response)
             var accumulator = StreamAccumulator()
@@ -54,19 +53,19 @@ public struct OpenAIResponsesProvider: LLMProvider {
     }
 
     public func stream(_ request: ChatRequest) -> LLMEventStream {
-        RetryingStream.make(runner: runner(for: request)) { _ in
+        RetryingStream.make(runner: http.runner(for: request)) { _ in
             try capabilities.check(request, provider: name)
             let body = OpenAIResponsesRequestMapping.body(for: request, stream: true)
-            let response = try await http.send(.POST, url: responsesURL, headers: headers(streaming: true), json: body)
+            let response = try await http.send(.POST, url: responsesURL, headers: configuration.requestHeaders(streaming: true), json: body)
             try await throwIfFailed(response)
             return StreamAttempt(body: response.body, decoder: ServerSentEventBodyDecoder(StreamDecoding(http: http)))
         }
     }
 
     public func listModels() async throws -> [ModelInfo] {
-        try await runner(for: nil).run { _ in
+        try await http.runner(for: nil).run { _ in
             let response = try await http.send(
-                .GET, url: configuration.baseURL + "/models", headers: headers(), json: nil, readsWholeBody: true)
+                .GET, url: configuration.baseURL + "/models", headers: configuration.requestHeaders(), json: nil, readsWholeBody: true)
             try await throwIfFailed(response)
             let (list, _) = try await http.decodeBody(OpenAIModelList.self, of: response)
             return (list.data ?? []).map { ModelInfo(id: $0.id, ownedBy: $0.owned_by) }
@@ -110,20 +109,6 @@ public struct OpenAIResponsesProvider: LLMProvider {
     // MARK: - HTTP details
 
     private var responsesURL: String { configuration.baseURL + "/responses" }
-
-    private func runner(for request: ChatRequest?) -> RetryRunner {
-        RetryRunner(policy: request?.retryPolicy ?? configuration.retryPolicy, clock: retryClock)
-    }
-
-    private func headers(streaming: Bool = false) -> HTTPHeaders {
-        var headers = HTTPHeaders()
-        if let key = configuration.apiKey, !key.isEmpty { headers.add(name: "authorization", value: "Bearer \(key)") }
-        if let organization = configuration.organization { headers.add(name: "openai-organization", value: organization) }
-        if let project = configuration.project { headers.add(name: "openai-project", value: project) }
-        headers.add(name: "accept", value: streaming ? "text/event-stream" : "application/json")
-        for (name, value) in configuration.headers { headers.replaceOrAdd(name: name, value: value) }
-        return headers
-    }
 
     private func throwIfFailed(_ response: TransportResponse) async throws {
         try await http.checkStatus(response) { status, headers, text in

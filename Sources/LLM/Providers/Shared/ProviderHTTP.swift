@@ -4,13 +4,22 @@ import NIOFoundationCompat
 import NIOHTTP1
 
 /// The small transport call every provider makes: encode a JSON body, send it, and hand back either the
-/// streaming response or the error body (with secrets masked) for the provider to classify.
+/// streaming response or the error body (with secrets masked) for the provider to classify; and the retry
+/// runner each call goes through.
 struct ProviderHTTP: Sendable {
     let provider: String
     let transport: any HTTPTransport
     let timeouts: HTTPTimeouts
     /// Values that must never leave in an error (API keys).
     let secrets: [String]
+    /// The provider's retry policy, used when a request brings none of its own.
+    let retryPolicy: RetryPolicy
+    let retryClock: any RetryClock
+
+    /// The retries of one call: the request's own policy if it has one, else the provider's.
+    func runner(for request: ChatRequest?) -> RetryRunner {
+        RetryRunner(policy: request?.retryPolicy ?? retryPolicy, clock: retryClock)
+    }
 
     /// The largest error body read; the rest is not needed to classify an error.
     static let maxErrorBodyBytes = 256 * 1024
