@@ -90,7 +90,7 @@ public struct AnthropicProvider: LLMProvider {
 
         mutating func map(_ event: ServerSentEvent, into events: inout [StreamEvent]) throws -> StreamControl {
             guard !event.data.isEmpty else { return .continue }
-            try http.withEvent(AnthropicStreamEvent.self, from: event.data) { decoded throws(LLMError) in
+            try http.withEvent(AnthropicStreamEvent.self, from: event.data, updating: &mapper) { decoded, mapper throws(LLMError) in
                 try mapper.map(decoded, into: &events)
             }
             return mapper.sawMessageStop ? .stop : .continue

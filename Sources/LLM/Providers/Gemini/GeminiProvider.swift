@@ -93,7 +93,7 @@ public struct GeminiProvider: LLMProvider {
 
         mutating func map(_ event: ServerSentEvent, into events: inout [StreamEvent]) throws -> StreamControl {
             guard !event.data.isEmpty else { return .continue }
-            try http.withEvent(GeminiResponse.self, from: event.data) { chunk throws(LLMError) in
+            try http.withEvent(GeminiResponse.self, from: event.data, updating: &mapper) { chunk, mapper throws(LLMError) in
                 try mapper.map(chunk, into: &events)
             }
             return .continue

@@ -79,7 +79,7 @@ public struct OllamaProvider: LLMProvider {
         }
 
         mutating func map(_ line: ByteBuffer, into events: inout [StreamEvent]) throws -> StreamControl {
-            try http.withEvent(OllamaChatChunk.self, from: line) { chunk throws(LLMError) in
+            try http.withEvent(OllamaChatChunk.self, from: line, updating: &mapper) { chunk, mapper throws(LLMError) in
                 try mapper.map(chunk, into: &events)
             }
             return mapper.sawDone ? .stop : .continue

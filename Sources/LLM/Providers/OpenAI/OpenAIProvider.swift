@@ -100,8 +100,9 @@ public struct OpenAIProvider: LLMProvider {
             if event.data == "[DONE]" { return .stop }
             // Some servers send keep-alive events with empty data.
             if event.data.isEmpty { return .continue }
-            try http.withEvent(OpenAIChatChunk.self, from: event.data) { chunk throws(LLMError) in
-                try mapper.map(chunk, provider: http.provider, into: &events)
+            let provider = http.provider
+            try http.withEvent(OpenAIChatChunk.self, from: event.data, updating: &mapper) { chunk, mapper throws(LLMError) in
+                try mapper.map(chunk, provider: provider, into: &events)
             }
             return .continue
         }

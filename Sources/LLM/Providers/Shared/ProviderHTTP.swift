@@ -56,16 +56,20 @@ struct ProviderHTTP: Sendable {
     }
 
     /// Reads one JSON event of a stream with the hand-written reader (see ``JSONWireDecodable``) and hands it to
-    /// `use` while its document is still parsed. The event is not returned through the parser's frames: for a
-    /// wire type of hundreds of bytes (an Anthropic event) those copies were a measurable part of a stream's
-    /// CPU. An error `use` throws is passed on as it is; an event that cannot be read is a malformed response.
-    func withEvent<T: JSONWireDecodable>(
-        _ type: T.Type, from text: String, _ use: (T) throws(LLMError) -> Void
+    /// `use` while its document is still parsed, with `state` (the stream's mapper) to update. The event is not
+    /// returned through the parser's frames: for a wire type of hundreds of bytes (an Anthropic event) those
+    /// copies were a measurable part of a stream's CPU. The mapper comes as an argument rather than captured, so
+    /// that a caller holding this value and its mapper side by side lends both, instead of copying this value
+    /// for every event. An error `use` throws is passed on as it is; an event that cannot be read is a malformed
+    /// response.
+    func withEvent<T: JSONWireDecodable, State>(
+        _ type: T.Type, from text: String, updating state: inout State,
+        _ use: (T, inout State) throws(LLMError) -> Void
     ) throws(LLMError) {
         var failure: LLMError?
         do {
             try JSONParser.withDocument(text) { root in
-                try Self.read(T.self, from: root, failure: &failure, use)
+                try Self.read(T.self, from: root, updating: &state, failure: &failure, use)
             }
         } catch {
             throw .malformedResponse(reason: "a stream chunk is not valid JSON", raw: redact(text))
@@ -74,14 +78,15 @@ struct ProviderHTTP: Sendable {
     }
 
     /// Reads one JSON line of a stream and hands it to `use`, as the method above does for an event's text.
-    func withEvent<T: JSONWireDecodable>(
-        _ type: T.Type, from line: ByteBuffer, _ use: (T) throws(LLMError) -> Void
+    func withEvent<T: JSONWireDecodable, State>(
+        _ type: T.Type, from line: ByteBuffer, updating state: inout State,
+        _ use: (T, inout State) throws(LLMError) -> Void
     ) throws(LLMError) {
         var failure: LLMError?
         do {
             try line.withUnsafeReadableBytes { bytes in
                 try JSONParser.withDocument(bytes) { root in
-                    try Self.read(T.self, from: root, failure: &failure, use)
+                    try Self.read(T.self, from: root, updating: &state, failure: &failure, use)
                 }
             }
         } catch {
@@ -91,11 +96,12 @@ struct ProviderHTTP: Sendable {
     }
 
     /// Reads the event at `root` (throwing if it has another shape) and calls `use`, keeping its error apart.
-    private static func read<T: JSONWireDecodable>(
-        _ type: T.Type, from root: JSONElement, failure: inout LLMError?, _ use: (T) throws(LLMError) -> Void
+    private static func read<T: JSONWireDecodable, State>(
+        _ type: T.Type, from root: JSONElement, updating state: inout State, failure: inout LLMError?,
+        _ use: (T, inout State) throws(LLMError) -> Void
     ) throws(JSONShapeError) {
         let event = try T(json: JSONFields(root))
-        do throws(LLMError) { try use(event) } catch { failure = error }
+        do throws(LLMError) { try use(event, &state) } catch { failure = error }
     }
 
     /// Reads an error response body as text, with every secret masked.
