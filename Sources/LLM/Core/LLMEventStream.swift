@@ -65,15 +65,36 @@ public struct LLMEventStream: AsyncSequence, Sendable {
         }
 
         private var base: Base
+        /// The events a library stream handed over in one go (all it had decoded), read from `batchIndex` on.
+        /// Most calls of `next` return one of them without calling anything: per event, a call into the
+        /// stream's source cost two more async frames and its state's runtime exclusivity checks.
+        @usableFromInline var batch: [StreamEvent] = []
+        @usableFromInline var batchIndex = 0
 
         init(base: Base) {
             self.base = base
         }
 
+        /// The next event, or nil at the end. A loop cancelled between events ends, as when it waits.
+        @inlinable
         public mutating func next() async throws -> StreamEvent? {
+            if batchIndex < batch.count, !Task.isCancelled {
+                defer { batchIndex &+= 1 }
+                return batch[batchIndex]
+            }
+            return try await nextFromSource()
+        }
+
+        @usableFromInline
+        mutating func nextFromSource() async throws -> StreamEvent? {
             switch base {
             case .puller(let puller):
-                return try await puller.next()
+                batch.removeAllKeepingCapacity()
+                batchIndex = 0
+                try await puller.next(into: &batch)
+                guard !batch.isEmpty else { return nil }
+                batchIndex = 1
+                return batch[0]
             case .stream(var iterator):
                 defer { base = .stream(iterator) }
                 return try await iterator.next()
@@ -85,6 +106,7 @@ public struct LLMEventStream: AsyncSequence, Sendable {
 /// The source of a library stream, pulled by the one task iterating it, one `next()` at a time. Releasing
 /// it before the end must cancel whatever it reads.
 protocol StreamEventPuller: AnyObject, Sendable {
-    /// The next event, nil at the end.
-    func next() async throws -> StreamEvent?
+    /// Hands over the next events, in order: at least one, none at the end. `batch` is empty when called; the
+    /// puller may append to it or swap its own array in.
+    func next(into batch: inout [StreamEvent]) async throws
 }

@@ -1,7 +1,7 @@
 /// Wraps a provider's event stream so the call is reported when the stream ends.
 ///
-/// The wrapper pulls: each `next()` of the consumer calls `next()` of the inner stream directly, in the
-/// consumer's task. There is no second buffer and no extra task, so back-pressure and ordering are exactly
+/// The wrapper pulls: each `next()` of the consumer that finds no event ready calls `next()` of the inner
+/// stream directly, in the consumer's task. There is no second buffer and no extra task, so back-pressure and ordering are exactly
 /// those of the inner stream. Cancelling the consumer's task cancels the inner stream (its `next()` is
 /// cancellation-aware); a consumer that simply stops iterating releases the inner iterator, which ends
 /// the inner stream too, and the call is reported as cancelled.
@@ -33,7 +33,11 @@ private final class StreamObserver: StreamEventPuller, @unchecked Sendable {
         report(error: .cancelled)
     }
 
-    func next() async throws -> StreamEvent? {
+    func next(into batch: inout [StreamEvent]) async throws {
+        if let event = try await nextEvent() { batch.append(event) }
+    }
+
+    private func nextEvent() async throws -> StreamEvent? {
         guard !reported else { return nil }
         let event: StreamEvent?
         do {

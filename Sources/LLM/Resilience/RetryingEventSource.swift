@@ -17,9 +17,8 @@ final class RetryingEventSource: StreamEventPuller, @unchecked Sendable {
     private var attempt: OpenAttempt?
     private var attemptNumber = 1
     private var gate = FirstContentGate()
-    /// Events ready for the reader, from `readyIndex` on.
+    /// Events ready for the reader, handed over all at once.
     private var ready: [StreamEvent] = []
-    private var readyIndex = 0
     /// Events decoded from the latest chunk, before the gate.
     private var decoded: [StreamEvent] = []
     private var ended = false
@@ -31,29 +30,27 @@ final class RetryingEventSource: StreamEventPuller, @unchecked Sendable {
         self.open = open
     }
 
-    func next() async throws -> StreamEvent? {
+    func next(into batch: inout [StreamEvent]) async throws {
         if Task.isCancelled {
             // Cancelled between events: the stream just ends (one waiting for the body throws instead).
             attempt = nil  // releasing the body cancels its request
-            (ready, readyIndex, failure, ended) = ([], 0, nil, true)
-            return nil
+            (ready, failure, ended) = ([], nil, true)
+            return
         }
-        while readyIndex == ready.count {
+        while ready.isEmpty {
             if let failure {
                 self.failure = nil
                 throw failure
             }
-            if ended { return nil }
-            ready.removeAllKeepingCapacity()
-            readyIndex = 0
+            if ended { return }
             do {
                 try await advance()
             } catch {
                 await recover(from: error)
             }
         }
-        defer { readyIndex += 1 }
-        return ready[readyIndex]
+        // The reader's emptied array comes back in place of the events, so neither is allocated again.
+        swap(&ready, &batch)
     }
 
     /// Decodes one more chunk, and those already buffered behind it, opening an attempt first if none is
