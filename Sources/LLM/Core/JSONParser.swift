@@ -211,10 +211,15 @@ struct JSONParser {
         let start = index
         var hasEscapes = false
         while index < bytes.count {
-            // Eight bytes at a time while none of them ends the string or needs a look.
-            if index + 8 <= bytes.count, !Self.mayEndOrEscape(bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
-                index += 8
-                continue
+            // Eight bytes at a time: past them while none ends the string or needs a look, else straight to the
+            // first that does (most names and short texts end inside their first eight bytes).
+            if index + 8 <= bytes.count {
+                let special = Self.specialBytes(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)))
+                guard special != 0 else {
+                    index += 8
+                    continue
+                }
+                index += special.trailingZeroBitCount / 8
             }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
@@ -234,14 +239,16 @@ struct JSONParser {
         throw error("unterminated string", at: start - 1)
     }
 
-    /// Whether any of the eight bytes of `word` is a quote, a backslash or a control character (the exact
-    /// answer of the "has a byte less than n" and "has a zero byte" bit tricks; it says nothing of which).
-    private static func mayEndOrEscape(_ word: UInt64) -> Bool {
+    /// The high bit of each of the eight bytes of `word` (the first in the lowest bits) that is a quote, a
+    /// backslash or a control character, by the "has a byte less than n" and "has a zero byte" bit tricks.
+    /// A borrow can also mark a byte after a marked one, so only the lowest mark is sure: it is the first
+    /// byte that ends the string or needs a look, and zero means none does.
+    private static func specialBytes(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highBits: UInt64 = 0x8080_8080_8080_8080
-        func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highBits != 0 }
-        let hasControl = (word &- ones &* 0x20) & ~word & highBits != 0
-        return hasControl || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C))
+        func zeroBytes(_ value: UInt64) -> UInt64 { (value &- ones) & ~value & highBits }
+        let controls = (word &- ones &* 0x20) & ~word & highBits
+        return controls | zeroBytes(word ^ (ones &* 0x22)) | zeroBytes(word ^ (ones &* 0x5C))
     }
 
     /// Checks one escape, from its backslash (not the last byte).

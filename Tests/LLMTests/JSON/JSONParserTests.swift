@@ -206,18 +206,23 @@ import Testing
 
     @Test func longStringsAreScannedRightWhereverTheirSpecialBytesFall() throws {
         // Strings are scanned eight bytes at a time: a quote, an escape or a control character is found at
-        // every position of a word, and non-ASCII bytes are not mistaken for any of them.
-        for position in 0..<20 {
-            let before = String(repeating: "é", count: position / 2) + String(repeating: "a", count: position % 2)
-            let after = String(repeating: "b", count: 19 - position)
-            #expect(try JSONParser.parse("\"\(before)\\n\(after)\"") == .string(before + "\n" + after))
-            #expect(try JSONParser.parse("[\"\(before)\",\"\(after)\"]") == .array([.string(before), .string(after)]))
-            let control = "\"\(before)\u{01}\(after)\""
-            do {
-                _ = try JSONParser.parse(control)
-                Issue.record("a control character inside a string must be refused")
-            } catch {
-                #expect(error.offset == 1 + before.utf8.count)
+        // every position of a word, and non-ASCII bytes (é is C3 A9, € is E2 82 AC) are not mistaken for any
+        // of them.
+        for (filler, fillerBytes) in [("é", 2), ("€", 3)] {
+            for position in 0..<20 {
+                let before = String(repeating: filler, count: position / fillerBytes)
+                    + String(repeating: "a", count: position % fillerBytes)
+                let after = String(repeating: "b", count: 19 - position)
+                #expect(try JSONParser.parse("\"\(before)\\n\(after)\"") == .string(before + "\n" + after))
+                #expect(try JSONParser.parse("\"\(before)\\\"\\\\\"") == .string(before + "\"\\"))
+                #expect(try JSONParser.parse("[\"\(before)\",\"\(after)\"]") == .array([.string(before), .string(after)]))
+                let control = "\"\(before)\u{01}\(after)\""
+                do {
+                    _ = try JSONParser.parse(control)
+                    Issue.record("a control character inside a string must be refused")
+                } catch {
+                    #expect(error.offset == 1 + before.utf8.count)
+                }
             }
         }
     }
