@@ -14,7 +14,9 @@ public struct SSEDecoder: Sendable {
     private var atStreamStart = true
 
     // The event being built.
-    private var data = ""
+    /// Its data so far: a slice of the chunk when it is one line that came whole (most events), so that
+    /// dispatching it copies nothing; a buffer of its own when lines are joined or a line was split.
+    private var data = ByteBuffer()
     private var hasData = false
     private var eventType = ""
     /// The last `event` value read: streams repeat a few types, so an equal one reuses this String.
@@ -52,11 +54,10 @@ public struct SSEDecoder: Sendable {
                 if bytes[0] == .lf { start = 1 }
             }
             while let end = Self.firstLineBreak(in: bytes, from: start) {
-                let line = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
                 if pending.readableBytes == 0 {
-                    processLine(line, into: &events)
+                    processLine(bytes, start..<end, of: chunk, into: &events)
                 } else {
-                    pending.writeBytes(line)
+                    pending.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
                     processPendingLine(into: &events)
                 }
                 start = end + 1
@@ -108,45 +109,43 @@ public struct SSEDecoder: Sendable {
         do {
             // A local copy, so processLine may mutate self while the bytes are borrowed.
             let line = pending
-            line.withUnsafeReadableBytes { processLine($0, into: &events) }
+            line.withUnsafeReadableBytes { processLine($0, 0..<$0.count, of: line, into: &events) }
         }
-        pending.clear()
+        pending.clear()  // a data slice of `line` keeps the old storage; `pending` gets new storage
     }
 
-    private mutating func processLine(_ rawLine: UnsafeRawBufferPointer, into events: inout [ServerSentEvent]) {
-        var line = rawLine
+    /// Processes the line at `range` of `bytes`, the readable bytes of `source`.
+    private mutating func processLine(
+        _ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, of source: ByteBuffer, into events: inout [ServerSentEvent]
+    ) {
+        var line = range
         if atStreamStart {
             atStreamStart = false
-            if line.count >= 3, line[0] == 0xEF, line[1] == 0xBB, line[2] == 0xBF {
-                line = UnsafeRawBufferPointer(rebasing: line[3...])
+            if line.count >= 3, bytes[line.lowerBound] == 0xEF, bytes[line.lowerBound + 1] == 0xBB,
+                bytes[line.lowerBound + 2] == 0xBF
+            {
+                line = (line.lowerBound + 3)..<line.upperBound
             }
         }
-        guard let first = line.first else {
+        guard !line.isEmpty else {
             dispatch(into: &events)
             return
         }
-        if first == .colon { return }  // comment
+        if bytes[line.lowerBound] == .colon { return }  // comment
 
-        let name: UnsafeRawBufferPointer
-        var value: UnsafeRawBufferPointer
-        if let colon = line.firstIndex(of: .colon) {
-            name = UnsafeRawBufferPointer(rebasing: line[..<colon])
-            value = UnsafeRawBufferPointer(rebasing: line[(colon + 1)...])
-            if value.first == .space {
-                value = UnsafeRawBufferPointer(rebasing: value[1...])
-            }
-        } else {
-            name = line
-            value = UnsafeRawBufferPointer(start: nil, count: 0)
-        }
+        let nameEnd = ByteSearch.firstIndex(of: .colon, in: bytes, from: line.lowerBound, to: line.upperBound) ?? line.upperBound
+        let name = UnsafeRawBufferPointer(rebasing: bytes[line.lowerBound..<nameEnd])
+        var valueStart = min(nameEnd + 1, line.upperBound)
+        if valueStart < line.upperBound, bytes[valueStart] == .space { valueStart += 1 }
+        let value = UnsafeRawBufferPointer(rebasing: bytes[valueStart..<line.upperBound])
 
         if Self.is(name, "data") {
             // Equivalent to the spec's "append value + LF, drop one trailing LF at dispatch".
             if hasData {
-                data.append("\n")
-                data.append(String(decoding: value, as: UTF8.self))
+                data.writeInteger(UInt8.lf)
+                data.writeBytes(value)
             } else {
-                data = String(decoding: value, as: UTF8.self)
+                data = source.getSlice(at: source.readerIndex + valueStart, length: value.count) ?? ByteBuffer()
                 hasData = true
             }
         } else if Self.is(name, "event") {
@@ -171,13 +170,13 @@ public struct SSEDecoder: Sendable {
         if hasData {
             // Spec: an empty event type buffer means "message" (so "event:" alone does too).
             let type = eventType.isEmpty ? "message" : eventType
-            events.append(ServerSentEvent(event: type, data: data, id: lastEventIDBuffer, retry: retry))
+            events.append(ServerSentEvent(event: type, dataBuffer: data, id: lastEventIDBuffer, retry: retry))
         }
         resetEvent()
     }
 
     private mutating func resetEvent() {
-        data = ""
+        data = ByteBuffer()
         hasData = false
         eventType = ""
         retry = nil

@@ -188,10 +188,13 @@ struct SSEDecoderTests {
         }
     }
 
-    @Test func invalidUTF8BecomesReplacementCharacter() {
+    @Test func invalidUTF8BecomesReplacementCharacterInTheTextAndStaysInTheBytes() {
         let bytes: [UInt8] = Array("data: a".utf8) + [0xFF] + Array("b\n\n".utf8)
         var decoder = SSEDecoder()
-        #expect(decoder.decode(makeChunk(bytes)) == [.init(data: "a\u{FFFD}b")])
+        let events = decoder.decode(makeChunk(bytes))
+        #expect(events.map(\.data) == ["a\u{FFFD}b"])
+        // The bytes are kept as they came (the JSON parser then refuses or replaces them as JSON says).
+        #expect(events.map { Array($0.dataBuffer.readableBytesView) } == [[0x61, 0xFF, 0x62]])
     }
 
     // MARK: Real transcripts

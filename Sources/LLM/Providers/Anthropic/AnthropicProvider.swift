@@ -89,8 +89,8 @@ public struct AnthropicProvider: LLMProvider {
         var mapper: AnthropicStreamMapper
 
         mutating func map(_ event: ServerSentEvent, into events: inout [StreamEvent]) throws -> StreamControl {
-            guard !event.data.isEmpty else { return .continue }
-            try http.withEvent(AnthropicStreamEvent.self, from: event.data, updating: &mapper) { decoded, mapper throws(LLMError) in
+            guard !event.hasNoData else { return .continue }
+            try http.withEvent(AnthropicStreamEvent.self, from: event.dataBuffer, updating: &mapper) { decoded, mapper throws(LLMError) in
                 try mapper.map(decoded, into: &events)
             }
             return mapper.sawMessageStop ? .stop : .continue

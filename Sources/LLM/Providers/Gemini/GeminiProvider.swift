@@ -92,8 +92,8 @@ public struct GeminiProvider: LLMProvider {
         }
 
         mutating func map(_ event: ServerSentEvent, into events: inout [StreamEvent]) throws -> StreamControl {
-            guard !event.data.isEmpty else { return .continue }
-            try http.withEvent(GeminiResponse.self, from: event.data, updating: &mapper) { chunk, mapper throws(LLMError) in
+            guard !event.hasNoData else { return .continue }
+            try http.withEvent(GeminiResponse.self, from: event.dataBuffer, updating: &mapper) { chunk, mapper throws(LLMError) in
                 try mapper.map(chunk, into: &events)
             }
             return .continue

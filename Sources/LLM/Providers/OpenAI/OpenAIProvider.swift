@@ -97,11 +97,11 @@ public struct OpenAIProvider: LLMProvider {
         var mapper = OpenAIStreamMapper()
 
         mutating func map(_ event: ServerSentEvent, into events: inout [StreamEvent]) throws -> StreamControl {
-            if event.data == "[DONE]" { return .stop }
+            if event.dataIs("[DONE]") { return .stop }
             // Some servers send keep-alive events with empty data.
-            if event.data.isEmpty { return .continue }
+            if event.hasNoData { return .continue }
             let provider = http.provider
-            try http.withEvent(OpenAIChatChunk.self, from: event.data, updating: &mapper) { chunk, mapper throws(LLMError) in
+            try http.withEvent(OpenAIChatChunk.self, from: event.dataBuffer, updating: &mapper) { chunk, mapper throws(LLMError) in
                 try mapper.map(chunk, provider: provider, into: &events)
             }
             return .continue

@@ -55,42 +55,26 @@ struct ProviderHTTP: Sendable {
         throw classify(response.status, response.headers, await errorText(of: response))
     }
 
-    /// Reads one JSON event of a stream with the hand-written reader (see ``JSONWireDecodable``) and hands it to
-    /// `use` while its document is still parsed, with `state` (the stream's mapper) to update. The event is not
-    /// returned through the parser's frames: for a wire type of hundreds of bytes (an Anthropic event) those
-    /// copies were a measurable part of a stream's CPU. The mapper comes as an argument rather than captured, so
-    /// that a caller holding this value and its mapper side by side lends both, instead of copying this value
-    /// for every event. An error `use` throws is passed on as it is; an event that cannot be read is a malformed
-    /// response.
+    /// Reads one JSON event of a stream (an SSE event's data or a JSON line) with the hand-written reader (see
+    /// ``JSONWireDecodable``) and hands it to `use` while its document is still parsed, with `state` (the
+    /// stream's mapper) to update. The event is not returned through the parser's frames: for a wire type of
+    /// hundreds of bytes (an Anthropic event) those copies were a measurable part of a stream's CPU. The mapper
+    /// comes as an argument rather than captured, so that a caller holding this value and its mapper side by
+    /// side lends both, instead of copying this value for every event. An error `use` throws is passed on as it
+    /// is; an event that cannot be read is a malformed response.
     func withEvent<T: JSONWireDecodable, State>(
-        _ type: T.Type, from text: String, updating state: inout State,
+        _ type: T.Type, from bytes: ByteBuffer, updating state: inout State,
         _ use: (T, inout State) throws(LLMError) -> Void
     ) throws(LLMError) {
         var failure: LLMError?
         do {
-            try JSONParser.withDocument(text) { root in
-                try Self.read(T.self, from: root, updating: &state, failure: &failure, use)
-            }
-        } catch {
-            throw .malformedResponse(reason: "a stream chunk is not valid JSON", raw: redact(text))
-        }
-        if let failure { throw failure }
-    }
-
-    /// Reads one JSON line of a stream and hands it to `use`, as the method above does for an event's text.
-    func withEvent<T: JSONWireDecodable, State>(
-        _ type: T.Type, from line: ByteBuffer, updating state: inout State,
-        _ use: (T, inout State) throws(LLMError) -> Void
-    ) throws(LLMError) {
-        var failure: LLMError?
-        do {
-            try line.withUnsafeReadableBytes { bytes in
+            try bytes.withUnsafeReadableBytes { bytes in
                 try JSONParser.withDocument(bytes) { root in
                     try Self.read(T.self, from: root, updating: &state, failure: &failure, use)
                 }
             }
         } catch {
-            throw .malformedResponse(reason: "a stream chunk is not valid JSON", raw: redact(String(buffer: line)))
+            throw .malformedResponse(reason: "a stream chunk is not valid JSON", raw: redact(String(buffer: bytes)))
         }
         if let failure { throw failure }
     }
