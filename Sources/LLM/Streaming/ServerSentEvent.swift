@@ -18,7 +18,7 @@ public struct ServerSentEvent: Sendable, Hashable {
         set { dataBuffer = ByteBuffer(string: newValue) }
     }
 
-    /// Creates an event. Two events are equal when their data bytes are, as on the wire.
+    /// Creates an event.
     public init(event: String = "message", data: String, id: String? = nil, retry: Int? = nil) {
         self.init(event: event, dataBuffer: ByteBuffer(string: data), id: id, retry: retry)
     }
@@ -29,6 +29,19 @@ public struct ServerSentEvent: Sendable, Hashable {
         self.dataBuffer = dataBuffer
         self.id = id
         self.retry = retry
+    }
+
+    /// Two events are equal when their fields are, the data compared as text (as when it was a `String`:
+    /// invalid UTF-8 reads as U+FFFD, and canonically equivalent text is equal).
+    public static func == (left: ServerSentEvent, right: ServerSentEvent) -> Bool {
+        left.event == right.event && left.id == right.id && left.retry == right.retry && left.data == right.data
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(event)
+        hasher.combine(data)
+        hasher.combine(id)
+        hasher.combine(retry)
     }
 
     /// Whether the data is empty, which some servers send as a keep-alive.

@@ -195,6 +195,10 @@ struct SSEDecoderTests {
         #expect(events.map(\.data) == ["a\u{FFFD}b"])
         // The bytes are kept as they came (the JSON parser then refuses or replaces them as JSON says).
         #expect(events.map { Array($0.dataBuffer.readableBytesView) } == [[0x61, 0xFF, 0x62]])
+        // Equality and hashing read the data as text, as when it was a String.
+        #expect(events == [.init(data: "a\u{FFFD}b")])
+        #expect(Set(events + [.init(data: "a\u{FFFD}b")]).count == 1)
+        #expect(events != [.init(data: "a\u{FFFD}c")])
     }
 
     // MARK: Real transcripts
