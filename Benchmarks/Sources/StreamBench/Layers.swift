@@ -108,7 +108,7 @@ struct Target {
             let decoder = JSONDecoder()
             _ = try await response.body.forEachServerSentEvent { event in
                 tally.items += 1
-                tally.bytes += event.data.utf8.count
+                tally.bytes += event.dataBuffer.readableBytes
                 // As the library did before its own parser: JSONDecoder into the wire shape.
                 if decode, event.data != "[DONE]" {
                     let chunk = try decoder.decode(OpenAIChunkMirror.self, from: Data(event.data.utf8))
