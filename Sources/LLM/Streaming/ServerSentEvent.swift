@@ -45,7 +45,7 @@ public struct ServerSentEvent: Sendable, Hashable {
     }
 
     /// Whether the data is empty, which some servers send as a keep-alive.
-    var hasNoData: Bool { dataBuffer.readableBytes == 0 }
+    var dataIsEmpty: Bool { dataBuffer.readableBytes == 0 }
 
     /// Whether the data is exactly `text` (such as OpenAI's `[DONE]`), compared without making a `String`.
     func dataIs(_ text: StaticString) -> Bool {

@@ -89,7 +89,7 @@ public struct AnthropicProvider: LLMProvider {
         var mapper: AnthropicStreamMapper
 
         mutating func map(_ event: ServerSentEvent, into events: inout [StreamEvent]) throws -> StreamControl {
-            guard !event.hasNoData else { return .continue }
+            if event.dataIsEmpty { return .continue }
             try http.withEvent(AnthropicStreamEvent.self, from: event.dataBuffer, updating: &mapper) { decoded, mapper throws(LLMError) in
                 try mapper.map(decoded, into: &events)
             }

@@ -92,7 +92,7 @@ public struct GeminiProvider: LLMProvider {
         }
 
         mutating func map(_ event: ServerSentEvent, into events: inout [StreamEvent]) throws -> StreamControl {
-            guard !event.hasNoData else { return .continue }
+            if event.dataIsEmpty { return .continue }
             try http.withEvent(GeminiResponse.self, from: event.dataBuffer, updating: &mapper) { chunk, mapper throws(LLMError) in
                 try mapper.map(chunk, into: &events)
             }

@@ -94,15 +94,19 @@ public struct OpenAIProvider: LLMProvider {
     /// The stream's events: one chat completion chunk each, up to `[DONE]`.
     private struct StreamDecoding: StreamMessageMapping {
         let http: ProviderHTTP
-        var mapper = OpenAIStreamMapper()
+        var mapper: OpenAIStreamMapper
+
+        init(http: ProviderHTTP) {
+            self.http = http
+            mapper = OpenAIStreamMapper(provider: http.provider)
+        }
 
         mutating func map(_ event: ServerSentEvent, into events: inout [StreamEvent]) throws -> StreamControl {
             if event.dataIs("[DONE]") { return .stop }
             // Some servers send keep-alive events with empty data.
-            if event.hasNoData { return .continue }
-            let provider = http.provider
+            if event.dataIsEmpty { return .continue }
             try http.withEvent(OpenAIChatChunk.self, from: event.dataBuffer, updating: &mapper) { chunk, mapper throws(LLMError) in
-                try mapper.map(chunk, provider: provider, into: &events)
+                try mapper.map(chunk, into: &events)
             }
             return .continue
         }

@@ -1,6 +1,8 @@
 /// Turns OpenAI Chat Completions chunks into ``StreamEvent``s. Pure and incremental: feed it each
 /// decoded chunk, then call ``finish()`` at `[DONE]` or the end of the body.
 struct OpenAIStreamMapper {
+    /// The provider's name, for the errors a stream carries.
+    let provider: String
     private var started = false
     private var snapshot = TextSnapshotBuilder()
     private var reasoningOpen = false
@@ -12,14 +14,18 @@ struct OpenAIStreamMapper {
     /// Whether the provider has said why it stopped (a stream that ends before this is truncated).
     var sawFinishReason: Bool { finishReason != nil }
 
-    mutating func map(_ chunk: OpenAIChatChunk, provider: String) throws(LLMError) -> [StreamEvent] {
+    init(provider: String) {
+        self.provider = provider
+    }
+
+    mutating func map(_ chunk: OpenAIChatChunk) throws(LLMError) -> [StreamEvent] {
         var events: [StreamEvent] = []
-        try map(chunk, provider: provider, into: &events)
+        try map(chunk, into: &events)
         return events
     }
 
     /// Appends the events of `chunk` to `events` (a stream reuses that array's storage from chunk to chunk).
-    mutating func map(_ chunk: OpenAIChatChunk, provider: String, into events: inout [StreamEvent]) throws(LLMError) {
+    mutating func map(_ chunk: OpenAIChatChunk, into events: inout [StreamEvent]) throws(LLMError) {
         if let error = chunk.error {
             throw OpenAIErrorMapping.error(status: nil, body: error, raw: nil, provider: provider, retryAfter: nil)
         }

@@ -84,7 +84,7 @@ public struct OpenAIResponsesProvider: LLMProvider {
 
         mutating func map(_ event: ServerSentEvent, into events: inout [StreamEvent]) throws -> StreamControl {
             // The API sends no `[DONE]`; some compatible servers do, and keep-alives with empty data.
-            if event.hasNoData { return .continue }
+            if event.dataIsEmpty { return .continue }
             if event.dataIs("[DONE]") { return .stop }
             try http.withEvent(OpenAIResponsesStreamEvent.self, from: event.dataBuffer, updating: &mapper) { decoded, mapper throws(LLMError) in
                 // The type is in the data; the SSE `event:` name says the same, for servers that leave it out.
