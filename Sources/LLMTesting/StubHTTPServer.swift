@@ -103,6 +103,13 @@ public final class StubHTTPServer: Sendable {
         }
     }
 
+    /// Closes every open connection, as a server whose keep-alive limit ran out does; it goes on listening.
+    public func closeAllConnections() {
+        for connection in state.withLockedValue({ Array($0.connections.values) }) {
+            connection.close(promise: nil)
+        }
+    }
+
     /// Stops listening, closes every connection and stops every response still playing.
     public func shutdown() async throws {
         let (connections, responders) = state.withLockedValue { state in

@@ -1,11 +1,31 @@
+import Logging
+
 /// Runs an operation under a ``RetryPolicy``.
 public struct RetryRunner: Sendable {
     public var policy: RetryPolicy
     public var clock: any RetryClock
+    /// Where retry decisions are logged, at debug level.
+    public var logger: Logger
 
-    public init(policy: RetryPolicy, clock: any RetryClock = SystemRetryClock()) {
+    /// The logger retry decisions go to unless told otherwise: `llm.retry`.
+    public static let defaultLogger = Logger(label: "llm.retry")
+
+    public init(policy: RetryPolicy, clock: any RetryClock = SystemRetryClock(), logger: Logger = RetryRunner.defaultLogger) {
         self.policy = policy
         self.clock = clock
+        self.logger = logger
+    }
+
+    /// The delay before another attempt after `attempt` failed with `error`, or nil to give up; logged either way.
+    func retryDelay(afterAttempt attempt: Int, error: LLMError) -> Duration? {
+        let delay = policy.delay(afterAttempt: attempt, error: error, randomUnit: .random(in: 0..<1))
+        logger.debug(
+            delay == nil ? "giving up" : "retrying",
+            metadata: [
+                "attempt": "\(attempt)", "max_attempts": "\(policy.maxAttempts)", "error": "\(error.kind)",
+                "retryable": "\(error.isRetryable)", "delay_ms": "\(delay.map { $0 / .milliseconds(1) } ?? 0)",
+            ])
+        return delay
     }
 
     /// Calls `operation` until it succeeds, fails with an error that is not retryable, or attempts run out.
@@ -18,7 +38,7 @@ public struct RetryRunner: Sendable {
                 return try await operation(attempt)
             } catch {
                 let error = LLMError(normalising: error)
-                guard let delay = policy.delay(afterAttempt: attempt, error: error, randomUnit: .random(in: 0..<1)) else {
+                guard let delay = retryDelay(afterAttempt: attempt, error: error) else {
                     throw error
                 }
                 do {

@@ -104,9 +104,10 @@ final class RetryingEventSource: StreamEventPuller, @unchecked Sendable {
         passDecoded()
         ended = true
         let error = LLMError(normalising: error)
-        guard !gate.deliveredContent,
-            let delay = runner.policy.delay(afterAttempt: attemptNumber, error: error, randomUnit: .random(in: 0..<1))
-        else {
+        if gate.deliveredContent {
+            runner.logger.debug("not retried: the stream already delivered content", metadata: ["error": "\(error.kind)"])
+        }
+        guard !gate.deliveredContent, let delay = runner.retryDelay(afterAttempt: attemptNumber, error: error) else {
             failure = error
             return
         }

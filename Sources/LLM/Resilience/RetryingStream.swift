@@ -52,10 +52,11 @@ public enum RetryingStream {
                 return
             } catch {
                 let error = LLMError(normalising: error)
-                if gate.deliveredContent { throw error }
-                guard
-                    let delay = runner.policy.delay(afterAttempt: number, error: error, randomUnit: .random(in: 0..<1))
-                else { throw error }
+                if gate.deliveredContent {
+                    runner.logger.debug("not retried: the stream already delivered content", metadata: ["error": "\(error.kind)"])
+                    throw error
+                }
+                guard let delay = runner.retryDelay(afterAttempt: number, error: error) else { throw error }
                 do { try await runner.clock.sleep(for: delay) } catch { throw LLMError.cancelled }
                 number += 1
             }

@@ -17,6 +17,9 @@ public struct TransportRequest: Sendable {
     /// hand over the response only when its body has arrived, saving a wake-up of the caller per chunk.
     /// It never changes what the caller sees; a transport may ignore it.
     public var readsWholeBody: Bool
+    /// The proxy to go through; by default the one the process's environment names (`HTTPS_PROXY`...).
+    /// ``NIOHTTPTransport`` honours it; ``AsyncHTTPClientTransport`` uses its `HTTPClient`'s own proxy instead.
+    public var proxy: ProxySettings
 
     /// Creates a request.
     public init(
@@ -25,7 +28,8 @@ public struct TransportRequest: Sendable {
         headers: HTTPHeaders = [:],
         body: ByteBuffer? = nil,
         timeouts: HTTPTimeouts = .default,
-        readsWholeBody: Bool = false
+        readsWholeBody: Bool = false,
+        proxy: ProxySettings = .processEnvironment
     ) {
         self.method = method
         self.url = url
@@ -33,5 +37,6 @@ public struct TransportRequest: Sendable {
         self.body = body
         self.timeouts = timeouts
         self.readsWholeBody = readsWholeBody
+        self.proxy = proxy
     }
 }

@@ -1,3 +1,4 @@
+import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
@@ -31,11 +32,14 @@ final class HTTPConnectionPool: Sendable {
     private let maxIdlePerOrigin: Int
     private let tlsConfiguration: TLSConfiguration
     private let state = NIOLockedValueBox(State())
+    /// Where connections and the requests on them are logged.
+    let logger: Logger
 
     init(
         group: any EventLoopGroup, connectTimeout: Duration, idleTimeout: Duration, maxIdlePerOrigin: Int,
-        tlsConfiguration: TLSConfiguration
+        tlsConfiguration: TLSConfiguration, logger: Logger
     ) {
+        self.logger = logger
         self.group = group
         self.connectTimeout = TimeAmount(connectTimeout)
         self.idleTimeout = TimeAmount(idleTimeout)
@@ -66,6 +70,7 @@ final class HTTPConnectionPool: Sendable {
         }
         if let kept {
             kept.closer.cancel()
+            logger.trace("connection reused", metadata: Self.metadata(origin, kept.channel))
             return kept.channel.eventLoop.makeSucceededFuture(Lent(channel: kept.channel, wasKept: true))
         }
         return connect(to: endpoint).map { Lent(channel: $0, wasKept: false) }
@@ -81,11 +86,24 @@ final class HTTPConnectionPool: Sendable {
             state.idle[origin, default: []].append(IdleConnection(channel: channel, closer: closer))
             return true
         }
-        if !kept {
+        if kept {
+            logger.trace("connection kept", metadata: Self.metadata(origin, channel))
+        } else {
             closer.cancel()
             channel.close(promise: nil)
         }
     }
+
+    /// Which connection a log line is about; never credentials.
+    static func metadata(_ origin: HTTPEndpoint.Origin, _ channel: any Channel) -> Logger.Metadata {
+        var metadata: Logger.Metadata = [
+            "origin": "\(origin.usesTLS ? "https" : "http")://\(origin.host):\(origin.port)",
+            "connection": "\(ObjectIdentifier(channel).hashValue)",
+        ]
+        if let proxy = origin.proxy { metadata["proxy"] = "\(proxy.address)" }
+        return metadata
+    }
+
 
     /// Closes the kept connections and keeps no more; connections lent out close when their response ends.
     func shutdown() {
@@ -113,28 +131,56 @@ final class HTTPConnectionPool: Sendable {
         }
         let started = NIODeadline.now()
         let handshake = tlsContext.map { _ in eventLoop.makePromise(of: Void.self) }
+        let address = endpoint.connectAddress
         let connected = ClientBootstrap(group: eventLoop)
             .connectTimeout(connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
-                    if let tlsContext, let handshake {
+                    guard let tlsContext, let handshake else {
+                        try pipeline.addHTTPClientHandlers()
+                        return
+                    }
+                    let startTLS: @Sendable (any Channel) throws -> Void = { channel in
+                        let pipeline = channel.pipeline.syncOperations
                         try pipeline.addHandler(NIOSSLClientHandler(context: tlsContext, serverHostname: endpoint.serverName))
                         try pipeline.addHandler(TLSHandshakeWatcher(handshake: handshake))
+                        try pipeline.addHTTPClientHandlers()
                     }
-                    try pipeline.addHTTPClientHandlers()
+                    if let proxy = origin.proxy {
+                        // TLS goes to the real host, inside a tunnel the proxy opens first.
+                        try ProxyTunnelHandler.add(to: channel, proxy: proxy, target: origin, failing: handshake, then: startTLS)
+                    } else {
+                        try startTLS(channel)
+                    }
                 }
             }
-            .connect(host: origin.host, port: origin.port)
+            .connect(host: address.host, port: address.port)
         let ready = handshake.map { handshake in
             connected.whenFailure { handshake.fail($0) }
             return connected.flatMap { channel in self.afterHandshake(handshake, on: channel, deadline: started + self.connectTimeout) }
         } ?? connected
         return ready.map { channel in
             channel.closeFuture.whenComplete { _ in self.forget(channel, origin: origin) }
+            self.logger.debug(
+                "connection opened",
+                metadata: Self.metadata(origin, channel).merging(["connect_ms": "\(Self.milliseconds(since: started))"]) { $1 })
             return channel
+        }.flatMapErrorThrowing { error in
+            var failure = LLMError(transportError: error)
+            if let proxy = origin.proxy { failure = Self.namingProxy(proxy, failure) }
+            self.logger.debug(
+                "connection failed",
+                metadata: ["host": "\(origin.host)", "port": "\(origin.port)", "error": "\(failure.kind)"])
+            throw failure
         }
+    }
+
+    /// A failure to reach a proxy says so: the caller must not go looking for the fault at the model server.
+    private static func namingProxy(_ proxy: HTTPProxy, _ error: LLMError) -> LLMError {
+        guard case .network(let reason) = error, !reason.hasPrefix("proxy ") else { return error }
+        return .network(reason: "proxy \(proxy.address): \(reason)")
     }
 
     /// The connection once its TLS handshake has succeeded; the connect timeout, counted from the start of the TCP
@@ -165,6 +211,11 @@ final class HTTPConnectionPool: Sendable {
         }
     }
 
+    /// Milliseconds from `start` to now, with a tenth, for logs.
+    static func milliseconds(since start: NIODeadline) -> Double {
+        Double((NIODeadline.now() - start).nanoseconds / 100_000) / 10
+    }
+
     /// Drops a closed connection from the kept ones.
     private func forget(_ channel: any Channel, origin: HTTPEndpoint.Origin) {
         let closer: Scheduled<Void>? = state.withLockedValue { state in
@@ -172,6 +223,12 @@ final class HTTPConnectionPool: Sendable {
             return state.idle[origin]?.remove(at: index).closer
         }
         closer?.cancel()
+        logger.debug("connection closed", metadata: Self.metadata(origin, channel).merging(["was_kept": "\(closer != nil)"]) { $1 })
+    }
+
+    /// The connections kept for `origin` now, most recently kept last (for tests).
+    func keptConnections(to origin: HTTPEndpoint.Origin) -> [any Channel] {
+        state.withLockedValue { $0.idle[origin]?.map(\.channel) ?? [] }
     }
 }
 

@@ -8,6 +8,8 @@ struct HTTPEndpoint: Sendable {
         /// The host name or IP address, without the brackets of an IPv6 literal.
         var host: String
         var port: Int
+        /// The proxy the connection goes through: connections through it are not shared with direct ones.
+        var proxy: HTTPProxy?
     }
 
     var origin: Origin
@@ -19,6 +21,16 @@ struct HTTPEndpoint: Sendable {
         let host = origin.host.contains(":") ? "[\(origin.host)]" : origin.host
         let defaultPort = origin.usesTLS ? 443 : 80
         return origin.port == defaultPort ? host : "\(host):\(origin.port)"
+    }
+
+    /// What the request line names: the path and query, or for `http` through a proxy, the absolute URL.
+    var requestTarget: String {
+        origin.proxy != nil && !origin.usesTLS ? "http://" + hostHeader + target : target
+    }
+
+    /// Where the connection is made to: the proxy, if any, else the origin itself.
+    var connectAddress: (host: String, port: Int) {
+        origin.proxy.map { ($0.host, $0.port) } ?? (origin.host, origin.port)
     }
 
     /// The name sent for TLS's server name indication: the host, unless it is an IP address (which SNI forbids).

@@ -1,3 +1,4 @@
+import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
@@ -11,10 +12,12 @@ extension NIOHTTPTransport {
     /// any split. The time limits are timers on the event loop; no task runs beside the request.
     ///
     /// A complete response gives the connection back to the pool (unless either side asked to close it). A kept
-    /// connection that breaks before any byte of the response came (the server closed it while it was kept, and
-    /// the close crossed the request) is replaced by a new one once, and the request sent again. Any other end —
-    /// a limit running out, the awaiting or reading task cancelled, the body dropped unread, a broken connection —
-    /// closes it.
+    /// connection found closed before one byte of the request was written to it is replaced by a new one, once.
+    /// Once the request has been written, it is never sent again here, whatever breaks: the server may have
+    /// received it and started a generation (and a bill), so the caller's ``RetryPolicy`` alone decides, on the
+    /// retryable `LLMError.network` it gets (as Go's net/http does for requests that are not idempotent). Any
+    /// other end — a limit running out, the awaiting or reading task cancelled, the body dropped unread, a broken
+    /// connection — closes it.
     final class Exchange: ChannelDuplexHandler, RemovableChannelHandler, @unchecked Sendable {
         typealias InboundIn = HTTPClientResponsePart
         typealias OutboundIn = HTTPClientRequestPart
@@ -33,9 +36,13 @@ extension NIOHTTPTransport {
         private var lastChunk = NIODeadline.now()
         private var keepsConnection = true
         private var requestSent = false
-        /// The connection was kept from an earlier request, and nothing of this response has come on it yet.
+        /// The connection was kept from an earlier request and not one byte of this request has been written to
+        /// it: if it turns out closed, the request can go on a new one without the server having seen it.
         private var mayRetryOnNewConnection = false
         private var readHeldBack = false
+        private let started = NIODeadline.now()
+        private var bytesReceived = 0
+        private var connectionWasKept = false
 
         /// Guards `state` and every variable below. `state.paused` is set while a read of the socket is held back
         /// (see `read(context:)`).
@@ -90,6 +97,10 @@ extension NIOHTTPTransport {
                 return (failure, channel, timers + [idleTimer].compactMap { $0 })
             }
             guard let (failure, channel, timers) = taken else { return }
+            pool.logger.debug("request failed", metadata: [
+                "url": "\(TransportRequest.redacting(request.url))", "error": "\(error.kind)",
+                "reason": "\(error.networkReason)", "elapsed_ms": "\(HTTPConnectionPool.milliseconds(since: started))",
+            ])
             failure.head?.resume(throwing: error)
             // A held response is handed over as it is: its reader gets the chunks, then this error.
             failure.heldHead?.handOver()
@@ -112,6 +123,7 @@ extension NIOHTTPTransport {
                 return
             }
             mayRetryOnNewConnection = lent.wasKept
+            connectionWasKept = lent.wasKept
             keepsConnection = true
             requestSent = false
             do {
@@ -127,9 +139,13 @@ extension NIOHTTPTransport {
                 connectionBroke(context: context, .network(reason: "connection closed by the server"))
                 return
             }
-            var head = HTTPRequestHead(version: .http1_1, method: request.method, uri: endpoint.target, headers: request.headers)
+            var head = HTTPRequestHead(version: .http1_1, method: request.method, uri: endpoint.requestTarget, headers: request.headers)
             if !head.headers.contains(name: "host") {
                 head.headers.add(name: "host", value: endpoint.hostHeader)
+            }
+            if !endpoint.origin.usesTLS, let authorization = endpoint.origin.proxy?.authorization {
+                // Through a proxy in absolute form, the proxy reads the request itself (in a tunnel it never does).
+                head.headers.replaceOrAdd(name: "proxy-authorization", value: authorization)
             }
             head.headers.remove(name: "transfer-encoding")
             if let body = request.body {
@@ -140,15 +156,20 @@ extension NIOHTTPTransport {
             if head.headers[canonicalForm: "connection"].contains(where: { $0.lowercased() == "close" }) {
                 keepsConnection = false
             }
+            // From here on the server may receive the request: it is not sent again on another connection.
+            mayRetryOnNewConnection = false
             context.write(wrapOutboundOut(.head(head)), promise: nil)
             if let body = request.body {
                 context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
             }
             let sent = context.eventLoop.makePromise(of: Void.self)
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: sent)
+            pool.logger.debug("request sent", metadata: logMetadata(context.channel, [
+                "method": "\(request.method)", "url": "\(TransportRequest.redacting(request.url))",
+                "body_bytes": "\(request.body?.readableBytes ?? 0)", "reused_connection": "\(connectionWasKept)",
+            ]))
             let channel = context.channel
             sent.futureResult.whenComplete { result in
-                // A write that fails on a kept connection may be followed by a retry on a new one.
                 guard self.lock.withLock({ self.channel === channel }) else { return }
                 switch result {
                 case .success: self.requestSent = true
@@ -187,7 +208,6 @@ extension NIOHTTPTransport {
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             switch unwrapInboundIn(data) {
             case .head(let head):
-                mayRetryOnNewConnection = false
                 receivedHead(head, context: context)
             case .body(var part):
                 if partsOfThisRead == nil {
@@ -215,8 +235,8 @@ extension NIOHTTPTransport {
             context.fireChannelInactive()
         }
 
-        /// Fails the exchange, or sends the request again on a new connection if the broken one was a kept one
-        /// that had not answered yet.
+        /// Fails the exchange, or sends the request on a new connection if the broken one was a kept one that
+        /// none of the request was written to.
         private func connectionBroke(context: ChannelHandlerContext, _ error: LLMError) {
             enum Outcome { case anotherConnection, retry, fail }
             let outcome: Outcome = lock.withLock {
@@ -232,6 +252,9 @@ extension NIOHTTPTransport {
             case .fail:
                 fail(error)
             case .retry:
+                pool.logger.debug(
+                    "kept connection found closed before the request was written: sending it on a new connection",
+                    metadata: logMetadata(context.channel, [:]))
                 mayRetryOnNewConnection = false
                 self.context = nil
                 context.close(promise: nil)
@@ -251,6 +274,11 @@ extension NIOHTTPTransport {
         private func receivedHead(_ head: HTTPResponseHead, context: ChannelHandlerContext) {
             // Informational responses (100 Continue) precede the real one.
             guard head.status.code >= 200 || head.status == .switchingProtocols else { return }
+            if head.status == .proxyAuthenticationRequired, let proxy = endpoint.origin.proxy, !endpoint.origin.usesTLS {
+                // The proxy, not the model server, refused: said as such, and not mistaken for the provider's answer.
+                fail(proxy.credentialsRefused)
+                return
+            }
             if !head.isKeepAlive { keepsConnection = false }
             let response = TransportResponse(
                 status: Int(head.status.code), headers: head.headers,
@@ -265,7 +293,12 @@ extension NIOHTTPTransport {
                 }
                 return (true, continuation)
             }
-            if started { armIdleTimer(on: context.eventLoop) }
+            if started {
+                armIdleTimer(on: context.eventLoop)
+                pool.logger.debug("response head", metadata: logMetadata(context.channel, [
+                    "status": "\(head.status.code)", "first_byte_ms": "\(HTTPConnectionPool.milliseconds(since: self.started))",
+                ]))
+            }
             awaiting?.resume(returning: response)
         }
 
@@ -274,6 +307,7 @@ extension NIOHTTPTransport {
             guard let chunk = partsOfThisRead else { return }
             partsOfThisRead = nil
             lastChunk = .now()
+            bytesReceived &+= chunk.readableBytes
             let (wake, heldHead): (Bool, HeldHead?) = lock.withLock {
                 guard state.isStreaming else { return (false, nil) }
                 state.append(chunk)
@@ -302,6 +336,10 @@ extension NIOHTTPTransport {
             guard let (heldHead, timers) = ended else { return }
             for timer in timers { timer.cancel() }
             let channel = context.channel
+            pool.logger.debug("response ended", metadata: logMetadata(channel, [
+                "body_bytes": "\(bytesReceived)", "total_ms": "\(HTTPConnectionPool.milliseconds(since: started))",
+                "keeps_connection": "\(keepsConnection && requestSent)",
+            ]))
             // A kept connection must go on reading, so that it notices when the server closes it.
             readAgainIfHeldBack()
             if keepsConnection && requestSent {
@@ -319,6 +357,11 @@ extension NIOHTTPTransport {
             }
             heldHead?.handOver()
             resumeWaitingReader()
+        }
+
+        /// A log line's metadata: the connection's, and `extra`.
+        private func logMetadata(_ channel: any Channel, _ extra: Logger.Metadata) -> Logger.Metadata {
+            HTTPConnectionPool.metadata(endpoint.origin, channel).merging(extra) { $1 }
         }
 
         /// Reads the socket again after a pause, if a read was held back. On the event loop.

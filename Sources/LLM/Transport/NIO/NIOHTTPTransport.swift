@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import NIOHTTP1
 import NIOSSL
@@ -17,14 +18,20 @@ import NIOSSL
 ///   unread closes the connection;
 /// - past 256 KiB unread, the socket is not read until the reader catches up.
 ///
-/// It does not follow redirects (LLM APIs do not send them to POSTs), speak HTTP/2, go through proxies or ask
-/// for compressed bodies; use ``AsyncHTTPClientTransport`` for those. Every failure is thrown as an ``LLMError``.
+/// - a request goes through the proxy its ``TransportRequest/proxy`` settings name (by default the environment's
+///   `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY`): `http` targets in absolute form, `https` targets
+///   through a `CONNECT` tunnel with TLS to the real host;
+/// - a request is written once: only a kept connection found closed before any of it was written is replaced
+///   (see ``RetryPolicy`` for sending again).
+///
+/// It does not follow redirects (LLM APIs do not send them to POSTs), speak HTTP/2 or ask for compressed bodies;
+/// use ``AsyncHTTPClientTransport`` for those. Every failure is thrown as an ``LLMError``.
 public final class NIOHTTPTransport: HTTPTransport {
     /// The process-wide transport every provider uses unless given another, with a 10-second connect timeout.
     /// It runs on ``AsyncHTTPClientTransport/eventLoopGroup``, the library's one I/O thread.
     public static let shared = NIOHTTPTransport(connectTimeout: .seconds(10))
 
-    private let pool: HTTPConnectionPool
+    let pool: HTTPConnectionPool
 
     /// A transport with its own connections.
     ///
@@ -37,18 +44,21 @@ public final class NIOHTTPTransport: HTTPTransport {
     ///     closed. Connections in use are not limited: each open stream holds one.
     ///   - tlsConfiguration: for `https`; by default the system's trust roots with full verification.
     ///   - eventLoopGroup: where the connections run; by default the library's one I/O thread.
+    ///   - logger: where connections (opened, kept, reused, closed) and requests (sent, answered, ended, with
+    ///     bytes and timings) are logged, at debug and trace level. Header values and URL credentials never are.
     public init(
         connectTimeout: Duration = .seconds(10),
         idleConnectionTimeout: Duration = .seconds(60),
         maxIdleConnectionsPerOrigin: Int = 128,
         tlsConfiguration: TLSConfiguration = .makeClientConfiguration(),
-        eventLoopGroup: any EventLoopGroup = AsyncHTTPClientTransport.eventLoopGroup
+        eventLoopGroup: any EventLoopGroup = AsyncHTTPClientTransport.eventLoopGroup,
+        logger: Logger = Logger(label: "llm.transport")
     ) {
         var tlsConfiguration = tlsConfiguration
         tlsConfiguration.applicationProtocols = ["http/1.1"]
         pool = HTTPConnectionPool(
             group: eventLoopGroup, connectTimeout: connectTimeout, idleTimeout: idleConnectionTimeout,
-            maxIdlePerOrigin: maxIdleConnectionsPerOrigin, tlsConfiguration: tlsConfiguration)
+            maxIdlePerOrigin: maxIdleConnectionsPerOrigin, tlsConfiguration: tlsConfiguration, logger: logger)
     }
 
     /// Closes the connections kept for reuse; requests still running finish, and their connections close then.
@@ -58,7 +68,8 @@ public final class NIOHTTPTransport: HTTPTransport {
     }
 
     public func send(_ request: TransportRequest) async throws -> TransportResponse {
-        let endpoint = try HTTPEndpoint(url: request.url)
+        var endpoint = try HTTPEndpoint(url: request.url)
+        endpoint.origin.proxy = try request.proxy.proxy(for: endpoint.origin)
         // Said without the names and values: they may hold keys.
         guard request.headers.allSatisfy({ Self.isToken($0.name) }) else {
             throw LLMError.network(reason: "invalid header field names")
