@@ -12,7 +12,7 @@ import Foundation
 /// Register your own endpoints (another OpenAI-compatible server, say) with ``register(_:)``.
 public struct ProviderRegistry: Sendable {
     public private(set) var endpoints: [String: ProviderEndpoint]
-    public var environment: [String: String]
+    @Redacted public var environment: [String: String]
     public var transport: any HTTPTransport
 
     public init(

@@ -4,12 +4,12 @@ public struct AnthropicConfiguration: Sendable {
     /// The API root including `/v1`.
     public var baseURL: String
     /// Sent as `x-api-key`.
-    public var apiKey: String?
+    @Redacted public var apiKey: String?
     /// The `anthropic-version` header.
     public var version: String
     /// `anthropic-beta` features to enable.
     public var betas: [String]
-    public var headers: [String: String]
+    @Redacted public var headers: [String: String]
     public var timeouts: HTTPTimeouts
     public var retryPolicy: RetryPolicy
     public var options: AnthropicOptions

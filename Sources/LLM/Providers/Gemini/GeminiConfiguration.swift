@@ -5,9 +5,9 @@ public struct GeminiConfiguration: Sendable {
     /// The API root including the version, e.g. `https://generativelanguage.googleapis.com/v1beta`.
     public var baseURL: String
     /// Sent in the `x-goog-api-key` header, never in the URL (URLs end up in logs and proxies).
-    public var apiKey: String?
+    @Redacted public var apiKey: String?
     /// Headers added to every request.
-    public var headers: [String: String]
+    @Redacted public var headers: [String: String]
     public var timeouts: HTTPTimeouts
     public var retryPolicy: RetryPolicy
 

@@ -5,9 +5,9 @@ public struct OllamaConfiguration: Sendable {
     /// The server root, without `/api` (e.g. `http://127.0.0.1:11434`, or `https://proxy.example/ollama`).
     public var host: String
     /// Sent as a bearer token, for ollama.com or an authenticating proxy. A local server needs none.
-    public var apiKey: String?
+    @Redacted public var apiKey: String?
     /// Headers added to every request.
-    public var headers: [String: String]
+    @Redacted public var headers: [String: String]
     public var timeouts: HTTPTimeouts
     public var retryPolicy: RetryPolicy
     public var options: OllamaOptions

@@ -5,11 +5,11 @@ public struct OpenAIConfiguration: Sendable {
     /// The API root, including `/v1` (e.g. `http://127.0.0.1:8080/v1`).
     public var baseURL: String
     /// Sent as a bearer token. Local servers need none.
-    public var apiKey: String?
+    @Redacted public var apiKey: String?
     public var organization: String?
     public var project: String?
     /// Headers added to every request.
-    public var headers: [String: String]
+    @Redacted public var headers: [String: String]
     public var timeouts: HTTPTimeouts
     public var retryPolicy: RetryPolicy
     /// Ask for token usage at the end of a stream (`stream_options.include_usage`). Servers that reject

@@ -11,7 +11,7 @@ struct ProviderHTTP: Sendable {
     let transport: any HTTPTransport
     let timeouts: HTTPTimeouts
     /// Values that must never leave in an error (API keys).
-    let secrets: [String]
+    @Redacted var secrets: [String]
     /// The provider's retry policy, used when a request brings none of its own.
     let retryPolicy: RetryPolicy
     let retryClock: any RetryClock
