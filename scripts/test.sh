@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine: installs and starts the real local model server and the MCP
-# reference server (scripts/local-model.sh, cached outside the checkout), runs the unit tests in parallel,
+# reference server (scripts/local-model.sh, cached outside the checkout) and squid for the proxy tests, runs the unit tests in parallel,
 # then the end-to-end and timing tests one at a time (the real servers share two small slots, and a real
 # model on 2 cores is slow when asked many things at once), stops the servers,
 # prints "N passed, N failed, N skipped" and fails if any end-to-end test was skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The real HTTP proxy the proxy tests go through (Debian's squid; openssl makes its password file).
+if ! [ -x /usr/sbin/squid ] || ! command -v openssl >/dev/null; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends squid openssl >/dev/null
+fi
+# Debian starts a system squid on installing it; the tests start their own.
+if command -v service >/dev/null; then service squid stop >/dev/null 2>&1 || true; fi
 
 scripts/local-model.sh install
 scripts/local-model.sh start

@@ -2,6 +2,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// An HTTP/1.1 server on 127.0.0.1 that answers with scripted responses, for testing the faults a
 /// real server cannot be made to produce: slow heads, stalls mid-body, dropped connections.
@@ -34,8 +35,9 @@ public final class StubHTTPServer: Sendable {
         var isShutDown = false
     }
 
-    /// Starts a server on an ephemeral port of 127.0.0.1.
-    public static func start(_ handler: @escaping Handler) async throws -> StubHTTPServer {
+    /// Starts a server on an ephemeral port of 127.0.0.1; with `tls`, it speaks HTTPS (its ``baseURL`` then names
+    /// `localhost`, the name test certificates are usually made for).
+    public static func start(tls: NIOSSLContext? = nil, _ handler: @escaping Handler) async throws -> StubHTTPServer {
         let state = NIOLockedValueBox(State())
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
@@ -43,6 +45,7 @@ public final class StubHTTPServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     Self.connectionOpened(channel, state: state)
+                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(
                         StubConnectionHandler(handler: handler, state: state)
@@ -54,17 +57,20 @@ public final class StubHTTPServer: Sendable {
             try? await channel.close().get()
             throw ChannelError.unknownLocalAddress
         }
-        return StubHTTPServer(port: port, channel: channel, state: state)
+        return StubHTTPServer(port: port, usesTLS: tls != nil, channel: channel, state: state)
     }
 
-    private init(port: Int, channel: any Channel, state: NIOLockedValueBox<State>) {
+    private let usesTLS: Bool
+
+    private init(port: Int, usesTLS: Bool, channel: any Channel, state: NIOLockedValueBox<State>) {
         self.port = port
+        self.usesTLS = usesTLS
         self.channel = channel
         self.state = state
     }
 
-    /// `"http://127.0.0.1:PORT"`, to which a test appends a path.
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    /// `"http://127.0.0.1:PORT"` (`"https://localhost:PORT"` with TLS), to which a test appends a path.
+    public var baseURL: String { usesTLS ? "https://localhost:\(port)" : "http://127.0.0.1:\(port)" }
 
     /// Every request received so far, in order of arrival.
     public var requests: [StubRequest] { state.withLockedValue { $0.requests } }

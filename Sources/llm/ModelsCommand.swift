@@ -48,12 +48,13 @@ struct ModelsCommand: AsyncParsableCommand {
     /// Asks each configured provider in turn. A local server that is not running is skipped quietly;
     /// other failures are reported and the rest still listed.
     private func listEveryConfiguredProvider(environment: [String: String], interruption: Interruption) async throws {
-        let registry = ProviderSelection.registry(environment: environment)
+        LogOutput.start(verbose: provider.verbose, environment: environment)
+        let registry = ProviderSelection.registry(environment: environment, proxy: try provider.proxySettings(environment: environment))
         var ids: [String] = []
         var lastError: (any Error)?
         for endpoint in registry.configured {
             do {
-                let llm = try registry.provider(named: endpoint.name, apiKey: provider.apiKey)
+                let llm = try registry.provider(named: endpoint.name, apiKey: provider.apiKey?.exposedValue)
                 let models = try await interruption.run { try await llm.listModels() }
                 ids += models.map { "\(endpoint.name)/\($0.id)" }
             } catch let error as LLMError where !endpoint.requiresAPIKey && error.kind == "network" {

@@ -6,8 +6,8 @@ typealias ModelSpec = ModelReference
 /// Turns a provider name plus the command-line and environment settings into an ``LLMProvider``,
 /// through the library's ``ProviderRegistry`` (the CLI is a client of the library like any other).
 enum ProviderSelection {
-    static func registry(environment: [String: String]) -> ProviderRegistry {
-        ProviderRegistry(environment: environment)
+    static func registry(environment: [String: String], proxy: ProxySettings? = nil) -> ProviderRegistry {
+        ProviderRegistry(environment: environment, proxy: proxy)
     }
 
     static func knownProviders(environment: [String: String]) -> [String] {
@@ -16,10 +16,10 @@ enum ProviderSelection {
 
     /// - Throws: ``ConfigurationError`` for an unknown provider, or a hosted one with neither a key nor a base URL.
     static func provider(
-        named name: String, baseURL: String?, apiKey: String?, environment: [String: String]
+        named name: String, baseURL: String?, apiKey: String?, proxy: ProxySettings?, environment: [String: String]
     ) throws(ConfigurationError) -> any LLMProvider {
         do {
-            return try registry(environment: environment).provider(named: name, baseURL: baseURL, apiKey: apiKey)
+            return try registry(environment: environment, proxy: proxy).provider(named: name, baseURL: baseURL, apiKey: apiKey)
         } catch .missingAPIKey(let provider, let variable) where provider == "openai" {
             _ = variable
             throw noProviderConfigured

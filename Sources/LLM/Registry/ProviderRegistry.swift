@@ -14,14 +14,19 @@ public struct ProviderRegistry: Sendable {
     public private(set) var endpoints: [String: ProviderEndpoint]
     @Redacted public var environment: [String: String]
     public var transport: any HTTPTransport
+    /// The proxy every provider goes through; nil reads it from ``environment`` (`HTTPS_PROXY`, `HTTP_PROXY`,
+    /// `ALL_PROXY`, `NO_PROXY`, as curl does), ``ProxySettings/direct`` turns proxies off.
+    public var proxy: ProxySettings?
 
     public init(
         environment: [String: String] = ProcessInfo.processInfo.environment,
         endpoints: [ProviderEndpoint] = ProviderEndpoint.builtIn,
-        transport: any HTTPTransport = NIOHTTPTransport.shared
+        transport: any HTTPTransport = NIOHTTPTransport.shared,
+        proxy: ProxySettings? = nil
     ) {
         self.environment = environment
         self.transport = transport
+        self.proxy = proxy
         self.endpoints = Dictionary(endpoints.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
     }
 
@@ -63,9 +68,11 @@ public struct ProviderRegistry: Sendable {
     /// endpoint's name and the explicit overrides.
     private func makeProvider(_ endpoint: ProviderEndpoint, baseURL override: String?, apiKey: String?) -> any LLMProvider {
         let baseURL = override ?? customBaseURL(for: endpoint) ?? endpoint.defaultBaseURL
+        let proxy = self.proxy ?? .environment(environment)
         switch endpoint.api {
         case .openAIChat, .openAIResponses:
             var configuration = OpenAIConfiguration(name: endpoint.name, baseURL: baseURL, apiKey: apiKey)
+            configuration.proxy = proxy
             if endpoint.apiKeyVariable == "OPENAI_API_KEY" {
                 configuration.organization = environment["OPENAI_ORG_ID"].nonEmpty
                 configuration.project = environment["OPENAI_PROJECT_ID"].nonEmpty
@@ -75,17 +82,21 @@ public struct ProviderRegistry: Sendable {
             }
             return OpenAIProvider(configuration: configuration, transport: transport)
         case .anthropic:
-            return AnthropicProvider(configuration: AnthropicConfiguration(name: endpoint.name, baseURL: baseURL, apiKey: apiKey), transport: transport)
+            var configuration = AnthropicConfiguration(name: endpoint.name, baseURL: baseURL, apiKey: apiKey)
+            configuration.proxy = proxy
+            return AnthropicProvider(configuration: configuration, transport: transport)
         case .gemini:
             var configuration = GeminiConfiguration.fromEnvironment(environment)
             configuration.name = endpoint.name
             configuration.apiKey = apiKey
+            configuration.proxy = proxy
             if let override { configuration.baseURL = override }
             return GeminiProvider(configuration: configuration, transport: transport)
         case .ollama:
             var configuration = OllamaConfiguration.fromEnvironment(environment)
             configuration.name = endpoint.name
             configuration.apiKey = apiKey
+            configuration.proxy = proxy
             if let override { configuration.host = OllamaHost.normalize(override) }
             return OllamaProvider(configuration: configuration, transport: transport)
         }

@@ -15,19 +15,7 @@ final class TLSTestServer: Sendable {
     private let channel: any Channel
 
     static func start() async throws -> TLSTestServer {
-        let key = P256.Signing.PrivateKey()
-        let name = try DistinguishedName { CommonName("localhost") }
-        let now = Date()
-        let issued = try Certificate(
-            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: .init(key.publicKey),
-            notValidBefore: now - 3600, notValidAfter: now + 3600, issuer: name, subject: name,
-            signatureAlgorithm: .ecdsaWithSHA256,
-            extensions: try Certificate.Extensions { SubjectAlternativeNames([.dnsName("localhost")]) },
-            issuerPrivateKey: .init(key))
-        let certificate = try NIOSSLCertificate(bytes: Array(try issued.serializeAsPEM().pemString.utf8), format: .pem)
-        let privateKey = try NIOSSLPrivateKey(bytes: Array(key.pemRepresentation.utf8), format: .pem)
-        let context = try NIOSSLContext(
-            configuration: .makeServerConfiguration(certificateChain: [.certificate(certificate)], privateKey: .privateKey(privateKey)))
+        let (certificate, context) = try TestCertificate.makeServerContext()
 
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .childChannelInitializer { channel in
@@ -64,5 +52,26 @@ private final class SecureResponder: ChannelInboundHandler {
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+    }
+}
+
+/// A certificate made for a test: for `localhost`, self-signed (it is its own CA), valid for an hour.
+enum TestCertificate {
+    /// The certificate, and a server TLS context that presents it.
+    static func makeServerContext() throws -> (NIOSSLCertificate, NIOSSLContext) {
+        let key = P256.Signing.PrivateKey()
+        let name = try DistinguishedName { CommonName("localhost") }
+        let now = Date()
+        let issued = try Certificate(
+            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: .init(key.publicKey),
+            notValidBefore: now - 3600, notValidAfter: now + 3600, issuer: name, subject: name,
+            signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: try Certificate.Extensions { SubjectAlternativeNames([.dnsName("localhost")]) },
+            issuerPrivateKey: .init(key))
+        let certificate = try NIOSSLCertificate(bytes: Array(try issued.serializeAsPEM().pemString.utf8), format: .pem)
+        let privateKey = try NIOSSLPrivateKey(bytes: Array(key.pemRepresentation.utf8), format: .pem)
+        let context = try NIOSSLContext(
+            configuration: .makeServerConfiguration(certificateChain: [.certificate(certificate)], privateKey: .privateKey(privateKey)))
+        return (certificate, context)
     }
 }

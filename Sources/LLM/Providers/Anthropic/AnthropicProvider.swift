@@ -18,7 +18,7 @@ public struct AnthropicProvider: LLMProvider {
         self.http = ProviderHTTP(
             provider: configuration.name, transport: transport, timeouts: configuration.timeouts,
             secrets: [configuration.apiKey].compactMap { $0 },
-            retryPolicy: configuration.retryPolicy, retryClock: retryClock)
+            retryPolicy: configuration.retryPolicy, retryClock: retryClock, proxy: configuration.proxy)
     }
 
     /// What this backend supports (see ``ProviderCapabilities``).

@@ -10,6 +10,9 @@ public struct GeminiConfiguration: Sendable {
     @Redacted public var headers: [String: String]
     public var timeouts: HTTPTimeouts
     public var retryPolicy: RetryPolicy
+    /// The proxy requests go through: by default the one the environment names (`HTTPS_PROXY`, `HTTP_PROXY`,
+    /// `ALL_PROXY`, except `NO_PROXY`'s hosts); `.direct` for none, `.proxy(url)` for a given one.
+    public var proxy: ProxySettings = .processEnvironment
 
     public static let geminiBaseURL = "https://generativelanguage.googleapis.com/v1beta"
 

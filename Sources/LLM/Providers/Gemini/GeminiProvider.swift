@@ -23,7 +23,7 @@ public struct GeminiProvider: LLMProvider {
         self.http = ProviderHTTP(
             provider: configuration.name, transport: transport, timeouts: configuration.timeouts,
             secrets: [configuration.apiKey].compactMap { $0 },
-            retryPolicy: configuration.retryPolicy, retryClock: retryClock)
+            retryPolicy: configuration.retryPolicy, retryClock: retryClock, proxy: configuration.proxy)
     }
 
     /// What this backend supports (see ``ProviderCapabilities``). Gemini reports cache reads

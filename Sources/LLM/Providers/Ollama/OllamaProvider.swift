@@ -23,7 +23,7 @@ public struct OllamaProvider: LLMProvider {
         self.http = ProviderHTTP(
             provider: configuration.name, transport: transport, timeouts: configuration.timeouts,
             secrets: [configuration.apiKey].compactMap { $0 },
-            retryPolicy: configuration.retryPolicy, retryClock: retryClock)
+            retryPolicy: configuration.retryPolicy, retryClock: retryClock, proxy: configuration.proxy)
     }
 
     /// What this backend supports (see ``ProviderCapabilities``). Ollama has no `tool_choice`, signs no

@@ -12,6 +12,9 @@ public struct OpenAIConfiguration: Sendable {
     @Redacted public var headers: [String: String]
     public var timeouts: HTTPTimeouts
     public var retryPolicy: RetryPolicy
+    /// The proxy requests go through: by default the one the environment names (`HTTPS_PROXY`, `HTTP_PROXY`,
+    /// `ALL_PROXY`, except `NO_PROXY`'s hosts); `.direct` for none, `.proxy(url)` for a given one.
+    public var proxy: ProxySettings = .processEnvironment
     /// Ask for token usage at the end of a stream (`stream_options.include_usage`). Servers that reject
     /// the field are retried without it automatically.
     public var requestStreamUsage: Bool

@@ -27,7 +27,7 @@ public struct OpenAIProvider: LLMProvider {
         self.http = ProviderHTTP(
             provider: configuration.name, transport: transport, timeouts: configuration.timeouts,
             secrets: [configuration.apiKey].compactMap { $0 },
-            retryPolicy: configuration.retryPolicy, retryClock: retryClock)
+            retryPolicy: configuration.retryPolicy, retryClock: retryClock, proxy: configuration.proxy)
     }
 
     /// What this backend supports (see ``ProviderCapabilities``).

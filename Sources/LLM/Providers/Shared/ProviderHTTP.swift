@@ -15,6 +15,8 @@ struct ProviderHTTP: Sendable {
     /// The provider's retry policy, used when a request brings none of its own.
     let retryPolicy: RetryPolicy
     let retryClock: any RetryClock
+    /// The proxy every request goes through (see ``TransportRequest/proxy``).
+    var proxy: ProxySettings = .processEnvironment
 
     /// The retries of one call: the request's own policy if it has one, else the provider's.
     func runner(for request: ChatRequest?) -> RetryRunner {
@@ -38,7 +40,8 @@ struct ProviderHTTP: Sendable {
             headers.replaceOrAdd(name: "content-type", value: "application/json")
         }
         let request = TransportRequest(
-            method: method, url: url, headers: headers, body: buffer, timeouts: timeouts, readsWholeBody: readsWholeBody)
+            method: method, url: url, headers: headers, body: buffer, timeouts: timeouts, readsWholeBody: readsWholeBody,
+            proxy: proxy)
         do {
             return try await transport.send(request)
         } catch {

@@ -69,14 +69,22 @@ final class ProxyTunnelHandler: ChannelInboundHandler, RemovableChannelHandler {
                 return
             }
             finished = true
-            // The tunnel is open: from here on the bytes are the real server's.
-            do {
-                let pipeline = context.pipeline.syncOperations
-                for handler in codec { pipeline.removeHandler(handler, promise: nil) }
-                pipeline.removeHandler(context: context, promise: nil)
-                try then(context.channel)
-            } catch {
-                fail(LLMError(transportError: error), context: context)
+            // The tunnel is open: from here on the bytes are the real server's. TLS starts once the codec has left
+            // the pipeline (a decoder may finish leaving later), so that none of its bytes pass through it; the
+            // server says nothing before TLS's first message, so nothing is lost in between.
+            let channel = context.channel
+            let failing = self.failing
+            let then = self.then
+            let pipeline = context.pipeline.syncOperations
+            let removed = (codec.map { pipeline.removeHandler($0) } + [pipeline.removeHandler(context: context)])
+            EventLoopFuture.andAllSucceed(removed, on: channel.eventLoop).whenComplete { result in
+                do {
+                    try result.get()
+                    try then(channel)
+                } catch {
+                    failing.fail(LLMError(transportError: error))
+                    channel.close(promise: nil)
+                }
             }
         }
     }
