@@ -1,4 +1,6 @@
-/// The stream of events of one reply: an `AsyncSequence` of ``StreamEvent``s, to iterate once.
+/// The stream of events of one reply: an `AsyncSequence` of ``StreamEvent``s, to iterate once, in one task: making
+/// a second iterator of a provider's stream stops the program with a message (two readers would each get some of
+/// the events).
 ///
 /// Build one as you would an `AsyncThrowingStream` (`LLMEventStream { continuation in … }`,
 /// ``makeStream(bufferingPolicy:)``, ``init(unfolding:)``), or wrap an existing one with ``init(_:)``.
@@ -18,10 +20,13 @@ public struct LLMEventStream: AsyncSequence, Sendable {
     }
 
     private let source: Source
+    /// A library stream decodes its reply for one reader only.
+    private let iteration: SoleIteration?
 
     /// Wraps an `AsyncThrowingStream` of events.
     public init(_ stream: AsyncThrowingStream<StreamEvent, any Error>) {
         source = .stream(stream)
+        iteration = nil
     }
 
     /// A stream fed through a continuation, as `AsyncThrowingStream.init(_:bufferingPolicy:_:)`.
@@ -45,12 +50,15 @@ public struct LLMEventStream: AsyncSequence, Sendable {
     /// A stream whose iterator calls `puller` directly, in the iterating task.
     init(puller: any StreamEventPuller) {
         source = .puller(puller)
+        iteration = SoleIteration(of: "An LLMEventStream")
     }
 
+    /// - Precondition: for a stream from a provider, called once: a second reader is a programming error.
     public func makeAsyncIterator() -> AsyncIterator {
+        iteration?.claim()
         switch source {
-        case .stream(let stream): AsyncIterator(base: .stream(stream.makeAsyncIterator()))
-        case .puller(let puller): AsyncIterator(base: .puller(puller))
+        case .stream(let stream): return AsyncIterator(base: .stream(stream.makeAsyncIterator()))
+        case .puller(let puller): return AsyncIterator(base: .puller(puller))
         }
     }
 

@@ -13,10 +13,10 @@ import NIOPosix
 /// cancelled or drops it. Every failure is thrown as an ``LLMError``.
 ///
 /// The connect timeout is a setting of the underlying `HTTPClient`: see
-/// ``init(connectTimeout:)``.
+/// ``init(connectTimeout:decompression:)``.
 public final class AsyncHTTPClientTransport: HTTPTransport {
     /// A process-wide transport on AsyncHTTPClient (providers default to ``NIOHTTPTransport/shared``): one client
-    /// per process, made on first use and never shut down, set up like ``init(connectTimeout:)`` with a 10-second connect timeout (and up to
+    /// per process, made on first use and never shut down, set up like ``init(connectTimeout:decompression:)`` with a 10-second connect timeout (and up to
     /// 1,024 concurrent HTTP/1.1 connections per host, since each open stream holds one).
     ///
     /// It does not use `HTTPClient.shared`, whose defaults suit LLM calls badly: it retries a refused
@@ -50,12 +50,16 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     ///   out throws `LLMError.timeout(.connect)`;
     /// - a failed connection attempt is not retried, so a refused connection throws
     ///   `LLMError.network` at once (retrying is left to the caller, who sees `isRetryable`);
-    /// - there is no read timeout: the transport's idle timeout does that job per request.
+    /// - there is no read timeout: the transport's idle timeout does that job per request;
+    /// - it asks for no compression (AsyncHTTPClient's browser-like default adds `Accept-Encoding: gzip, deflate`
+    ///   and a decompressor to every connection): LLM replies are small or streamed, and the library's own
+    ///   transport does not compress either. A caller who wants compression passes `decompression:`.
     ///
     /// - Important: Call ``shutdown()`` before the transport is released; AsyncHTTPClient stops a
     ///   debug build whose client was never shut down.
-    public convenience init(connectTimeout: Duration) {
+    public convenience init(connectTimeout: Duration, decompression: HTTPClient.Decompression = .disabled) {
         var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.decompression = decompression
         configuration.timeout = HTTPClient.Configuration.Timeout(connect: TimeAmount(connectTimeout), read: nil)
         configuration.connectionPool.retryConnectionEstablishment = false
         // A stream holds its HTTP/1.1 connection for the whole reply; AsyncHTTPClient's default of 8

@@ -2,7 +2,8 @@ import NIOCore
 
 /// The body of a ``TransportResponse``: an asynchronous sequence of byte chunks.
 ///
-/// Iterate it once. Iterating throws ``LLMError`` only: a timeout or a broken connection while
+/// Iterate it once, in one task: making a second iterator of a transport's body stops the program with a message
+/// (two readers would each get some of the chunks). Iterating throws ``LLMError`` only: a timeout or a broken connection while
 /// the body streams, or `.cancelled` when the iterating task was cancelled. For a body from the
 /// library's transports (``NIOHTTPTransport``, ``AsyncHTTPClientTransport``), cancelling the task that
 /// iterates, or dropping the body unread, cancels the request and closes its connection.
@@ -18,6 +19,8 @@ public struct TransportBody: AsyncSequence, Sendable {
     }
 
     private let source: Source
+    /// A transport's reader hands each chunk to one reader only.
+    private let iteration: SoleIteration?
 
     /// Wraps a stream of chunks, e.g. in a fake transport or a test.
     ///
@@ -25,26 +28,31 @@ public struct TransportBody: AsyncSequence, Sendable {
     /// `CancellationError` as `.cancelled`, anything else as `.network`.
     public init(_ chunks: AsyncThrowingStream<ByteBuffer, any Error>) {
         source = .stream(chunks)
+        iteration = nil
     }
 
     /// A body the iterating task pulls straight from the transport, with no task in between.
     init(reader: any TransportBodyReader) {
         source = .reader(reader)
+        iteration = SoleIteration(of: "A TransportBody")
     }
 
     /// A body made of the given chunks, delivered at once. Iterating it in a cancelled task throws `.cancelled`.
     public init(chunks: [ByteBuffer]) {
         source = .chunks(chunks)
+        iteration = nil
     }
 
     /// An empty body.
     public static var empty: TransportBody { TransportBody(chunks: []) }
 
+    /// - Precondition: for a body from a transport, called once: a second reader is a programming error.
     public func makeAsyncIterator() -> AsyncIterator {
+        iteration?.claim()
         switch source {
-        case .stream(let chunks): AsyncIterator(base: .stream(chunks.makeAsyncIterator()))
-        case .chunks(let chunks): AsyncIterator(base: .chunks(chunks.makeIterator()))
-        case .reader(let reader): AsyncIterator(base: .reader(reader))
+        case .stream(let chunks): return AsyncIterator(base: .stream(chunks.makeAsyncIterator()))
+        case .chunks(let chunks): return AsyncIterator(base: .chunks(chunks.makeIterator()))
+        case .reader(let reader): return AsyncIterator(base: .reader(reader))
         }
     }
 
