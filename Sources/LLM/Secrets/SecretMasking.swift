@@ -10,6 +10,18 @@ enum SecretMasking {
         sensitiveHeaderNames.contains(name.lowercased())
     }
 
+    /// The values a provider masks in what a server sends back: its key, and the values of the configured headers
+    /// that carry credentials (with a `Bearer ` or `Basic ` scheme, the credential after it too).
+    static func secrets(apiKey: String?, headers: [String: String]) -> [String] {
+        var secrets = [apiKey].compactMap { $0 }
+        for (name, value) in headers where isSensitiveHeader(name) {
+            secrets.append(value)
+            if let space = value.firstIndex(of: " ") { secrets.append(String(value[value.index(after: space)...])) }
+        }
+        // Longest first, so that a value containing another is masked whole.
+        return secrets.filter { !$0.isEmpty }.sorted { $0.count > $1.count }
+    }
+
     /// `sk-…XYZ` for a value long enough that six of its characters say nothing about the rest, `***` otherwise.
     /// An authorization scheme in front (`Bearer `, `Basic `) is kept: it tells which kind of credential it was.
     static func mask(_ value: String) -> String {

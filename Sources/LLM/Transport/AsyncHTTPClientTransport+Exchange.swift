@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
@@ -51,10 +52,12 @@ extension AsyncHTTPClientTransport {
         // MARK: Starting and stopping
 
         /// Sends the request; `head` is resumed with the response (or the error) once the head arrives.
-        func start(_ request: HTTPClient.Request, on client: HTTPClient, head: UnsafeContinuation<TransportResponse, any Error>) {
+        func start(
+            _ request: HTTPClient.Request, on client: HTTPClient, logger: Logger, head: UnsafeContinuation<TransportResponse, any Error>
+        ) {
             guard startWaitingForHead(head) else { return }
             let started = NIODeadline.now()
-            let task = client.execute(request: request, delegate: self, eventLoop: .indifferent)
+            let task = client.execute(request: request, delegate: self, eventLoop: .indifferent, logger: logger)
             let timers = requestTimers(timeouts, from: started, on: task.eventLoop)
             let stillRunning = lock.withLock {
                 self.task = task

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -36,10 +37,12 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
 
     private let client: HTTPClient
     private let ownsClient: Bool
+    /// Given to AsyncHTTPClient with each request: it logs connections and requests at debug and trace level.
+    private let logger: Logger
 
-    /// A transport on a client the caller owns (and shuts down).
-    public convenience init(client: HTTPClient) {
-        self.init(client: client, ownsClient: false)
+    /// A transport on a client the caller owns (and shuts down); `logger` is AsyncHTTPClient's for each request.
+    public convenience init(client: HTTPClient, logger: Logger = Logger(label: "llm.transport")) {
+        self.init(client: client, ownsClient: false, logger: logger)
     }
 
     /// A transport with its own `HTTPClient`, to be ended with ``shutdown()``.
@@ -57,7 +60,10 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     ///
     /// - Important: Call ``shutdown()`` before the transport is released; AsyncHTTPClient stops a
     ///   debug build whose client was never shut down.
-    public convenience init(connectTimeout: Duration, decompression: HTTPClient.Decompression = .disabled) {
+    public convenience init(
+        connectTimeout: Duration, decompression: HTTPClient.Decompression = .disabled,
+        logger: Logger = Logger(label: "llm.transport")
+    ) {
         var configuration = HTTPClient.Configuration.singletonConfiguration
         configuration.decompression = decompression
         configuration.timeout = HTTPClient.Configuration.Timeout(connect: TimeAmount(connectTimeout), read: nil)
@@ -66,13 +72,14 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         // connections per host would queue the ninth concurrent stream to a local server (measured in
         // Benchmarks/: 8 of 1,000 streams opened in 10 s).
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 1024
-        let client = HTTPClient(eventLoopGroup: Self.eventLoopGroup, configuration: configuration)
-        self.init(client: client, ownsClient: true)
+        let client = HTTPClient(eventLoopGroup: Self.eventLoopGroup, configuration: configuration, backgroundActivityLogger: logger)
+        self.init(client: client, ownsClient: true, logger: logger)
     }
 
-    private init(client: HTTPClient, ownsClient: Bool) {
+    private init(client: HTTPClient, ownsClient: Bool, logger: Logger) {
         self.client = client
         self.ownsClient = ownsClient
+        self.logger = logger
     }
 
     /// Shuts down the client this transport created; does nothing for a shared or injected one.
@@ -96,7 +103,7 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         let exchange = Exchange(timeouts: request.timeouts, holdsHeadForBody: request.readsWholeBody)
         return try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { continuation in
-                exchange.start(clientRequest, on: client, head: continuation)
+                exchange.start(clientRequest, on: client, logger: logger, head: continuation)
             }
         } onCancel: {
             exchange.fail(.cancelled)

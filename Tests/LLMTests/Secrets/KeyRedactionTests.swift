@@ -115,6 +115,22 @@ import Testing
         #expect(server.requests.allSatisfy { request in request.headers.contains { $0.value.contains(Self.key) } }, "the key was sent")
     }
 
+    @Test func aCredentialInTheConfiguredHeadersIsMaskedInErrorsToo() async throws {
+        let server = try await StubHTTPServer.start { request in
+            .json(401, #"{"error":{"message":"bad \#(request.header("api-key") ?? "") \#(request.header("authorization") ?? "")"}}"#)
+        }
+        defer { shut(server) }
+        let provider = OpenAIProvider(configuration: OpenAIConfiguration(
+            baseURL: server.baseURL + "/v1", headers: ["api-key": Self.key, "Authorization": "Bearer \(Self.proxyPassword)"],
+            retryPolicy: .none))
+
+        let error = await llmError { _ = try await provider.complete(ChatRequest(model: "m", messages: [.user("x")])) }
+
+        #expect(error?.kind == "authentication")
+        Self.expectNoSecret(in: error as Any)
+        #expect(server.requests.first?.header("api-key") == Self.key, "the header was sent as configured")
+    }
+
     @Test func theCLINeverPrintsTheKeyOrTheProxyPasswordEvenWhenVerbose() async throws {
         let server = try await StubHTTPServer.start { request in
             .json(401, #"{"error":{"message":"bad key \#(request.header("authorization") ?? "")"}}"#)

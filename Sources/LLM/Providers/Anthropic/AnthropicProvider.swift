@@ -17,7 +17,7 @@ public struct AnthropicProvider: LLMProvider {
         self.configuration = configuration
         self.http = ProviderHTTP(
             provider: configuration.name, transport: transport, timeouts: configuration.timeouts,
-            secrets: [configuration.apiKey].compactMap { $0 },
+            secrets: SecretMasking.secrets(apiKey: configuration.apiKey, headers: configuration.headers),
             retryPolicy: configuration.retryPolicy, retryClock: retryClock, proxy: configuration.proxy)
     }
 
