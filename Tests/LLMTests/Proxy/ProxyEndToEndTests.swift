@@ -156,6 +156,30 @@ struct ProxyEndToEndTests {
         #expect(log.split(separator: "\n").filter { $0.contains("TCP_DENIED/407") }.count == 1, "not retried: the credentials will not change")
     }
 
+    @Test func theCLIGoesThroughTheEnvironmentsProxyOrTheOneGivenOrDirect() async throws {
+        let proxy = try await SquidProxy.start()
+        defer { proxy.stop() }
+        let server = try await modelServer()
+        defer { shut(server) }
+        let nothingThere = "http://127.0.0.1:\(try await SquidProxy.freePort())"
+        let call = ["--base-url", server.baseURL + "/v1", "-m", "openai/m", "hi"]
+
+        let runs: [(arguments: [String], environment: [String: String], proxied: Bool)] = [
+            (call, ["HTTP_PROXY": proxy.url()], true),
+            (["--proxy", proxy.url()] + call, ["HTTP_PROXY": nothingThere], true),
+            (["--no-proxy"] + call, ["HTTP_PROXY": nothingThere], false),
+            (["--proxy", proxy.url()] + call, ["NO_PROXY": "127.0.0.1"], false),
+        ]
+        for (number, run) in runs.enumerated() {
+            let result = try await CLIRunner.run(run.arguments, environment: run.environment)
+            #expect(result.status == 0, "\(result)")
+            #expect(result.stdout.contains("hi"))
+            #expect(server.requests.count == number + 1)
+            #expect((server.requests.last?.header("via")?.contains("squid") ?? false) == run.proxied, "run \(number)")
+            #expect(!result.stderr.contains(SquidProxy.password))
+        }
+    }
+
     @Test(arguments: [false, true])
     func anUnreachableProxyIsANetworkErrorThatSaysProxy(https: Bool) async throws {
         let port = try await SquidProxy.freePort()

@@ -89,3 +89,28 @@ import Testing
         #expect(try explicit.proxy(forURL: "http://localhost:8080") == nil)
     }
 }
+
+/// The registry hands its proxy, or its environment's, to every provider it makes.
+@Suite struct RegistryProxyTests {
+    @Test func theRegistrysEnvironmentNamesTheProxyUnlessOneIsGiven() throws {
+        let environment = ["OPENAI_API_KEY": "sk-x", "HTTPS_PROXY": "http://env-proxy:3128", "NO_PROXY": "internal"]
+        let fromEnvironment = try #require(try ProviderRegistry(environment: environment).provider(named: "openai") as? OpenAIProvider)
+        #expect(try fromEnvironment.configuration.proxy.proxy(forURL: "https://api.openai.com/v1")?.address == "env-proxy:3128")
+        #expect(try fromEnvironment.configuration.proxy.proxy(forURL: "https://llm.internal/v1") == nil)
+
+        let direct = try #require(try ProviderRegistry(environment: environment, proxy: .direct).provider(named: "anthropic", apiKey: "k") as? AnthropicProvider)
+        #expect(try direct.configuration.proxy.proxy(forURL: "https://api.anthropic.com/v1") == nil)
+
+        let explicit = try ProviderRegistry(environment: environment, proxy: .proxy("http://given:8080"))
+        for name in ["gemini", "ollama", "openai-responses"] {
+            let provider = try explicit.provider(named: name, apiKey: "k")
+            let proxy: ProxySettings? = switch provider {
+            case let p as GeminiProvider: p.configuration.proxy
+            case let p as OllamaProvider: p.configuration.proxy
+            case let p as OpenAIResponsesProvider: p.configuration.proxy
+            default: nil
+            }
+            #expect(try proxy?.proxy(forURL: "https://example.com")?.address == "given:8080", "\(name)")
+        }
+    }
+}
