@@ -1,0 +1,34 @@
+/// Reads the members of a client's request body with errors that name where the problem is
+/// (`messages[2].role`), for the server sides of the wire formats. The offending value is never quoted: it may be
+/// long, or hold what a client should not see echoed.
+enum RequestReader {
+    static func invalid(_ path: String, _ problem: String) -> LLMError {
+        .invalidRequest(ProviderErrorDetails(provider: "request", status: 400, message: "\(path) \(problem)", code: "invalid_request_error"))
+    }
+
+    static func object(_ value: JSONValue?, at path: String) throws(LLMError) -> [String: JSONValue] {
+        guard case .object(let object)? = value else { throw invalid(path, "must be an object") }
+        return object
+    }
+
+    static func string(_ value: JSONValue?, at path: String) throws(LLMError) -> String {
+        guard let value else { throw invalid(path, "is required") }
+        guard case .string(let string) = value else { throw invalid(path, "must be a string") }
+        return string
+    }
+
+    static func int(_ value: JSONValue, at path: String) throws(LLMError) -> Int {
+        guard let number = value.intValue else { throw invalid(path, "must be an integer") }
+        return number
+    }
+
+    static func double(_ value: JSONValue, at path: String) throws(LLMError) -> Double {
+        guard let number = value.doubleValue else { throw invalid(path, "must be a number") }
+        return number
+    }
+
+    static func bool(_ value: JSONValue, at path: String) throws(LLMError) -> Bool {
+        guard case .bool(let flag) = value else { throw invalid(path, "must be true or false") }
+        return flag
+    }
+}
