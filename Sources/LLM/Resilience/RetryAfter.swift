@@ -32,6 +32,12 @@ public enum RetryAfter {
         return milliseconds >= 365 * 24 * 3600 * 1000 ? longestDelay : .milliseconds(milliseconds)
     }
 
+    /// A delay as a `Retry-After` header's value for a server to send: whole seconds, rounded up, at least 1.
+    public static func wholeSeconds(_ delay: Duration) -> Int {
+        let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
+        return max(1, Int(seconds.rounded(.up)))
+    }
+
     /// Parses an HTTP date (IMF-fixdate, and the obsolete RFC 850 and asctime forms).
     static func httpDate(_ text: String) -> Date? {
         for format in ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy"] {

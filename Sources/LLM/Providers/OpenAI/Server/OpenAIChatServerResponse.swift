@@ -57,10 +57,7 @@ public enum OpenAIChatServerResponse {
         default: message = error.details?.message ?? "\(error)"
         }
         var headers: [(String, String)] = []
-        if let delay = error.retryAfter {
-            let seconds = max(1, Int((Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18).rounded(.up)))
-            headers.append(("retry-after", String(seconds)))
-        }
+        if let delay = error.retryAfter { headers.append(("retry-after", String(RetryAfter.wholeSeconds(delay)))) }
         let body: JSONValue = [
             "error": ["message": .string(message), "type": .string(type), "param": .null, "code": code.map(JSONValue.string) ?? .null]
         ]
