@@ -9,6 +9,8 @@ let package = Package(
         .library(name: "LLMTesting", targets: ["LLMTesting"]),
         .library(name: "LLMMCP", targets: ["LLMMCP"]),
         .executable(name: "llm", targets: ["llm"]),
+        .library(name: "LLMGateway", targets: ["LLMGateway"]),
+        .executable(name: "llm-gateway", targets: ["llm-gateway"]),
     ],
     dependencies: [
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
@@ -19,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", "5.0.1"..<"7.0.0"),
         // Tests only: certificates made for the TLS tests.
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
@@ -68,6 +72,27 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // The gateway: a client of LLM like any program, on Hummingbird.
+        .target(
+            name: "LLMGateway",
+            dependencies: [
+                "LLM",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "llm-gateway",
+            dependencies: [
+                "LLMGateway",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "LLMGatewayTests",
+            dependencies: ["LLM", "LLMGateway", "LLMTesting"]
         ),
         .testTarget(
             name: "LLMTests",

@@ -12,7 +12,8 @@
 #        scripts/local-model.sh status
 #        scripts/local-model.sh env       print the variables the end-to-end tests read
 #
-# It also installs the Model Context Protocol reference server `mcp-server-time` (PyPI) for the MCP tests.
+# It also installs the Model Context Protocol reference server `mcp-server-time` (PyPI) for the MCP tests, and
+# the official `openai` and `anthropic` Python SDKs (PyPI, pinned) that drive the gateway in its tests.
 #
 # Servers:
 #   :8080  general purpose: OpenAI chat completions, Responses, Anthropic messages, /v1/models
@@ -85,6 +86,14 @@ PY
   # The MCP reference server for the LLMMCP end-to-end tests (it brings the `mcp` SDK that
   # Tests/LLMMCPTests/Servers/http_server.py uses).
   [ -x mcp-venv/bin/mcp-server-time ] || { "$PYTHON" -m venv mcp-venv && mcp-venv/bin/pip install -q --disable-pip-version-check "mcp-server-time==2026.10.19" "mcp==2.3.0"; }
+  # The official Python SDKs the gateway's end-to-end tests drive it with, pinned.
+  sdk_pins="openai==3.60.0 anthropic==2.16.0"
+  if [ "$(cat sdk-venv/pins 2>/dev/null)" != "$sdk_pins" ]; then
+    rm -rf sdk-venv && "$PYTHON" -m venv sdk-venv
+    # shellcheck disable=SC2086
+    sdk-venv/bin/pip install -q --disable-pip-version-check $sdk_pins
+    echo "$sdk_pins" > sdk-venv/pins
+  fi
   echo "local model installed in $CACHE"
   ;;
 start)
@@ -112,6 +121,7 @@ env)
   echo "export LLM_E2E_AUTH_BASE_URL=http://127.0.0.1:8082/v1"
   echo "export LLM_E2E_MODEL=smol"
   echo "export LLM_E2E_MCP_TIME=$CACHE/mcp-venv/bin/mcp-server-time"
+  echo "export LLM_E2E_SDK_PYTHON=$CACHE/sdk-venv/bin/python"
   ;;
 *) sed -n '2,20p' "$0"; exit 2;;
 esac

@@ -6,7 +6,7 @@ extension JSONValue {
     /// Request bodies go out this way: `JSONEncoder` walks a `JSONValue` through Codable's generic
     /// containers, several times slower (measured in `Benchmarks/`). Numbers print in Swift's shortest
     /// round-tripping form; a non-finite double, which JSON cannot hold, is written as `null`.
-    func writeJSON(to buffer: inout ByteBuffer) {
+    public func writeJSON(to buffer: inout ByteBuffer) {
         switch self {
         case .null:
             buffer.writeStaticString("null")

@@ -1,0 +1,42 @@
+import Hummingbird
+import LLM
+import Logging
+import NIOCore
+
+/// The gateway as a Hummingbird application: OpenAI's and Anthropic's endpoints in front of the configured model
+/// aliases, `GET /health` and `GET /ready`. Run it under swift-service-lifecycle with ``run()``, or put
+/// ``application(onServerRunning:)`` in a `ServiceGroup` of your own.
+public struct Gateway: Sendable {
+    public let configuration: GatewayConfiguration
+    let router: ModelRouter
+    let logger: Logger
+
+    public init(
+        configuration: GatewayConfiguration, environment: [String: String], transport: any HTTPTransport = NIOHTTPTransport.shared,
+        logger: Logger = Logger(label: "llm.gateway")
+    ) throws(GatewayConfigurationError) {
+        try configuration.validate(environment: environment)
+        self.configuration = configuration
+        router = try ModelRouter(configuration: configuration, environment: environment, transport: transport)
+        self.logger = logger
+    }
+
+    /// The Hummingbird application; `onServerRunning` learns the bound port (useful with port 0).
+    public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let routes = Router()
+        routes.get("/health") { _, _ in "ok" }
+        routes.get("/ready") { _, _ in "ready" }
+        OpenAIRoutes(router: router, maxBodyBytes: configuration.maxBodyBytes).add(to: routes)
+        AnthropicRoutes(router: router, maxBodyBytes: configuration.maxBodyBytes).add(to: routes)
+        let address = GatewayAddress(configuration.listen) ?? GatewayAddress("127.0.0.1:4000")!
+        return Application(
+            router: routes, configuration: .init(address: .hostname(address.host, port: address.port), serverName: "llm-gateway"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+
+    /// Serves until SIGTERM or SIGINT, then lets requests in flight finish.
+    public func run() async throws {
+        try await application().runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    }
+}

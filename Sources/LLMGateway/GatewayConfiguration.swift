@@ -1,0 +1,188 @@
+import Foundation
+import LLM
+import Yams
+
+/// What `llm-gateway` serves, read from a YAML (or JSON) file:
+///
+/// ```yaml
+/// listen: 127.0.0.1:4000
+/// allow_anonymous: true
+/// models:
+///   - name: smol                      # the alias clients ask for
+///     targets:                        # in order: later ones are fallbacks
+///       - model: llamacpp/smol        # provider/model, as ProviderRegistry reads it
+///         base_url: http://127.0.0.1:8080/v1
+///         api_key_env: SOME_VARIABLE  # optional: the variable holding the upstream key
+///     timeout_s: 120
+///     max_retries: 2
+/// max_body_bytes: 8388608
+/// ```
+public struct GatewayConfiguration: Sendable, Decodable, Equatable {
+    /// One upstream a model alias may be served by.
+    public struct Target: Sendable, Decodable, Equatable {
+        /// `provider/model`, e.g. `openai/gpt-4o-mini` or `llamacpp/smol`.
+        public var model: String
+        public var baseURL: String?
+        /// The name of the environment variable that holds the upstream's key (never the key itself).
+        public var apiKeyEnv: String?
+        public var weight: Int?
+
+        public init(model: String, baseURL: String? = nil, apiKeyEnv: String? = nil, weight: Int? = nil) {
+            self.model = model
+            self.baseURL = baseURL
+            self.apiKeyEnv = apiKeyEnv
+            self.weight = weight
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case model, weight
+            case baseURL = "base_url"
+            case apiKeyEnv = "api_key_env"
+        }
+    }
+
+    /// A model name clients ask for, and the upstreams that serve it.
+    public struct ModelAlias: Sendable, Decodable, Equatable {
+        public var name: String
+        public var targets: [Target]
+        public var timeoutSeconds: Double?
+        public var maxRetries: Int?
+
+        public init(name: String, targets: [Target], timeoutSeconds: Double? = nil, maxRetries: Int? = nil) {
+            self.name = name
+            self.targets = targets
+            self.timeoutSeconds = timeoutSeconds
+            self.maxRetries = maxRetries
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case name, targets
+            case timeoutSeconds = "timeout_s"
+            case maxRetries = "max_retries"
+        }
+    }
+
+    /// `host:port` to listen on; port 0 picks a free one.
+    public var listen: String
+    /// Requests need no key (local use). Keys come with the key store; until then this must be true.
+    public var allowAnonymous: Bool
+    public var models: [ModelAlias]
+    /// The largest request body accepted; larger ones get 413.
+    public var maxBodyBytes: Int
+
+    enum CodingKeys: String, CodingKey {
+        case listen, models
+        case allowAnonymous = "allow_anonymous"
+        case maxBodyBytes = "max_body_bytes"
+    }
+
+    public init(listen: String = "127.0.0.1:4000", allowAnonymous: Bool = true, models: [ModelAlias], maxBodyBytes: Int = 8 << 20) {
+        self.listen = listen
+        self.allowAnonymous = allowAnonymous
+        self.models = models
+        self.maxBodyBytes = maxBodyBytes
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        listen = try container.decodeIfPresent(String.self, forKey: .listen) ?? "127.0.0.1:4000"
+        allowAnonymous = try container.decodeIfPresent(Bool.self, forKey: .allowAnonymous) ?? false
+        models = try container.decode([ModelAlias].self, forKey: .models)
+        maxBodyBytes = try container.decodeIfPresent(Int.self, forKey: .maxBodyBytes) ?? 8 << 20
+    }
+
+    /// Reads a configuration from YAML (JSON is YAML too), then checks it (see ``validate(environment:)``).
+    ///
+    /// - Throws: ``GatewayConfigurationError`` saying what is wrong and, for syntax and type errors, where.
+    public static func load(yaml text: String, environment: [String: String]) throws(GatewayConfigurationError) -> GatewayConfiguration {
+        let configuration: GatewayConfiguration
+        do {
+            configuration = try YAMLDecoder().decode(GatewayConfiguration.self, from: text)
+        } catch let error as YamlError {
+            throw GatewayConfigurationError("not valid YAML: \(error)")
+        } catch let error as DecodingError {
+            throw GatewayConfigurationError(Self.describe(error))
+        } catch {
+            throw GatewayConfigurationError("\(error)")
+        }
+        try configuration.validate(environment: environment)
+        return configuration
+    }
+
+    /// Reads and checks the file at `path`.
+    public static func load(file path: String, environment: [String: String]) throws(GatewayConfigurationError) -> GatewayConfiguration {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw GatewayConfigurationError("cannot read \(path)")
+        }
+        return try load(yaml: text, environment: environment)
+    }
+
+    /// Checks what decoding cannot: the listen address, unknown providers, unset key variables, duplicate and
+    /// empty aliases, and what this version cannot do yet.
+    public func validate(environment: [String: String]) throws(GatewayConfigurationError) {
+        var problems: [String] = []
+        if GatewayAddress(listen) == nil { problems.append("listen: \"\(listen)\" is not host:port") }
+        if !allowAnonymous {
+            problems.append("allow_anonymous: false needs client keys, which come with the key store (not in this version); set it to true")
+        }
+        if maxBodyBytes < 1024 { problems.append("max_body_bytes: at least 1024") }
+        if models.isEmpty { problems.append("models: at least one alias is needed") }
+        let registry = ProviderRegistry(environment: environment)
+        var seen: Set<String> = []
+        for (index, alias) in models.enumerated() {
+            let path = "models[\(index)] (\(alias.name))"
+            if alias.name.isEmpty { problems.append("models[\(index)].name: empty") }
+            if !seen.insert(alias.name).inserted { problems.append("\(path): the alias is defined twice") }
+            if alias.targets.isEmpty { problems.append("\(path).targets: at least one target is needed") }
+            for (targetIndex, target) in alias.targets.enumerated() {
+                let targetPath = "\(path).targets[\(targetIndex)]"
+                let reference = ModelReference(parsing: target.model, defaultProvider: "")
+                if reference.provider.isEmpty || !registry.names.contains(reference.provider.lowercased()) {
+                    problems.append("\(targetPath).model: unknown provider in \"\(target.model)\" (known: \(registry.names.joined(separator: ", ")))")
+                }
+                if let variable = target.apiKeyEnv, environment[variable]?.isEmpty ?? true {
+                    problems.append("\(targetPath).api_key_env: the variable \(variable) is not set")
+                }
+            }
+        }
+        if !problems.isEmpty { throw GatewayConfigurationError(problems.joined(separator: "\n")) }
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().drop { $0 == "." }.description
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let at = path(context)
+            return "\(at.isEmpty ? "" : at + ": ")\(key.stringValue) is required"
+        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
+            return "\(path(context)): expected \(type)"
+        case .dataCorrupted(let context):
+            return "\(path(context)): \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+}
+
+/// What is wrong with a configuration, one problem a line.
+public struct GatewayConfigurationError: Error, CustomStringConvertible, Equatable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// A `host:port` listen address.
+struct GatewayAddress: Equatable {
+    var host: String
+    var port: Int
+
+    init?(_ text: String) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { return nil }
+        self.host = host
+        self.port = port
+    }
+}

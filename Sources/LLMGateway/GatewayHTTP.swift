@@ -1,0 +1,105 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import LLM
+import NIOCore
+
+/// What the routes of every wire format share: reading a request body within the limit, request ids, and
+/// starting a stream only once its first event is known, so an error before it gets a real HTTP status.
+enum GatewayHTTP {
+    static let requestID = HTTPField.Name("x-request-id")!
+
+    /// The client's `x-request-id`, or a new one.
+    static func requestID(of request: Request) -> String {
+        request.headers[requestID].flatMap { $0.isEmpty || $0.count > 200 ? nil : $0 } ?? "req_" + UUID().uuidString.lowercased()
+    }
+
+    /// The body as JSON, or the error to answer with: 413 past `limit`, 400 for anything that is not JSON (including
+    /// invalid UTF-8), 415 for a content type other than JSON.
+    static func json(of request: Request, limit: Int) async throws(LLMError) -> JSONValue {
+        if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
+            throw invalid("the content type must be application/json", status: 415)
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limit)
+        } catch {
+            throw invalid("the request body is larger than \(limit) bytes", status: 413)
+        }
+        do {
+            return try JSONValue(parsing: Data(buffer: buffer))
+        } catch {
+            throw invalid("the request body is not valid JSON", status: 400)
+        }
+    }
+
+    static func invalid(_ message: String, status: Int) -> LLMError {
+        .invalidRequest(ProviderErrorDetails(provider: "gateway", status: status, message: message, code: "invalid_request_error"))
+    }
+
+    /// A JSON response.
+    static func json(_ value: JSONValue, status: Int = 200, requestID: String, headers extra: [(String, String)] = []) -> Response {
+        var buffer = ByteBuffer()
+        value.writeJSON(to: &buffer)
+        var headers: HTTPFields = [.contentType: "application/json", Self.requestID: requestID]
+        for (name, value) in extra {
+            if let field = HTTPField.Name(name) { headers[field] = value }
+        }
+        return Response(status: HTTPResponse.Status(code: status), headers: headers, body: .init(byteBuffer: buffer))
+    }
+
+    /// Starts `events`: the first event is awaited here, so that a failure before it throws (and gets the format's
+    /// error status); then a `text/event-stream` response writes `encode`'s bytes for each event, and `finish`'s at
+    /// the end or `failure`'s when the stream breaks after it began. A client that goes away stops the loop, which
+    /// drops the stream and so cancels the upstream call.
+    static func stream(
+        _ events: LLMEventStream, requestID: String,
+        encode: @escaping @Sendable (StreamEvent, inout ByteBuffer) -> Void,
+        finish: @escaping @Sendable (inout ByteBuffer) -> Void,
+        failure: @escaping @Sendable (LLMError, inout ByteBuffer) -> Void
+    ) async throws(LLMError) -> Response {
+        let reader = EventReader(events.makeAsyncIterator())
+        let first: StreamEvent?
+        do {
+            first = try await reader.next()
+        } catch {
+            throw LLMError(normalising: error)
+        }
+        let headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-cache", Self.requestID: requestID]
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            var buffer = ByteBuffer()
+            var event = first
+            do {
+                while let current = event {
+                    encode(current, &buffer)
+                    if buffer.readableBytes > 0 {
+                        try await writer.write(buffer)
+                        buffer.clear()
+                    }
+                    event = try await reader.next()
+                }
+                finish(&buffer)
+            } catch let error as LLMError {
+                failure(error, &buffer)
+            } catch {
+                // The client went away (a write failed) or the task was cancelled: nothing more to say.
+                throw error
+            }
+            try await writer.write(buffer)
+            try await writer.finish(nil)
+        })
+    }
+}
+
+/// The one reader of a stream, handed from the request's task to the response body's writer.
+final class EventReader: @unchecked Sendable {
+    private var iterator: LLMEventStream.AsyncIterator
+
+    init(_ iterator: LLMEventStream.AsyncIterator) {
+        self.iterator = iterator
+    }
+
+    func next() async throws -> StreamEvent? {
+        try await iterator.next()
+    }
+}

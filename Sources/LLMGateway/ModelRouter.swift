@@ -1,0 +1,111 @@
+import LLM
+
+/// Serves each model alias with its targets: the first target, and the next ones in order when a target fails with
+/// a retryable error before it has sent anything (once a stream has delivered content, its failure reaches the
+/// client as the format's in-stream error: nothing is sent twice).
+public struct ModelRouter: Sendable {
+    /// One upstream of an alias: a provider and the model name it is asked for.
+    struct Target: Sendable {
+        var provider: any LLMProvider
+        var model: String
+    }
+
+    private let routes: [String: [Target]]
+    /// The aliases, in the configuration's order.
+    public let aliases: [String]
+
+    /// Providers for every target, from the registry's providers with each target's base URL and key variable.
+    public init(configuration: GatewayConfiguration, environment: [String: String], transport: any HTTPTransport = NIOHTTPTransport.shared) throws(GatewayConfigurationError) {
+        let registry = ProviderRegistry(environment: environment, transport: transport)
+        var routes: [String: [Target]] = [:]
+        for alias in configuration.models {
+            var targets: [Target] = []
+            for target in alias.targets {
+                do {
+                    let key = target.apiKeyEnv.flatMap { environment[$0] }
+                    let (provider, model) = try registry.resolve(target.model, defaultProvider: "openai", baseURL: target.baseURL, apiKey: key)
+                    targets.append(Target(provider: provider, model: model))
+                } catch {
+                    throw GatewayConfigurationError("models (\(alias.name)): \(target.model): \(error)")
+                }
+            }
+            routes[alias.name] = targets
+        }
+        self.routes = routes
+        aliases = configuration.models.map(\.name)
+    }
+
+    /// Whether clients may ask for `alias`.
+    public func serves(_ alias: String) -> Bool { routes[alias] != nil }
+
+    /// The reply for `request`, whose model is an alias.
+    ///
+    /// - Throws: `LLMError.modelNotFound` for an unknown alias; the last target's error when every target failed.
+    public func complete(_ request: ChatRequest) async throws(LLMError) -> LLMResponse {
+        let targets = try targets(for: request.model)
+        var lastError = LLMError.serverError(ProviderErrorDetails(provider: "gateway", message: "no target"))
+        for target in targets {
+            var upstream = request
+            upstream.model = target.model
+            do {
+                var response = try await target.provider.complete(upstream)
+                response.model = request.model
+                return response
+            } catch let error as LLMError {
+                lastError = error
+                guard error.isRetryable else { throw error }
+            } catch {
+                throw LLMError(normalising: error)
+            }
+        }
+        throw lastError
+    }
+
+    /// The events of a streamed reply for `request`, whose model is an alias. A target that fails before its first
+    /// event is replaced by the next; the model is reported as the alias.
+    public func stream(_ request: ChatRequest) -> LLMEventStream {
+        LLMEventStream { continuation in
+            let task = Task {
+                do {
+                    let targets = try targets(for: request.model)
+                    var delivered = false
+                    for (number, target) in targets.enumerated() {
+                        var upstream = request
+                        upstream.model = target.model
+                        do {
+                            for try await event in target.provider.stream(upstream) {
+                                delivered = true
+                                continuation.yield(Self.renamingModel(event, to: request.model))
+                            }
+                            continuation.finish()
+                            return
+                        } catch let error as LLMError where !delivered && error.isRetryable && number < targets.count - 1 {
+                            continue
+                        }
+                    }
+                } catch {
+                    continuation.finish(throwing: LLMError(normalising: error))
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    private func targets(for alias: String) throws(LLMError) -> [Target] {
+        guard let targets = routes[alias], !targets.isEmpty else {
+            throw .modelNotFound(ProviderErrorDetails(
+                provider: "gateway", status: 404, message: "The model `\(alias)` does not exist; this gateway serves: \(aliases.joined(separator: ", "))",
+                code: "model_not_found"))
+        }
+        return targets
+    }
+
+    /// Clients see the alias they asked for, not the upstream's model name.
+    static func renamingModel(_ event: StreamEvent, to alias: String) -> StreamEvent {
+        switch event {
+        case .start(let id, _): .start(id: id, model: alias)
+        case .finish(let stopReason, let usage, _): .finish(stopReason: stopReason, usage: usage, model: alias)
+        default: event
+        }
+    }
+}

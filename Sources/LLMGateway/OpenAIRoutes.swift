@@ -1,0 +1,65 @@
+import Foundation
+import Hummingbird
+import LLM
+import NIOCore
+
+/// The OpenAI endpoints: `POST /v1/chat/completions` and `GET /v1/models[/{id}]`, each answering in OpenAI's format,
+/// errors included.
+struct OpenAIRoutes: Sendable {
+    let router: ModelRouter
+    let maxBodyBytes: Int
+
+    func add(to routes: Router<BasicRequestContext>) {
+        routes.post("/v1/chat/completions") { request, _ in await chatCompletions(request) }
+        routes.get("/v1/models") { request, _ in
+            GatewayHTTP.json(["object": "list", "data": .array(router.aliases.map(model))], requestID: GatewayHTTP.requestID(of: request))
+        }
+        routes.get("/v1/models/{id}") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            let requestID = GatewayHTTP.requestID(of: request)
+            guard router.serves(id) else {
+                return error(.modelNotFound(ProviderErrorDetails(provider: "gateway", status: 404, message: "The model `\(id)` does not exist")), requestID: requestID)
+            }
+            return GatewayHTTP.json(model(id), requestID: requestID)
+        }
+    }
+
+    private func model(_ alias: String) -> JSONValue {
+        ["id": .string(alias), "object": "model", "created": 0, "owned_by": "llm-gateway"]
+    }
+
+    private func chatCompletions(_ request: Request) async -> Response {
+        let requestID = GatewayHTTP.requestID(of: request)
+        do {
+            let incoming = try OpenAIChatServerRequest(decoding: try await GatewayHTTP.json(of: request, limit: maxBodyBytes))
+            let id = "chatcmpl-" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+            let created = Int(Date().timeIntervalSince1970)
+            guard incoming.stream else {
+                let response = try await router.complete(incoming.request)
+                return GatewayHTTP.json(OpenAIChatServerResponse.completion(response, id: id, created: created), requestID: requestID)
+            }
+            let encoder = EncoderBox(OpenAIChatStreamEncoder(
+                id: id, created: created, model: incoming.request.model, includeUsage: incoming.includeStreamUsage))
+            return try await GatewayHTTP.stream(
+                router.stream(incoming.request), requestID: requestID,
+                encode: { event, buffer in
+                    for chunk in encoder.value.chunks(for: event) { OpenAIChatStreamEncoder.sseEvent(chunk, into: &buffer) }
+                },
+                finish: { buffer in buffer.writeString(OpenAIChatStreamEncoder.done) },
+                failure: { error, buffer in OpenAIChatStreamEncoder.sseEvent(OpenAIChatServerResponse.streamError(error), into: &buffer) })
+        } catch {
+            return self.error(error, requestID: requestID)
+        }
+    }
+
+    private func error(_ error: LLMError, requestID: String) -> Response {
+        let (status, body, headers) = OpenAIChatServerResponse.error(error)
+        return GatewayHTTP.json(body, status: status, requestID: requestID, headers: headers)
+    }
+}
+
+/// An encoder's state, carried from the request's task to its response body's writer (one at a time).
+final class EncoderBox<Encoder>: @unchecked Sendable {
+    var value: Encoder
+    init(_ value: Encoder) { self.value = value }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import LLMGateway
+
+/// `llm-gateway`: every client's wire format in, any provider out.
+@main
+struct GatewayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "llm-gateway",
+        abstract: "Serve model aliases to OpenAI and Anthropic clients, from any provider.",
+        subcommands: [Serve.self, Check.self],
+        defaultSubcommand: Serve.self)
+
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Serve the configured aliases until SIGTERM or SIGINT.")
+
+        @Option(help: "The configuration file (YAML or JSON).")
+        var config: String
+
+        func run() async throws {
+            let environment = ProcessInfo.processInfo.environment
+            do {
+                let configuration = try GatewayConfiguration.load(file: config, environment: environment)
+                try await Gateway(configuration: configuration, environment: environment).run()
+            } catch let error as GatewayConfigurationError {
+                FileHandle.standardError.write(Data("\(config): \(error)\n".utf8))
+                throw ExitCode(3)
+            }
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Check a configuration and explain what is wrong with it.")
+
+        @Option(help: "The configuration file (YAML or JSON).")
+        var config: String
+
+        func run() throws {
+            do {
+                let configuration = try GatewayConfiguration.load(file: config, environment: ProcessInfo.processInfo.environment)
+                print("\(config): ok, \(configuration.models.count) model alias(es): \(configuration.models.map(\.name).joined(separator: ", "))")
+            } catch {
+                FileHandle.standardError.write(Data("\(config): \(error)\n".utf8))
+                throw ExitCode(3)
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+"""Drives llm-gateway with an OFFICIAL Python SDK, as an application would, and prints what it got as one JSON
+object per check. Usage: sdk_client.py openai|anthropic BASE_URL MODEL CHECK..."""
+import json
+import sys
+
+
+def openai_checks(base_url, model, checks):
+    import openai
+
+    client = openai.OpenAI(base_url=base_url + "/v1", api_key="not-needed", max_retries=0, timeout=120)
+    for check in checks:
+        try:
+            if check == "text":
+                reply = client.chat.completions.create(
+                    model=model, messages=[{"role": "user", "content": "Say hello."}], max_tokens=16)
+                yield check, {"text": reply.choices[0].message.content, "model": reply.model,
+                              "finish_reason": reply.choices[0].finish_reason,
+                              "prompt_tokens": reply.usage.prompt_tokens, "completion_tokens": reply.usage.completion_tokens}
+            elif check == "stream":
+                text, finish, usage, model_seen = "", None, None, None
+                for chunk in client.chat.completions.create(
+                        model=model, messages=[{"role": "user", "content": "Count to five."}], max_tokens=16,
+                        stream=True, stream_options={"include_usage": True}):
+                    model_seen = chunk.model
+                    if chunk.usage:
+                        usage = chunk.usage.completion_tokens
+                    for choice in chunk.choices:
+                        text += choice.delta.content or ""
+                        finish = choice.finish_reason or finish
+                yield check, {"text": text, "finish_reason": finish, "completion_tokens": usage, "model": model_seen}
+            elif check == "tool":
+                tools = [{"type": "function", "function": {
+                    "name": "get_weather", "description": "The weather in a city.",
+                    "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}]
+                reply = client.chat.completions.create(
+                    model=model, messages=[{"role": "user", "content": "What is the weather in Paris?"}], tools=tools,
+                    tool_choice="required", max_tokens=64)
+                calls = reply.choices[0].message.tool_calls or []
+                yield check, {"calls": [{"name": c.function.name, "arguments": json.loads(c.function.arguments)} for c in calls],
+                              "finish_reason": reply.choices[0].finish_reason}
+            elif check == "models":
+                yield check, {"ids": [m.id for m in client.models.list().data]}
+            elif check == "unknown-model":
+                client.chat.completions.create(model="no-such-alias", messages=[{"role": "user", "content": "x"}])
+                yield check, {"error": None}
+            elif check == "bad-request":
+                client.chat.completions.create(model=model, messages=[{"role": "robot", "content": "x"}])
+                yield check, {"error": None}
+        except openai.APIStatusError as error:
+            yield check, {"error": type(error).__name__, "status": error.status_code, "message": error.message}
+
+
+def anthropic_checks(base_url, model, checks):
+    import anthropic
+
+    client = anthropic.Anthropic(base_url=base_url, api_key="not-needed", max_retries=0, timeout=120)
+    for check in checks:
+        try:
+            if check == "text":
+                reply = client.messages.create(model=model, max_tokens=16, messages=[{"role": "user", "content": "Say hello."}])
+                yield check, {"text": "".join(b.text for b in reply.content if b.type == "text"), "model": reply.model,
+                              "stop_reason": reply.stop_reason, "output_tokens": reply.usage.output_tokens}
+            elif check == "stream":
+                with client.messages.stream(model=model, max_tokens=16, messages=[{"role": "user", "content": "Count to five."}]) as stream:
+                    text = "".join(stream.text_stream)
+                    final = stream.get_final_message()
+                yield check, {"text": text, "stop_reason": final.stop_reason, "output_tokens": final.usage.output_tokens,
+                              "model": final.model}
+            elif check == "unknown-model":
+                client.messages.create(model="no-such-alias", max_tokens=8, messages=[{"role": "user", "content": "x"}])
+                yield check, {"error": None}
+        except anthropic.APIStatusError as error:
+            yield check, {"error": type(error).__name__, "status": error.status_code, "message": error.message}
+
+
+def main():
+    sdk, base_url, model, *checks = sys.argv[1:]
+    run = openai_checks if sdk == "openai" else anthropic_checks
+    results = {check: result for check, result in run(base_url, model, checks)}
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,84 @@
+import Foundation
+import LLM
+import LLMGateway
+import Testing
+
+/// The gateway in front of the REAL llama.cpp server (scripts/test.sh starts it), driven by the OFFICIAL `openai` and
+/// `anthropic` Python SDKs as applications would drive it.
+@Suite(.serialized, .timeLimit(.minutes(5)))
+struct GatewayEndToEndTests {
+    static let environment = ProcessInfo.processInfo.environment
+
+    func gateway() async throws -> RunningGateway {
+        let model = Self.environment["LLM_E2E_MODEL"] ?? "smol"
+        let plain = try #require(Self.environment["LLM_E2E_BASE_URL"], "run scripts/test.sh: it starts the local model server")
+        let tools = Self.environment["LLM_E2E_TOOLS_BASE_URL"] ?? plain
+        return try await RunningGateway.start(GatewayConfiguration(models: [
+            alias("smol", plain, model: model),
+            alias("smol-tools", tools, model: model),
+            // The first target is down: the second serves.
+            alias("smol-fallback", "http://127.0.0.1:9/v1", plain, model: model),
+        ]))
+    }
+
+    @Test func theOpenAISDKGetsTextStreamsToolCallsModelsAndErrors() async throws {
+        let gateway = try await gateway()
+        defer { Task { await gateway.stop() } }
+
+        let results = try runSDK("openai", gateway: gateway, model: "smol", checks: ["text", "stream", "models", "unknown-model", "bad-request"])
+
+        let text = try #require(results["text"])
+        #expect(text["text"]?.stringValue?.isEmpty == false, "\(text)")
+        #expect(text["model"] == "smol", "clients see the alias")
+        #expect(["stop", "length"].contains(text["finish_reason"]?.stringValue ?? ""))
+        #expect((text["completion_tokens"]?.intValue ?? 0) > 0)
+        let stream = try #require(results["stream"])
+        #expect(stream["text"]?.stringValue?.isEmpty == false, "\(stream)")
+        #expect((stream["completion_tokens"]?.intValue ?? 0) > 0, "the usage chunk arrived")
+        #expect(stream["model"] == "smol")
+        #expect(results["models"]?["ids"] == ["smol", "smol-tools", "smol-fallback"])
+        #expect(results["unknown-model"]?["error"] == "NotFoundError", "\(String(describing: results["unknown-model"]))")
+        #expect(results["unknown-model"]?["status"] == 404)
+        #expect(results["bad-request"]?["error"] == "BadRequestError")
+        #expect(results["bad-request"]?["message"]?.stringValue?.contains("messages[0].role") == true)
+    }
+
+    @Test func theOpenAISDKGetsAForcedToolCall() async throws {
+        let gateway = try await gateway()
+        defer { Task { await gateway.stop() } }
+
+        let results = try runSDK("openai", gateway: gateway, model: "smol-tools", checks: ["tool"])
+
+        let tool = try #require(results["tool"])
+        #expect(tool["calls"]?.arrayValue?.first?["name"] == "get_weather", "\(tool)")
+        #expect(tool["calls"]?.arrayValue?.first?["arguments"]?.objectValue != nil)
+    }
+
+    @Test func theAnthropicSDKGetsTextStreamsAndErrors() async throws {
+        let gateway = try await gateway()
+        defer { Task { await gateway.stop() } }
+
+        let results = try runSDK("anthropic", gateway: gateway, model: "smol", checks: ["text", "stream", "unknown-model"])
+
+        let text = try #require(results["text"])
+        #expect(text["text"]?.stringValue?.isEmpty == false, "\(text)")
+        #expect(text["model"] == "smol")
+        #expect(["end_turn", "max_tokens"].contains(text["stop_reason"]?.stringValue ?? ""))
+        let stream = try #require(results["stream"])
+        #expect(stream["text"]?.stringValue?.isEmpty == false, "\(stream)")
+        #expect((stream["output_tokens"]?.intValue ?? 0) > 0)
+        #expect(results["unknown-model"]?["error"] == "NotFoundError", "\(String(describing: results["unknown-model"]))")
+    }
+
+    @Test func aTargetThatIsDownFallsBackToTheNext() async throws {
+        let gateway = try await gateway()
+        defer { Task { await gateway.stop() } }
+
+        let openAI = try runSDK("openai", gateway: gateway, model: "smol-fallback", checks: ["text", "stream"])
+        let anthropic = try runSDK("anthropic", gateway: gateway, model: "smol-fallback", checks: ["stream"])
+
+        #expect(openAI["text"]?["text"]?.stringValue?.isEmpty == false, "\(openAI)")
+        #expect(openAI["stream"]?["text"]?.stringValue?.isEmpty == false)
+        #expect(anthropic["stream"]?["text"]?.stringValue?.isEmpty == false, "\(anthropic)")
+    }
+}
