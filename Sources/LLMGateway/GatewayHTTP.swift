@@ -67,27 +67,67 @@ enum GatewayHTTP {
         }
         let headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-cache", Self.requestID: requestID]
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            let items = StreamWithHeartbeats(first: first, rest: reader, every: heartbeatInterval)
             var buffer = ByteBuffer()
-            var event = first
             do {
-                while let current = event {
-                    encode(current, &buffer)
+                for try await item in items.stream {
+                    switch item {
+                    case .event(let event): encode(event, &buffer)
+                    case .heartbeat: buffer.writeStaticString(": \n\n")
+                    }
                     if buffer.readableBytes > 0 {
                         try await writer.write(buffer)
                         buffer.clear()
                     }
-                    event = try await reader.next()
                 }
                 finish(&buffer)
-            } catch let error as LLMError {
+            } catch let error as LLMError where error != .cancelled {
                 failure(error, &buffer)
-            } catch {
-                // The client went away (a write failed) or the task was cancelled: nothing more to say.
-                throw error
             }
+            // A write that fails (the client went away) throws out of here; leaving the loop ends the stream of
+            // items, which cancels the upstream call.
             try await writer.write(buffer)
             try await writer.finish(nil)
         })
+    }
+}
+
+/// How often a stream that has nothing to send writes an SSE comment: a client that went away makes such a write
+/// fail, which cancels the upstream call (Hummingbird reads nothing from a connection while it answers, so it
+/// would not notice the close before the next write). SSE clients ignore comments.
+let heartbeatInterval: Duration = .milliseconds(400)
+
+/// A stream's events and, between them, a heartbeat every `interval`, in one sequence for the response writer.
+/// Dropping the sequence (the writer failed) cancels both producers, and so the upstream call.
+struct StreamWithHeartbeats: Sendable {
+    enum Item: Sendable {
+        case event(StreamEvent)
+        case heartbeat
+    }
+
+    let stream: AsyncThrowingStream<Item, any Error>
+
+    init(first: StreamEvent?, rest reader: EventReader, every interval: Duration) {
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: Item.self)
+        let events = Task {
+            do {
+                if let first { continuation.yield(.event(first)) }
+                while let event = try await reader.next() { continuation.yield(.event(event)) }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        let heartbeats = Task {
+            while (try? await Task.sleep(for: interval)) != nil {
+                continuation.yield(.heartbeat)
+            }
+        }
+        continuation.onTermination = { _ in
+            events.cancel()
+            heartbeats.cancel()
+        }
+        self.stream = stream
     }
 }
 

@@ -1,4 +1,5 @@
 import LLM
+import NIOCore
 
 /// Serves each model alias with its targets: the first target, and the next ones in order when a target fails with
 /// a retryable error before it has sent anything (once a stream has delivered content, its failure reaches the
@@ -11,6 +12,8 @@ public struct ModelRouter: Sendable {
     }
 
     private let routes: [String: [Target]]
+    /// Each alias's retry policy for its upstream calls, from `max_retries`.
+    private let retryPolicies: [String: RetryPolicy]
     /// The aliases, in the configuration's order.
     public let aliases: [String]
 
@@ -32,6 +35,9 @@ public struct ModelRouter: Sendable {
             routes[alias.name] = targets
         }
         self.routes = routes
+        retryPolicies = Dictionary(configuration.models.compactMap { alias in
+            alias.maxRetries.map { (alias.name, RetryPolicy(maxAttempts: $0 + 1)) }
+        }) { first, _ in first }
         aliases = configuration.models.map(\.name)
     }
 
@@ -47,6 +53,7 @@ public struct ModelRouter: Sendable {
         for target in targets {
             var upstream = request
             upstream.model = target.model
+            upstream.retryPolicy = retryPolicies[request.model] ?? upstream.retryPolicy
             do {
                 var response = try await target.provider.complete(upstream)
                 response.model = request.model
@@ -62,9 +69,11 @@ public struct ModelRouter: Sendable {
     }
 
     /// The events of a streamed reply for `request`, whose model is an alias. A target that fails before its first
-    /// event is replaced by the next; the model is reported as the alias.
-    public func stream(_ request: ChatRequest) -> LLMEventStream {
+    /// event is replaced by the next; the model is reported as the alias. When `closed` completes (the client went
+    /// away), the stream ends with `.cancelled` and the upstream call is cancelled, closing its connection.
+    public func stream(_ request: ChatRequest, until closed: EventLoopFuture<Void>? = nil) -> LLMEventStream {
         LLMEventStream { continuation in
+            closed?.whenComplete { _ in continuation.finish(throwing: LLMError.cancelled) }
             let task = Task {
                 do {
                     let targets = try targets(for: request.model)
@@ -72,6 +81,7 @@ public struct ModelRouter: Sendable {
                     for (number, target) in targets.enumerated() {
                         var upstream = request
                         upstream.model = target.model
+                        upstream.retryPolicy = retryPolicies[request.model] ?? upstream.retryPolicy
                         do {
                             for try await event in target.provider.stream(upstream) {
                                 delivered = true

@@ -1,0 +1,161 @@
+import Foundation
+import LLM
+import LLMGateway
+import LLMTesting
+import NIOCore
+import NIOHTTP1
+import Testing
+
+/// What the gateway does around the happy path, against scripted upstreams (faults a real server cannot be made to
+/// produce): errors in the client's own format and status, bad input, a stream that breaks after it began, a client
+/// that goes away, request ids.
+@Suite struct GatewayBehaviourTests {
+    static let reply = #"{"id":"c","model":"up","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":1}}"#
+
+    func openAIClient(_ gateway: RunningGateway) -> OpenAIProvider {
+        OpenAIProvider(configuration: OpenAIConfiguration(name: "client", baseURL: gateway.baseURL + "/v1", retryPolicy: .none))
+    }
+
+    func anthropicClient(_ gateway: RunningGateway) -> AnthropicProvider {
+        AnthropicProvider(configuration: AnthropicConfiguration(name: "client", baseURL: gateway.baseURL + "/v1", retryPolicy: .none))
+    }
+
+    func send(_ gateway: RunningGateway, _ path: String, body: [UInt8], contentType: String = "application/json") async throws -> (Int, String, HTTPHeaders) {
+        var buffer = ByteBuffer()
+        buffer.writeBytes(body)
+        let response = try await NIOHTTPTransport.shared.send(TransportRequest(
+            url: gateway.baseURL + path, headers: ["content-type": contentType, "x-request-id": "req-test-1"], body: buffer,
+            proxy: .direct))
+        return (response.status, String(buffer: try await response.body.collect(upTo: 1 << 20)), response.headers)
+    }
+
+    @Test func anUpstreamRateLimitReachesEachClientInItsOwnFormatWithItsDelay() async throws {
+        let upstream = try await StubHTTPServer.start { _ in
+            .json(429, #"{"error":{"message":"slow down","type":"requests","code":"rate_limit_exceeded"}}"#, headers: ["retry-after": "7"])
+        }
+        defer { Task { try await upstream.shutdown() } }
+        var noRetries = alias("m", upstream.baseURL + "/v1")
+        noRetries.maxRetries = 0
+        let gateway = try await RunningGateway.start(GatewayConfiguration(models: [noRetries]))
+        defer { Task { await gateway.stop() } }
+
+        for client in [openAIClient(gateway) as any LLMProvider, anthropicClient(gateway)] {
+            do {
+                _ = try await client.complete(ChatRequest(model: "m", messages: [.user("x")], maxTokens: 5))
+                Issue.record("no error")
+            } catch let error as LLMError {
+                #expect(error.kind == "rate_limited", "\(error)")
+                #expect(error.retryAfter == .seconds(7))
+                #expect(error.httpStatus == 429)
+            }
+        }
+        #expect(upstream.requests.count == 2, "max_retries: 0, so one upstream call per client request")
+    }
+
+    @Test func anUnknownAliasIsA404InTheClientsFormat() async throws {
+        let gateway = try await RunningGateway.start(GatewayConfiguration(models: [alias("m", "http://127.0.0.1:9/v1")]))
+        defer { Task { await gateway.stop() } }
+
+        let (status, body, _) = try await send(gateway, "/v1/chat/completions", body: Array(#"{"model":"nope","messages":[{"role":"user","content":"x"}]}"#.utf8))
+        #expect(status == 404)
+        #expect(try JSONValue(parsing: body)["error"]?["code"] == "model_not_found")
+        let (anthropicStatus, anthropicBody, _) = try await send(
+            gateway, "/v1/messages", body: Array(#"{"model":"nope","max_tokens":5,"messages":[{"role":"user","content":"x"}]}"#.utf8))
+        #expect(anthropicStatus == 404)
+        #expect(try JSONValue(parsing: anthropicBody)["error"]?["type"] == "not_found_error")
+        #expect(try JSONValue(parsing: anthropicBody)["type"] == "error")
+    }
+
+    @Test func badInputGetsA4xxInTheClientsFormatAndTheGatewayKeepsServing() async throws {
+        let upstream = try await StubHTTPServer.start { _ in .json(200, Self.reply) }
+        defer { Task { try await upstream.shutdown() } }
+        var configuration = GatewayConfiguration(models: [alias("m", upstream.baseURL + "/v1")])
+        configuration.maxBodyBytes = 2048
+        let gateway = try await RunningGateway.start(configuration)
+        defer { Task { await gateway.stop() } }
+
+        let cases: [(path: String, body: [UInt8], contentType: String, status: Int)] = [
+            ("/v1/chat/completions", Array("{not json".utf8), "application/json", 400),
+            ("/v1/chat/completions", [0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x7D], "application/json", 400),  // invalid UTF-8
+            ("/v1/chat/completions", Array(#"{"model":"m","messages":"hi"}"#.utf8), "application/json", 400),
+            ("/v1/chat/completions", Array(#"{"model":"m","messages":[]}"#.utf8), "text/plain", 415),
+            ("/v1/chat/completions", Array(repeating: 0x20, count: 4096), "application/json", 413),
+            ("/v1/messages", Array(#"{"model":"m","messages":[{"role":"user","content":7}]}"#.utf8), "application/json", 400),
+            ("/v1/messages", Array(repeating: 0x20, count: 4096), "application/json", 413),
+        ]
+        for item in cases {
+            let (status, body, headers) = try await send(gateway, item.path, body: item.body, contentType: item.contentType)
+            #expect(status == item.status, "\(item.path) \(item.contentType): \(body)")
+            let json = try JSONValue(parsing: body)
+            if item.path == "/v1/messages" {
+                #expect(json["type"] == "error" && json["error"]?["type"] == "invalid_request_error", "\(body)")
+            } else {
+                #expect(json["error"]?["type"] == "invalid_request_error", "\(body)")
+            }
+            #expect(headers.first(name: "x-request-id") == "req-test-1")
+        }
+        #expect(upstream.requests.isEmpty, "nothing bad went upstream")
+        #expect(try await openAIClient(gateway).complete(ChatRequest(model: "m", messages: [.user("x")])).content == "hi")
+    }
+
+    @Test func aStreamThatBreaksAfterItBeganEndsWithTheFormatsErrorEvent() async throws {
+        let upstream = try await StubHTTPServer.start { _ in
+            .sse([
+                #"data: {"id":"c","model":"up","choices":[{"index":0,"delta":{"content":"Hel"}}]}"#,
+                #"data: {"error":{"message":"overloaded now","type":"server_error","code":"overloaded"}}"#,
+            ])
+        }
+        defer { Task { try await upstream.shutdown() } }
+        let gateway = try await RunningGateway.start(GatewayConfiguration(models: [alias("m", upstream.baseURL + "/v1")]))
+        defer { Task { await gateway.stop() } }
+
+        for client in [openAIClient(gateway) as any LLMProvider, anthropicClient(gateway)] {
+            var text = ""
+            do {
+                for try await event in client.stream(ChatRequest(model: "m", messages: [.user("x")], maxTokens: 5)) {
+                    if case .textDelta(let delta, _) = event { text += delta }
+                }
+                Issue.record("\(client.name): the stream ended as a success")
+            } catch let error as LLMError {
+                #expect(text == "Hel", "the text before the break arrived once")
+                #expect(["overloaded", "server_error"].contains(error.kind), "\(error)")
+            }
+        }
+    }
+
+    @Test func aClientThatGoesAwayCancelsTheUpstreamCall() async throws {
+        let upstream = try await StubHTTPServer.start { _ in
+            StubResponse(headers: ["content-type": "text/event-stream"], actions: [
+                .send(#"data: {"id":"c","model":"up","choices":[{"index":0,"delta":{"content":"a"}}]}"# + "\n\n"),
+                .pause(.seconds(60)),
+            ])
+        }
+        defer { Task { try await upstream.shutdown() } }
+        let gateway = try await RunningGateway.start(GatewayConfiguration(models: [alias("m", upstream.baseURL + "/v1")]))
+        defer { Task { await gateway.stop() } }
+
+        let transport = NIOHTTPTransport()
+        defer { transport.shutdown() }
+        do {
+            let response = try await transport.send(TransportRequest(
+                url: gateway.baseURL + "/v1/chat/completions", headers: ["content-type": "application/json"],
+                body: ByteBuffer(string: #"{"model":"m","stream":true,"messages":[{"role":"user","content":"x"}]}"#), proxy: .direct))
+            for try await _ in response.body { break }  // one chunk, then the client leaves
+        }
+        #expect(await upstream.waitForOpenConnections(0, timeout: .seconds(2)), "the upstream call was cancelled within a second or two")
+    }
+
+    @Test func theRequestIDIsEchoedOrMade() async throws {
+        let upstream = try await StubHTTPServer.start { _ in .json(200, Self.reply) }
+        defer { Task { try await upstream.shutdown() } }
+        let gateway = try await RunningGateway.start(GatewayConfiguration(models: [alias("m", upstream.baseURL + "/v1")]))
+        defer { Task { await gateway.stop() } }
+
+        let (_, _, echoed) = try await send(gateway, "/v1/chat/completions", body: Array(#"{"model":"m","messages":[{"role":"user","content":"x"}]}"#.utf8))
+        #expect(echoed.first(name: "x-request-id") == "req-test-1")
+        let response = try await NIOHTTPTransport.shared.send(TransportRequest(method: .GET, url: gateway.baseURL + "/v1/models", proxy: .direct))
+        _ = try await response.body.collect(upTo: 1 << 16)
+        #expect(response.headers.first(name: "x-request-id")?.hasPrefix("req_") == true)
+        #expect(upstream.requests.first?.header("x-request-id") == nil, "the client's headers are not forwarded upstream")
+    }
+}

@@ -1,0 +1,51 @@
+import LLMGateway
+import Testing
+
+@Suite struct GatewayConfigurationTests {
+    static let example = """
+        listen: 127.0.0.1:4000
+        allow_anonymous: true
+        models:
+          - name: smol
+            targets:
+              - model: llamacpp/smol
+                base_url: http://127.0.0.1:8080/v1
+              - model: openai/gpt-4o-mini
+                api_key_env: UPSTREAM_KEY
+            timeout_s: 120
+            max_retries: 2
+        max_body_bytes: 8388608
+        """
+
+    @Test func theDocumentedConfigurationReads() throws {
+        let configuration = try GatewayConfiguration.load(yaml: Self.example, environment: ["UPSTREAM_KEY": "sk-x"])
+        #expect(configuration.listen == "127.0.0.1:4000")
+        #expect(configuration.models.map(\.name) == ["smol"])
+        #expect(configuration.models[0].targets.map(\.model) == ["llamacpp/smol", "openai/gpt-4o-mini"])
+        #expect(configuration.models[0].targets[1].apiKeyEnv == "UPSTREAM_KEY")
+        #expect(configuration.models[0].timeoutSeconds == 120)
+    }
+
+    @Test func jsonIsAcceptedToo() throws {
+        let json = #"{"allow_anonymous": true, "models": [{"name": "a", "targets": [{"model": "ollama/llama3.2"}]}]}"#
+        #expect(try GatewayConfiguration.load(yaml: json, environment: [:]).models[0].targets[0].model == "ollama/llama3.2")
+    }
+
+    @Test(arguments: [
+        (example, [String: String](), "api_key_env: the variable UPSTREAM_KEY is not set"),
+        (example.replacingOccurrences(of: "llamacpp/smol", with: "nosuch/smol"), ["UPSTREAM_KEY": "k"], "unknown provider in \"nosuch/smol\""),
+        (example.replacingOccurrences(of: "allow_anonymous: true", with: "allow_anonymous: false"), ["UPSTREAM_KEY": "k"], "allow_anonymous: false needs client keys"),
+        (example.replacingOccurrences(of: "127.0.0.1:4000", with: "nowhere"), ["UPSTREAM_KEY": "k"], "listen: \"nowhere\" is not host:port"),
+        ("models:\n  - name: a\n    targets: [{model: llamacpp/x}]\n  - name: a\n    targets: [{model: llamacpp/y}]\nallow_anonymous: true", [:], "the alias is defined twice"),
+        ("allow_anonymous: true", [:], "models is required"),
+        ("models: [{name: a, targets: 7}]\nallow_anonymous: true", [:], "models[0].targets: expected"),
+        ("models: [\n  {name: a", [:], "not valid YAML"),
+    ])
+    func aBadConfigurationIsExplained(_ text: String, _ environment: [String: String], _ expected: String) {
+        #expect {
+            try GatewayConfiguration.load(yaml: text, environment: environment)
+        } throws: { error in
+            "\(error)".contains(expected)
+        }
+    }
+}
