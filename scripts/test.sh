@@ -8,12 +8,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # The real HTTP proxy the proxy tests go through (Debian's squid; openssl makes its password file).
+SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
 if ! [ -x /usr/sbin/squid ] || ! command -v openssl >/dev/null; then
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends squid openssl >/dev/null
+  $SUDO apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends squid openssl >/dev/null
+  # Debian starts a system squid on installing it; the tests start their own.
+  if command -v service >/dev/null; then $SUDO service squid stop >/dev/null 2>&1 || true; fi
 fi
-# Debian starts a system squid on installing it; the tests start their own.
-if command -v service >/dev/null; then service squid stop >/dev/null 2>&1 || true; fi
 
 scripts/local-model.sh install
 scripts/local-model.sh start

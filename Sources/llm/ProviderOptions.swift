@@ -50,7 +50,7 @@ struct ProviderOptions: ParsableArguments {
         do {
             return try .proxy(proxy.exposedValue, noProxy: environment["no_proxy"] ?? environment["NO_PROXY"] ?? "")
         } catch {
-            throw ConfigurationError("--proxy: \(error)")
+            throw ConfigurationError("--proxy: \(error.details?.message ?? "\(error)")")
         }
     }
 }

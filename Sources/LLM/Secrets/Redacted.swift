@@ -9,7 +9,8 @@
 ///
 /// `print`, `dump`, `String(reflecting:)` and a debugger show the owner's other fields as usual and this one
 /// masked: strings as `sk-…XYZ` (`***` when short), string arrays and dictionaries element by element (keys
-/// stay readable), anything else as `<redacted>`. `Encodable` output is masked the same way.
+/// stay readable), anything else as `<redacted>`. `Encodable` output is masked the same way, so it cannot be read
+/// back: keep real keys in the environment or a secret store, not in encoded copies.
 @propertyWrapper
 public struct Redacted<Value: Sendable>: Sendable {
     public var wrappedValue: Value
@@ -29,15 +30,14 @@ extension Redacted: Equatable where Value: Equatable {}
 extension Redacted: Hashable where Value: Hashable {}
 
 extension Redacted: Encodable where Value: Encodable {
-    /// Writes the masked form, never the value.
+    /// Writes the masked form, never the value (`null` for nil). One way only: there is no decoding it back.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
-}
-
-extension Redacted: Decodable where Value: Decodable {
-    public init(from decoder: any Decoder) throws {
-        wrappedValue = try Value(from: decoder)
+        let mirror = Mirror(reflecting: wrappedValue)
+        if mirror.displayStyle == .optional, mirror.children.isEmpty {
+            try container.encodeNil()
+        } else {
+            try container.encode(description)
+        }
     }
 }

@@ -2,7 +2,8 @@
 ///
 /// `print`, `dump`, `String(describing:)`, `String(reflecting:)`, a debugger and `Encodable` output all see
 /// it masked (`sk-…XYZ`, or `***` when short); only ``exposedValue`` gives the real text, for the one place that
-/// sends it. Decoding reads the real value, so a key can come from a configuration file.
+/// sends it. Decoding reads the real value, so a key can come from a configuration file; encoding writes the masked
+/// form, so an encoded copy is not a key any more (one way on purpose).
 ///
 /// ```swift
 /// let key: Secret = "sk-proj-0123456789abcdef"

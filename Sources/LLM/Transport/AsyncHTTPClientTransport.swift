@@ -110,3 +110,10 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         }
     }
 }
+
+extension AsyncHTTPClientTransport: CustomStringConvertible, CustomReflectable {
+    public var description: String { "AsyncHTTPClientTransport" }
+
+    /// No children: the client's connections hold the heads of requests in flight, whose headers carry keys.
+    public var customMirror: Mirror { Mirror(self, children: [], displayStyle: .class) }
+}

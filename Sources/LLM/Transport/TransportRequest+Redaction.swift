@@ -20,7 +20,7 @@ extension TransportRequest: CustomStringConvertible, CustomDebugStringConvertibl
     /// The headers as `name: value` pairs, values of those that carry credentials masked.
     static func redacting(_ headers: HTTPHeaders) -> [String] {
         headers.map { name, value in
-            "\(name): \(SecretMasking.isSensitiveHeader(name) ? SecretMasking.mask(value) : value)"
+            "\(name): \(SecretMasking.isSensitiveHeader(name) ? SecretMasking.maskHeaderValue(value) : value)"
         }
     }
 

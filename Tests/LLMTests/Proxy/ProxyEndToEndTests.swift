@@ -2,6 +2,8 @@ import Foundation
 @testable import LLM
 import LLMTesting
 import NIOSSL
+import SwiftASN1
+import X509
 import Testing
 
 /// Calls through a REAL proxy (squid, see ``SquidProxy``): `http://` targets in absolute form, `https://` targets
@@ -77,6 +79,8 @@ struct ProxyEndToEndTests {
 
         #expect(server.requests.count == 2)
         #expect(server.requests.allSatisfy { $0.header("via") == nil }, "inside a tunnel the proxy sees no request")
+        // squid logs a tunnel when it closes.
+        transport.shutdown()
         #expect(await proxy.accessLog(once: 1, linesContain: "CONNECT localhost:\(server.port)").contains("CONNECT localhost:\(server.port)"))
     }
 
@@ -110,24 +114,52 @@ struct ProxyEndToEndTests {
         defer { shut(secure) }
         let plain = try await modelServer()
         defer { shut(plain) }
-        let transport = trusting(certificate)
-        defer { transport.shutdown() }
 
-        let proxied = ProxySettings.environment(["https_proxy": proxy.url(), "HTTP_PROXY": proxy.url()])
-        try await expectPlainAndStreamedCalls(provider(secure.baseURL, proxy: proxied, transport: transport))
-        try await expectPlainAndStreamedCalls(provider(plain.baseURL, proxy: proxied, transport: transport))
+        let proxied = ProxySettings.environment(["https_proxy": proxy.url(), "http_proxy": proxy.url()])
+        let first = trusting(certificate)
+        try await expectPlainAndStreamedCalls(provider(secure.baseURL, proxy: proxied, transport: first))
+        try await expectPlainAndStreamedCalls(provider(plain.baseURL, proxy: proxied, transport: first))
+        first.shutdown()  // squid logs a tunnel when it closes
         #expect(await proxy.accessLog(once: 1, linesContain: "CONNECT localhost:\(secure.port)").contains("CONNECT localhost:\(secure.port)"))
         let linesBefore = await proxy.accessLog(once: 2, linesContain: "POST \(plain.baseURL)").split(separator: "\n").count
         #expect(plain.requests.allSatisfy { ($0.header("via") ?? "").contains("squid") })
 
         let bypassed = ProxySettings.environment([
-            "HTTPS_PROXY": proxy.url(), "HTTP_PROXY": proxy.url(), "NO_PROXY": "example.com, localhost,127.0.0.1:\(plain.port)",
+            "HTTPS_PROXY": proxy.url(), "http_proxy": proxy.url(), "NO_PROXY": "example.com, localhost,127.0.0.1:\(plain.port)",
         ])
-        try await expectPlainAndStreamedCalls(provider(secure.baseURL, proxy: bypassed, transport: transport))
-        try await expectPlainAndStreamedCalls(provider(plain.baseURL, proxy: bypassed, transport: transport))
+        let second = trusting(certificate)
+        try await expectPlainAndStreamedCalls(provider(secure.baseURL, proxy: bypassed, transport: second))
+        try await expectPlainAndStreamedCalls(provider(plain.baseURL, proxy: bypassed, transport: second))
+        second.shutdown()
+        #expect(await secure.waitForOpenConnections(0, timeout: .seconds(5)), "every connection closed, so squid logged any tunnel")
         #expect(proxy.accessLog.split(separator: "\n").count == linesBefore, "nothing more went through the proxy")
         #expect(plain.requests.suffix(2).allSatisfy { $0.header("via") == nil })
         #expect(secure.requests.count == 4)
+    }
+
+    @Test func aCertificateForTheProxysAddressDoesNotPassForTheRealHost() async throws {
+        // The server presents a certificate naming only 127.0.0.1, the proxy's address, for a request to
+        // "localhost": through the tunnel that must not pass (the connection's remote address is the proxy's).
+        let proxy = try await SquidProxy.start()
+        defer { proxy.stop() }
+        let (certificate, tls) = try TestCertificate.makeServerContext(names: [.ipAddress(ASN1OctetString(contentBytes: [127, 0, 0, 1]))])
+        let server = try await modelServer(tls: tls)
+        defer { shut(server) }
+        let transport = trusting(certificate)
+        defer { transport.shutdown() }
+
+        let provider = provider(server.baseURL, proxy: try .proxy(proxy.url()), transport: transport)
+        let error = await llmError { _ = try await provider.complete(ChatRequest(model: "m", messages: [.user("x")])) }
+
+        guard case .network(let reason) = error else {
+            Issue.record("expected a network error, got \(String(describing: error))")
+            return
+        }
+        #expect(reason == "TLS error: the server's certificate does not name localhost")
+        #expect(server.requests.isEmpty, "no request was written")
+        // The same certificate is right for the address it names.
+        #expect(try await self.provider("https://127.0.0.1:\(server.port)", proxy: try .proxy(proxy.url()), transport: transport)
+            .complete(ChatRequest(model: "m", messages: [.user("x")])).content == "hi")
     }
 
     @Test(arguments: [false, true])
@@ -165,9 +197,9 @@ struct ProxyEndToEndTests {
         let call = ["--base-url", server.baseURL + "/v1", "-m", "openai/m", "hi"]
 
         let runs: [(arguments: [String], environment: [String: String], proxied: Bool)] = [
-            (call, ["HTTP_PROXY": proxy.url()], true),
-            (["--proxy", proxy.url()] + call, ["HTTP_PROXY": nothingThere], true),
-            (["--no-proxy"] + call, ["HTTP_PROXY": nothingThere], false),
+            (call, ["http_proxy": proxy.url()], true),
+            (["--proxy", proxy.url()] + call, ["http_proxy": nothingThere], true),
+            (["--no-proxy"] + call, ["http_proxy": nothingThere], false),
             (["--proxy", proxy.url()] + call, ["NO_PROXY": "127.0.0.1"], false),
         ]
         for (number, run) in runs.enumerated() {

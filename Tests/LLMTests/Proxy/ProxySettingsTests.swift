@@ -8,13 +8,20 @@ import Testing
     }
 
     @Test func eachSchemeReadsItsOwnVariableThenAllProxy() throws {
-        let environment = ["HTTP_PROXY": "http://h:1", "https_proxy": "s:2", "ALL_PROXY": "http://a:3"]
+        let environment = ["http_proxy": "http://h:1", "https_proxy": "s:2", "ALL_PROXY": "http://a:3"]
         #expect(try proxy(environment, "http://api.example.com/v1") == "h:1")
         #expect(try proxy(environment, "https://api.example.com/v1") == "s:2")
         #expect(try proxy(["all_proxy": "a:3"], "https://x.org") == "a:3")
         #expect(try proxy(["all_proxy": "a:3"], "http://x.org") == "a:3")
         #expect(try proxy([:], "https://x.org") == nil)
         #expect(try proxy(["HTTPS_PROXY": "  "], "https://x.org") == nil, "an empty variable is unset")
+    }
+
+    @Test func anUpperCaseHTTPProxyIsIgnoredAsCurlIgnoresIt() throws {
+        // In CGI-style hosting a request's `Proxy:` header becomes HTTP_PROXY ("httpoxy").
+        #expect(try proxy(["HTTP_PROXY": "evil:1"], "http://api.example.com") == nil)
+        #expect(try proxy(["HTTP_PROXY": "evil:1", "ALL_PROXY": "a:3"], "http://api.example.com") == "a:3")
+        #expect(try proxy(["HTTPS_PROXY": "s:2"], "https://api.example.com") == "s:2")
     }
 
     @Test func theLowerCaseSpellingWins() throws {
@@ -46,7 +53,7 @@ import Testing
         ("", "https://c.org", false),
     ])
     func noProxyMatchesAsCurlDoes(_ noProxy: String, _ url: String, _ bypassed: Bool) throws {
-        let environment = ["HTTP_PROXY": "p:1", "HTTPS_PROXY": "p:1", "NO_PROXY": noProxy]
+        let environment = ["http_proxy": "p:1", "HTTPS_PROXY": "p:1", "NO_PROXY": noProxy]
         #expect(try (proxy(environment, url) == nil) == bypassed)
     }
 
@@ -67,19 +74,23 @@ import Testing
         #expect {
             try HTTPProxy(url: url)
         } throws: { error in
-            guard case LLMError.network(let reason) = error else { return false }
-            return reason.hasPrefix("proxy URL:") && !reason.contains("99999")
+            guard case LLMError.invalidRequest(let details) = error else { return false }
+            return details.message.hasPrefix("proxy URL:") && !details.message.contains("99999") && !(error as! LLMError).isRetryable
         }
     }
 
-    @Test func aBadProxyVariableFailsRequestsRatherThanGoingDirect() {
-        let settings = ProxySettings.environment(["HTTPS_PROXY": "socks5://user:secret@proxy:1080"])
+    @Test func aBadProxyVariableFailsOnlyTheRequestsItWouldCarry() throws {
+        let settings = ProxySettings.environment([
+            "HTTPS_PROXY": "socks5://user:secret@proxy:1080", "http_proxy": "http://good:8080", "NO_PROXY": "localhost",
+        ])
         #expect {
             try settings.proxy(forURL: "https://api.openai.com/v1")
         } throws: { error in
-            guard case LLMError.network(let reason) = error else { return false }
-            return reason.contains("HTTPS_PROXY") && !reason.contains("secret")
+            guard case LLMError.invalidRequest(let details) = error else { return false }
+            return details.message.contains("HTTPS_PROXY") && !details.message.contains("secret")
         }
+        #expect(try settings.proxy(forURL: "http://api.example.com")?.address == "good:8080", "the http:// variable is fine")
+        #expect(try settings.proxy(forURL: "https://localhost:11434") == nil, "NO_PROXY's hosts go direct whatever the variables hold")
     }
 
     @Test func directAndExplicitSettings() throws {

@@ -57,6 +57,8 @@ import Testing
         #expect(openAI.apiKey == Self.key)
         #expect(openAI.headers["x-api-key"] == Self.key)
         #expect("\(Secret(Self.key))" == "sk-…XYZ")
+        #expect(!"\(Secret("correct horse battery staple"))".contains("horse"), "a passphrase is masked whole")
+        #expect(String(reflecting: TransportRequest(url: "http://x", headers: ["Ocp-Apim-Subscription-Key": Self.key])).contains("Ocp-Apim-Subscription-Key: sk-…XYZ"))
         #expect(String(decoding: try JSONEncoder().encode(Secret(Self.key)), as: UTF8.self) == #""sk-…XYZ""#)
         #expect(try JSONDecoder().decode(Secret.self, from: Data("\"\(Self.key)\"".utf8)).exposedValue == Self.key)
     }
@@ -138,7 +140,7 @@ import Testing
         defer { shut(server) }
         let result = try await CLIRunner.run(
             ["--verbose", "--api-key", Self.key, "--base-url", server.baseURL + "/v1", "-m", "openai/m", "hi"],
-            environment: ["HTTP_PROXY": "http://user:\(Self.proxyPassword)@127.0.0.1:1", "NO_PROXY": "127.0.0.1"])
+            environment: ["http_proxy": "http://user:\(Self.proxyPassword)@127.0.0.1:1", "NO_PROXY": "127.0.0.1"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("request sent"), "verbose logs reach stderr: \(result)")
         #expect(!result.stdout.contains(Self.key) && !result.stderr.contains(Self.key), "\(result)")

@@ -6,23 +6,25 @@ import Testing
 /// A second reader of a provider's stream or a transport's body is a programming error that stops the program with
 /// a message, never two readers silently sharing the events or bytes.
 @Suite struct SoleReaderTests {
-    @Test func aSecondIteratorOfAProvidersStreamStopsTheProgram() async {
-        await #expect(processExitsWith: .failure) {
+    @Test func aSecondIteratorOfAProvidersStreamStopsTheProgram() async throws {
+        let result = try await #require(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             let transport = ReplayTransport([.init(body: "data: [DONE]\n\n")])
             let provider = OpenAIProvider(configuration: OpenAIConfiguration(baseURL: "http://stub/v1"), transport: transport)
             let stream = provider.stream(ChatRequest(model: "m", messages: [.user("x")]))
             _ = stream.makeAsyncIterator()
             _ = stream.makeAsyncIterator()
         }
+        #expect(String(decoding: result.standardErrorContent, as: UTF8.self).contains("An LLMEventStream can be iterated only once"))
     }
 
-    @Test func aSecondIteratorOfATransportsBodyStopsTheProgram() async {
-        await #expect(processExitsWith: .failure) {
+    @Test func aSecondIteratorOfATransportsBodyStopsTheProgram() async throws {
+        let result = try await #require(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             let server = try await StubHTTPServer.start { _ in .json(200, "{}") }
             let response = try await NIOHTTPTransport.shared.send(TransportRequest(url: server.baseURL))
             _ = response.body.makeAsyncIterator()
             _ = response.body.makeAsyncIterator()
         }
+        #expect(String(decoding: result.standardErrorContent, as: UTF8.self).contains("A TransportBody can be iterated only once"))
     }
 
     @Test func oneIteratorReadsEverything() async throws {

@@ -57,8 +57,8 @@ private final class SecureResponder: ChannelInboundHandler {
 
 /// A certificate made for a test: for `localhost`, self-signed (it is its own CA), valid for an hour.
 enum TestCertificate {
-    /// The certificate, and a server TLS context that presents it.
-    static func makeServerContext() throws -> (NIOSSLCertificate, NIOSSLContext) {
+    /// The certificate, and a server TLS context that presents it; by default it names `localhost`.
+    static func makeServerContext(names: [GeneralName] = [.dnsName("localhost")]) throws -> (NIOSSLCertificate, NIOSSLContext) {
         let key = P256.Signing.PrivateKey()
         let name = try DistinguishedName { CommonName("localhost") }
         let now = Date()
@@ -66,7 +66,7 @@ enum TestCertificate {
             version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: .init(key.publicKey),
             notValidBefore: now - 3600, notValidAfter: now + 3600, issuer: name, subject: name,
             signatureAlgorithm: .ecdsaWithSHA256,
-            extensions: try Certificate.Extensions { SubjectAlternativeNames([.dnsName("localhost")]) },
+            extensions: try Certificate.Extensions { SubjectAlternativeNames(names) },
             issuerPrivateKey: .init(key))
         let certificate = try NIOSSLCertificate(bytes: Array(try issued.serializeAsPEM().pemString.utf8), format: .pem)
         let privateKey = try NIOSSLPrivateKey(bytes: Array(key.pemRepresentation.utf8), format: .pem)

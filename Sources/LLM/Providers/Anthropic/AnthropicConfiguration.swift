@@ -35,13 +35,15 @@ public struct AnthropicConfiguration: Sendable {
         self.options = options
     }
 
-    /// Reads `ANTHROPIC_API_KEY` and `ANTHROPIC_BASE_URL` (the latter without `/v1`, as Anthropic's SDKs read it).
+    /// Reads the proxy variables (see ``ProxySettings/environment(_:)``) and `ANTHROPIC_API_KEY` and `ANTHROPIC_BASE_URL` (the latter without `/v1`, as Anthropic's SDKs read it).
     public static func fromEnvironment(_ environment: [String: String]) -> AnthropicConfiguration {
         let base = environment["ANTHROPIC_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }.map { url in
             let trimmed = url.hasSuffix("/") ? String(url.dropLast()) : url
             return trimmed.hasSuffix("/v1") ? trimmed : trimmed + "/v1"
         }
-        return AnthropicConfiguration(
+        var configuration = AnthropicConfiguration(
             baseURL: base ?? anthropicBaseURL, apiKey: environment["ANTHROPIC_API_KEY"].flatMap { $0.isEmpty ? nil : $0 })
+        configuration.proxy = .environment(environment)
+        return configuration
     }
 }

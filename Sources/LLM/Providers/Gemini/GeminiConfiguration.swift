@@ -28,7 +28,7 @@ public struct GeminiConfiguration: Sendable {
         self.retryPolicy = retryPolicy
     }
 
-    /// Reads `GEMINI_API_KEY` (or, when it is unset, `GOOGLE_API_KEY`) and `GOOGLE_GEMINI_BASE_URL` (the
+    /// Reads the proxy variables (see ``ProxySettings/environment(_:)``) and `GEMINI_API_KEY` (or, when it is unset, `GOOGLE_API_KEY`) and `GOOGLE_GEMINI_BASE_URL` (the
     /// root without the version, as Google's SDKs read it; `/v1beta` is added unless a version is given).
     public static func fromEnvironment(_ environment: [String: String]) -> GeminiConfiguration {
         func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
@@ -37,6 +37,8 @@ public struct GeminiConfiguration: Sendable {
             let last = trimmed.split(separator: "/").last ?? ""
             return last.hasPrefix("v1") ? trimmed : trimmed + "/v1beta"
         }
-        return GeminiConfiguration(baseURL: base ?? geminiBaseURL, apiKey: value("GEMINI_API_KEY") ?? value("GOOGLE_API_KEY"))
+        var configuration = GeminiConfiguration(baseURL: base ?? geminiBaseURL, apiKey: value("GEMINI_API_KEY") ?? value("GOOGLE_API_KEY"))
+        configuration.proxy = .environment(environment)
+        return configuration
     }
 }

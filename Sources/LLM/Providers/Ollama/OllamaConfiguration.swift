@@ -39,10 +39,12 @@ public struct OllamaConfiguration: Sendable {
         self.options = options
     }
 
-    /// Reads `OLLAMA_HOST` (normalised as Ollama's own client does) and `OLLAMA_API_KEY`.
+    /// Reads the proxy variables (see ``ProxySettings/environment(_:)``) and `OLLAMA_HOST` (normalised as Ollama's own client does) and `OLLAMA_API_KEY`.
     public static func fromEnvironment(_ environment: [String: String]) -> OllamaConfiguration {
-        OllamaConfiguration(
+        var configuration = OllamaConfiguration(
             host: OllamaHost.normalize(environment["OLLAMA_HOST"] ?? ""),
             apiKey: environment["OLLAMA_API_KEY"].flatMap { $0.isEmpty ? nil : $0 })
+        configuration.proxy = .environment(environment)
+        return configuration
     }
 }

@@ -37,11 +37,13 @@ public struct OpenAIConfiguration: Sendable {
         self.requestStreamUsage = requestStreamUsage
     }
 
-    /// Reads `OPENAI_API_KEY`, `OPENAI_BASE_URL`, `OPENAI_ORG_ID` and `OPENAI_PROJECT_ID`.
+    /// Reads the proxy variables (see ``ProxySettings/environment(_:)``) and `OPENAI_API_KEY`, `OPENAI_BASE_URL`, `OPENAI_ORG_ID` and `OPENAI_PROJECT_ID`.
     public static func fromEnvironment(_ environment: [String: String]) -> OpenAIConfiguration {
-        OpenAIConfiguration(
+        var configuration = OpenAIConfiguration(
             baseURL: environment["OPENAI_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? openAIBaseURL,
             apiKey: environment["OPENAI_API_KEY"].flatMap { $0.isEmpty ? nil : $0 },
             organization: environment["OPENAI_ORG_ID"], project: environment["OPENAI_PROJECT_ID"])
+        configuration.proxy = .environment(environment)
+        return configuration
     }
 }

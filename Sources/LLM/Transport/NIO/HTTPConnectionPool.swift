@@ -22,6 +22,7 @@ final class HTTPConnectionPool: Sendable {
         var idle: [HTTPEndpoint.Origin: [IdleConnection]] = [:]
         var isShutDown = false
         var tlsContext: NIOSSLContext?
+        var tunnelTLSContext: NIOSSLContext?
     }
 
     private let group: any EventLoopGroup
@@ -124,8 +125,10 @@ final class HTTPConnectionPool: Sendable {
         let origin = endpoint.origin
         let eventLoop = group.next()
         let tlsContext: NIOSSLContext?
+        // Through a tunnel the chain is verified by swift-nio-ssl, the name by TunnelledServerIdentity.
+        let checksTunnelledName = origin.proxy != nil && tlsConfiguration.certificateVerification == .fullVerification
         do {
-            tlsContext = origin.usesTLS ? try sharedTLSContext() : nil
+            tlsContext = origin.usesTLS ? try sharedTLSContext(checkingNames: !checksTunnelledName) : nil
         } catch {
             return eventLoop.makeFailedFuture(error)
         }
@@ -157,9 +160,19 @@ final class HTTPConnectionPool: Sendable {
                 }
             }
             .connect(host: address.host, port: address.port)
+            .flatMapErrorThrowing { error in
+                // Only a failure to reach the proxy (or of the tunnel, which says so itself) names it: a TLS
+                // failure with the real host is that host's.
+                guard let proxy = origin.proxy else { throw error }
+                throw Self.namingProxy(proxy, LLMError(transportError: error))
+            }
         let ready = handshake.map { handshake in
             connected.whenFailure { handshake.fail($0) }
-            return connected.flatMap { channel in self.afterHandshake(handshake, on: channel, deadline: started + self.connectTimeout) }
+            return connected.flatMap { channel in
+                self.afterHandshake(
+                    handshake, on: channel, deadline: started + self.connectTimeout,
+                    verifyingName: checksTunnelledName ? origin.host : nil)
+            }
         } ?? connected
         return ready.map { channel in
             channel.closeFuture.whenComplete { _ in self.forget(channel, origin: origin) }
@@ -168,8 +181,7 @@ final class HTTPConnectionPool: Sendable {
                 metadata: Self.metadata(origin, channel).merging(["connect_ms": "\(Self.milliseconds(since: started))"]) { $1 })
             return channel
         }.flatMapErrorThrowing { error in
-            var failure = LLMError(transportError: error)
-            if let proxy = origin.proxy { failure = Self.namingProxy(proxy, failure) }
+            let failure = LLMError(transportError: error)
             self.logger.debug(
                 "connection failed",
                 metadata: ["host": "\(origin.host)", "port": "\(origin.port)", "error": "\(failure.kind)"])
@@ -186,13 +198,18 @@ final class HTTPConnectionPool: Sendable {
     /// The connection once its TLS handshake has succeeded; the connect timeout, counted from the start of the TCP
     /// connect, bounds the handshake too. A failed or late handshake closes the connection.
     private func afterHandshake(
-        _ handshake: EventLoopPromise<Void>, on channel: any Channel, deadline: NIODeadline
+        _ handshake: EventLoopPromise<Void>, on channel: any Channel, deadline: NIODeadline, verifyingName host: String?
     ) -> EventLoopFuture<any Channel> {
         let timer = channel.eventLoop.scheduleTask(deadline: deadline) {
             handshake.fail(ChannelError.connectTimeout(self.connectTimeout))
         }
-        return handshake.futureResult.map {
+        return handshake.futureResult.flatMapThrowing {
             timer.cancel()
+            if let host {
+                // On the event loop, before any request is written.
+                let tls = try channel.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self)
+                try TunnelledServerIdentity.verify(tls.peerCertificate, host: host)
+            }
             return channel
         }.flatMapErrorThrowing { error in
             timer.cancel()
@@ -201,12 +218,15 @@ final class HTTPConnectionPool: Sendable {
         }
     }
 
-    /// Built once, on the first `https` request: it loads the trust roots.
-    private func sharedTLSContext() throws -> NIOSSLContext {
+    /// Built once, on the first `https` request: it loads the trust roots. `checkingNames: false` gives the same
+    /// context without swift-nio-ssl's name check, for tunnels (see ``TunnelledServerIdentity``).
+    private func sharedTLSContext(checkingNames: Bool = true) throws -> NIOSSLContext {
         try state.withLockedValue { state in
-            if let context = state.tlsContext { return context }
-            let context = try NIOSSLContext(configuration: tlsConfiguration)
-            state.tlsContext = context
+            if let context = checkingNames ? state.tlsContext : state.tunnelTLSContext { return context }
+            var configuration = tlsConfiguration
+            if !checkingNames { configuration.certificateVerification = .noHostnameVerification }
+            let context = try NIOSSLContext(configuration: configuration)
+            if checkingNames { state.tlsContext = context } else { state.tunnelTLSContext = context }
             return context
         }
     }

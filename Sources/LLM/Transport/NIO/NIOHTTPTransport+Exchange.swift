@@ -129,6 +129,13 @@ extension NIOHTTPTransport {
             do {
                 try channel.pipeline.syncOperations.addHandler(self)
             } catch {
+                // A kept connection that closed (and was torn down) after the pool lent it: nothing was written.
+                if lent.wasKept, !channel.isActive, lock.withLock({ self.channel === channel && state.phase.isRunning }) {
+                    lock.withLock { self.channel = nil }
+                    mayRetryOnNewConnection = false
+                    connect(fresh: true)
+                    return
+                }
                 fail(LLMError(transportError: error))
             }
         }

@@ -95,3 +95,10 @@ public final class NIOHTTPTransport: HTTPTransport {
         !name.isEmpty && name.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && !separators.contains($0) }
     }
 }
+
+extension NIOHTTPTransport: CustomStringConvertible, CustomReflectable {
+    public var description: String { "NIOHTTPTransport" }
+
+    /// No children: the connections' pipelines hold the heads of requests in flight, whose headers carry keys.
+    public var customMirror: Mirror { Mirror(self, children: [], displayStyle: .class) }
+}

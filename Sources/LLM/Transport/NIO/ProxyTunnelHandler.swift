@@ -101,7 +101,12 @@ final class ProxyTunnelHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func refusal(_ status: HTTPResponseStatus?) -> LLMError {
         guard let status else { return .network(reason: "proxy \(proxy.address) gave no answer to CONNECT") }
         if status == .proxyAuthenticationRequired { return proxy.credentialsRefused }
-        return .network(reason: "proxy \(proxy.address) refused the tunnel to \(authority) (HTTP \(status.code) \(status.reasonPhrase))")
+        let message = "proxy \(proxy.address) refused the tunnel to \(authority) (HTTP \(status.code) \(status.reasonPhrase))"
+        // A refusal (403: not allowed there) will not change on a retry; a proxy's 5xx (the host unreachable) may.
+        guard status.code >= 500 else {
+            return .permissionDenied(ProviderErrorDetails(provider: "proxy \(proxy.address)", status: Int(status.code), message: message))
+        }
+        return .network(reason: message)
     }
 
     private func fail(_ error: LLMError, context: ChannelHandlerContext) {

@@ -31,14 +31,14 @@ public struct HTTPProxy: Sendable, Hashable {
     /// optional, the port 80 when absent (the scheme's, as the official Python SDKs read it), user name and
     /// password percent-decoded.
     ///
-    /// - Throws: `LLMError.network` saying what is wrong (an `https://` or SOCKS proxy is not supported); the
-    ///   URL itself is not quoted, since it may hold a password.
+    /// - Throws: `LLMError.invalidRequest` (not retried) saying what is wrong (an `https://` or SOCKS proxy is not
+    ///   supported); the URL itself is not quoted, since it may hold a password.
     public init(url: String) throws(LLMError) {
         var rest = Substring(url.trimmingCharacters(in: .whitespaces))
         if let schemeEnd = rest.range(of: "://") {
             let scheme = rest[..<schemeEnd.lowerBound].lowercased()
             guard scheme == "http" else {
-                throw .network(reason: "proxy URL: only http:// proxies are supported, not \(scheme)://")
+                throw Self.invalid("only http:// proxies are supported, not \(scheme)://")
             }
             rest = rest[schemeEnd.upperBound...]
         }
@@ -58,8 +58,12 @@ public struct HTTPProxy: Sendable, Hashable {
             let endpoint = try HTTPEndpoint(url: "http://" + rest)
             self.init(host: endpoint.origin.host, port: endpoint.origin.port, credentials: credentials)
         } catch {
-            throw .network(reason: "proxy URL: it has no valid host and port")
+            throw Self.invalid("it has no valid host and port")
         }
+    }
+
+    private static func invalid(_ why: String) -> LLMError {
+        .invalidRequest(ProviderErrorDetails(provider: "proxy settings", message: "proxy URL: \(why)"))
     }
 
     /// `host:port`, as errors and logs name the proxy.
