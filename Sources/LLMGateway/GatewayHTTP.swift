@@ -53,7 +53,7 @@ enum GatewayHTTP {
     /// the end or `failure`'s when the stream breaks after it began. A client that goes away stops the loop, which
     /// drops the stream and so cancels the upstream call.
     static func stream(
-        _ events: LLMEventStream, requestID: String,
+        _ events: LLMEventStream, requestID: String, contentType: String = "text/event-stream", heartbeat: StaticString? = ": \n\n",
         encode: @escaping @Sendable (StreamEvent, inout ByteBuffer) -> Void,
         finish: @escaping @Sendable (inout ByteBuffer) -> Void,
         failure: @escaping @Sendable (LLMError, inout ByteBuffer) -> Void
@@ -65,15 +65,15 @@ enum GatewayHTTP {
         } catch {
             throw LLMError(normalising: error)
         }
-        let headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-cache", Self.requestID: requestID]
+        let headers: HTTPFields = [.contentType: contentType, .cacheControl: "no-cache", Self.requestID: requestID]
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            let items = StreamWithHeartbeats(first: first, rest: reader, every: heartbeatInterval)
+            let items = StreamWithHeartbeats(first: first, rest: reader, every: heartbeat == nil ? nil : heartbeatInterval)
             var buffer = ByteBuffer()
             do {
                 for try await item in items.stream {
                     switch item {
                     case .event(let event): encode(event, &buffer)
-                    case .heartbeat: buffer.writeStaticString(": \n\n")
+                    case .heartbeat: if let heartbeat { buffer.writeStaticString(heartbeat) }
                     }
                     if buffer.readableBytes > 0 {
                         try await writer.write(buffer)
@@ -92,9 +92,10 @@ enum GatewayHTTP {
     }
 }
 
-/// How often a stream that has nothing to send writes an SSE comment: a client that went away makes such a write
-/// fail, which cancels the upstream call (Hummingbird reads nothing from a connection while it answers, so it
-/// would not notice the close before the next write). SSE clients ignore comments.
+/// How often an SSE stream writes a comment: a client that went away makes such a write fail, which cancels the
+/// upstream call (Hummingbird reads nothing from a connection while it answers, so it would not notice the close
+/// before the next write). SSE clients ignore comments. NDJSON has no comment, so Ollama streams send none and
+/// notice a client that left at their next line.
 let heartbeatInterval: Duration = .milliseconds(400)
 
 /// A stream's events and, between them, a heartbeat every `interval`, in one sequence for the response writer.
@@ -107,7 +108,7 @@ struct StreamWithHeartbeats: Sendable {
 
     let stream: AsyncThrowingStream<Item, any Error>
 
-    init(first: StreamEvent?, rest reader: EventReader, every interval: Duration) {
+    init(first: StreamEvent?, rest reader: EventReader, every interval: Duration?) {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: Item.self)
         let events = Task {
             do {
@@ -119,6 +120,7 @@ struct StreamWithHeartbeats: Sendable {
             }
         }
         let heartbeats = Task {
+            guard let interval else { return }
             while (try? await Task.sleep(for: interval)) != nil {
                 continuation.yield(.heartbeat)
             }

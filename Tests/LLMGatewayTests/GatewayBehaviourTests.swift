@@ -20,6 +20,10 @@ import Testing
         AnthropicProvider(configuration: AnthropicConfiguration(name: "client", baseURL: gateway.baseURL + "/v1", retryPolicy: .none))
     }
 
+    func ollamaClient(_ gateway: RunningGateway) -> OllamaProvider {
+        OllamaProvider(configuration: OllamaConfiguration(name: "client", host: gateway.baseURL, retryPolicy: .none))
+    }
+
     func send(_ gateway: RunningGateway, _ path: String, body: [UInt8], contentType: String = "application/json") async throws -> (Int, String, HTTPHeaders) {
         var buffer = ByteBuffer()
         buffer.writeBytes(body)
@@ -39,7 +43,7 @@ import Testing
         let gateway = try await RunningGateway.start(GatewayConfiguration(models: [noRetries]))
         defer { Task { await gateway.stop() } }
 
-        for client in [openAIClient(gateway) as any LLMProvider, anthropicClient(gateway)] {
+        for client in [openAIClient(gateway) as any LLMProvider, anthropicClient(gateway), ollamaClient(gateway)] {
             do {
                 _ = try await client.complete(ChatRequest(model: "m", messages: [.user("x")], maxTokens: 5))
                 Issue.record("no error")
@@ -49,7 +53,7 @@ import Testing
                 #expect(error.httpStatus == 429)
             }
         }
-        #expect(upstream.requests.count == 2, "max_retries: 0, so one upstream call per client request")
+        #expect(upstream.requests.count == 3, "max_retries: 0, so one upstream call per client request")
     }
 
     @Test func anUnknownAliasIsA404InTheClientsFormat() async throws {
@@ -82,6 +86,8 @@ import Testing
             ("/v1/chat/completions", Array(repeating: 0x20, count: 4096), "application/json", 413),
             ("/v1/messages", Array(#"{"model":"m","messages":[{"role":"user","content":7}]}"#.utf8), "application/json", 400),
             ("/v1/messages", Array(repeating: 0x20, count: 4096), "application/json", 413),
+            ("/api/chat", Array(#"{"model":"m","messages":[{"role":"user","content":7}]}"#.utf8), "application/json", 400),
+            ("/api/chat", Array("[1,".utf8), "application/json", 400),
         ]
         for item in cases {
             let (status, body, headers) = try await send(gateway, item.path, body: item.body, contentType: item.contentType)
@@ -89,6 +95,8 @@ import Testing
             let json = try JSONValue(parsing: body)
             if item.path == "/v1/messages" {
                 #expect(json["type"] == "error" && json["error"]?["type"] == "invalid_request_error", "\(body)")
+            } else if item.path == "/api/chat" {
+                #expect(json["error"]?.stringValue?.isEmpty == false, "\(body)")
             } else {
                 #expect(json["error"]?["type"] == "invalid_request_error", "\(body)")
             }
@@ -109,7 +117,7 @@ import Testing
         let gateway = try await RunningGateway.start(GatewayConfiguration(models: [alias("m", upstream.baseURL + "/v1")]))
         defer { Task { await gateway.stop() } }
 
-        for client in [openAIClient(gateway) as any LLMProvider, anthropicClient(gateway)] {
+        for client in [openAIClient(gateway) as any LLMProvider, anthropicClient(gateway), ollamaClient(gateway)] {
             var text = ""
             do {
                 for try await event in client.stream(ChatRequest(model: "m", messages: [.user("x")], maxTokens: 5)) {

@@ -1,5 +1,5 @@
 """Drives llm-gateway with an OFFICIAL Python SDK, as an application would, and prints what it got as one JSON
-object per check. Usage: sdk_client.py openai|anthropic BASE_URL MODEL CHECK..."""
+object per check. Usage: sdk_client.py openai|anthropic|ollama BASE_URL MODEL CHECK..."""
 import json
 import sys
 
@@ -73,9 +73,38 @@ def anthropic_checks(base_url, model, checks):
             yield check, {"error": type(error).__name__, "status": error.status_code, "message": error.message}
 
 
+def ollama_checks(base_url, model, checks):
+    import ollama
+
+    client = ollama.Client(host=base_url, timeout=120)
+    for check in checks:
+        try:
+            if check == "text":
+                reply = client.chat(model=model, messages=[{"role": "user", "content": "Say hello."}], stream=False,
+                                    options={"num_predict": 16})
+                yield check, {"text": reply.message.content, "model": reply.model, "done_reason": reply.done_reason,
+                              "eval_count": reply.eval_count}
+            elif check == "stream":
+                text, last = "", None
+                for part in client.chat(model=model, messages=[{"role": "user", "content": "Count to five."}], stream=True,
+                                        options={"num_predict": 16}):
+                    text += part.message.content or ""
+                    last = part
+                yield check, {"text": text, "done": last.done, "done_reason": last.done_reason, "eval_count": last.eval_count}
+            elif check == "models":
+                yield check, {"names": [m.model for m in client.list().models]}
+            elif check == "show":
+                yield check, {"capabilities": list(client.show(model).capabilities or [])}
+            elif check == "unknown-model":
+                client.chat(model="no-such-alias", messages=[{"role": "user", "content": "x"}], stream=False)
+                yield check, {"error": None}
+        except ollama.ResponseError as error:
+            yield check, {"error": type(error).__name__, "status": error.status_code, "message": error.error}
+
+
 def main():
     sdk, base_url, model, *checks = sys.argv[1:]
-    run = openai_checks if sdk == "openai" else anthropic_checks
+    run = {"openai": openai_checks, "anthropic": anthropic_checks, "ollama": ollama_checks}[sdk]
     results = {check: result for check, result in run(base_url, model, checks)}
     print(json.dumps(results))
 

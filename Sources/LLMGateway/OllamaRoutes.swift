@@ -1,0 +1,81 @@
+import Foundation
+import Hummingbird
+import LLM
+import NIOCore
+
+/// Ollama's endpoints: `POST /api/chat` (NDJSON stream by default), `GET /api/tags`, `POST /api/show` and
+/// `GET /api/version`, each answering in Ollama's format, errors included (`{"error": "..."}`).
+struct OllamaRoutes: Sendable {
+    let router: ModelRouter
+    let maxBodyBytes: Int
+
+    /// The Ollama version this gateway answers `/api/version` with: the API it speaks.
+    static let apiVersion = "0.12.0"
+
+    func add(to routes: Router<GatewayRequestContext>) {
+        routes.post("/api/chat") { request, context in await chat(request, context: context) }
+        routes.get("/api/tags") { request, _ in
+            GatewayHTTP.json(["models": .array(router.aliases.map(model))], requestID: GatewayHTTP.requestID(of: request))
+        }
+        routes.post("/api/show") { request, _ in await show(request) }
+        routes.get("/api/version") { request, _ in
+            GatewayHTTP.json(["version": .string(Self.apiVersion)], requestID: GatewayHTTP.requestID(of: request))
+        }
+    }
+
+    private func model(_ alias: String) -> JSONValue {
+        [
+            "name": .string(alias), "model": .string(alias), "modified_at": "1970-01-01T00:00:00Z", "size": 0, "digest": "",
+            "details": ["format": "", "family": "", "parameter_size": "", "quantization_level": ""],
+        ]
+    }
+
+    private func show(_ request: Request) async -> Response {
+        let requestID = GatewayHTTP.requestID(of: request)
+        do throws(LLMError) {
+            let body = try await GatewayHTTP.json(of: request, limit: maxBodyBytes)
+            guard let name = (body["model"] ?? body["name"])?.stringValue else {
+                throw GatewayHTTP.invalid("model must be a string", status: 400)
+            }
+            guard router.serves(name) else {
+                throw .modelNotFound(ProviderErrorDetails(provider: "gateway", status: 404, message: "model '\(name)' not found"))
+            }
+            return GatewayHTTP.json(
+                [
+                    "modelfile": "", "parameters": "", "template": "", "details": model(name)["details"] ?? [:], "model_info": [:],
+                    "modified_at": "1970-01-01T00:00:00Z", "capabilities": ["completion", "tools"],
+                ],
+                requestID: requestID)
+        } catch {
+            return self.error(error, requestID: requestID)
+        }
+    }
+
+    private func chat(_ request: Request, context: GatewayRequestContext) async -> Response {
+        let requestID = GatewayHTTP.requestID(of: request)
+        do {
+            let incoming = try OllamaChatServerRequest(decoding: try await GatewayHTTP.json(of: request, limit: maxBodyBytes))
+            let createdAt = ISO8601DateFormatter().string(from: Date())
+            guard incoming.stream else {
+                let response = try await router.complete(incoming.request)
+                return GatewayHTTP.json(OllamaChatServerResponse.reply(response, createdAt: createdAt), requestID: requestID)
+            }
+            let encoder = EncoderBox(OllamaChatStreamEncoder(model: incoming.request.model, createdAt: createdAt))
+            return try await GatewayHTTP.stream(
+                router.stream(incoming.request, until: context.connectionClosed), requestID: requestID, contentType: "application/x-ndjson",
+                heartbeat: nil,
+                encode: { event, buffer in
+                    for line in encoder.value.lines(for: event) { OllamaChatStreamEncoder.line(line, into: &buffer) }
+                },
+                finish: { _ in },
+                failure: { error, buffer in OllamaChatStreamEncoder.line(OllamaChatServerResponse.streamError(error), into: &buffer) })
+        } catch {
+            return self.error(error, requestID: requestID)
+        }
+    }
+
+    private func error(_ error: LLMError, requestID: String) -> Response {
+        let (status, body, headers) = OllamaChatServerResponse.error(error)
+        return GatewayHTTP.json(body, status: status, requestID: requestID, headers: headers)
+    }
+}
