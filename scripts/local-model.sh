@@ -13,7 +13,7 @@
 #        scripts/local-model.sh env       print the variables the end-to-end tests read
 #
 # It also installs the Model Context Protocol reference server `mcp-server-time` (PyPI) for the MCP tests, and
-# the official `openai`, `anthropic` and `ollama` Python SDKs (PyPI, pinned) that drive the gateway in its tests.
+# the official `openai`, `anthropic`, `ollama` and `google-genai` Python SDKs (PyPI, pinned) that drive the gateway.
 #
 # Servers:
 #   :8080  general purpose: OpenAI chat completions, Responses, Anthropic messages, /v1/models
@@ -87,7 +87,7 @@ PY
   # Tests/LLMMCPTests/Servers/http_server.py uses).
   [ -x mcp-venv/bin/mcp-server-time ] || { "$PYTHON" -m venv mcp-venv && mcp-venv/bin/pip install -q --disable-pip-version-check "mcp-server-time==2026.10.19" "mcp==2.3.0"; }
   # The official Python SDKs the gateway's end-to-end tests drive it with, pinned.
-  sdk_pins="openai==3.60.0 anthropic==2.16.0 ollama==0.6.3"
+  sdk_pins="openai==3.60.0 anthropic==2.16.0 ollama==0.6.3 google-genai==3.6.1"
   if [ "$(cat sdk-venv/pins 2>/dev/null)" != "$sdk_pins" ]; then
     rm -rf sdk-venv && "$PYTHON" -m venv sdk-venv
     # shellcheck disable=SC2086

@@ -3,7 +3,7 @@ import LLM
 import Logging
 import NIOCore
 
-/// The gateway as a Hummingbird application: OpenAI's, Anthropic's and Ollama's endpoints in front of the configured model
+/// The gateway as a Hummingbird application: OpenAI's, Anthropic's, Gemini's and Ollama's endpoints in front of the configured model
 /// aliases, `GET /health` and `GET /ready`. Run it under swift-service-lifecycle with ``run()``, or put
 /// ``application(onServerRunning:)`` in a `ServiceGroup` of your own.
 public struct Gateway: Sendable {
@@ -29,6 +29,7 @@ public struct Gateway: Sendable {
         OpenAIRoutes(router: router, maxBodyBytes: configuration.maxBodyBytes).add(to: routes)
         AnthropicRoutes(router: router, maxBodyBytes: configuration.maxBodyBytes).add(to: routes)
         OllamaRoutes(router: router, maxBodyBytes: configuration.maxBodyBytes).add(to: routes)
+        GeminiRoutes(router: router, maxBodyBytes: configuration.maxBodyBytes).add(to: routes)
         let address = GatewayAddress(configuration.listen) ?? GatewayAddress("127.0.0.1:4000")!
         return Application(
             router: routes, configuration: .init(address: .hostname(address.host, port: address.port), serverName: "llm-gateway"),

@@ -53,7 +53,7 @@ enum GatewayHTTP {
     /// the end or `failure`'s when the stream breaks after it began. A client that goes away stops the loop, which
     /// drops the stream and so cancels the upstream call.
     static func stream(
-        _ events: LLMEventStream, requestID: String, contentType: String = "text/event-stream", heartbeat: StaticString? = ": \n\n",
+        _ events: LLMEventStream, requestID: String, contentType: String = "text/event-stream", heartbeat: StaticString? = ":\n\n",
         encode: @escaping @Sendable (StreamEvent, inout ByteBuffer) -> Void,
         finish: @escaping @Sendable (inout ByteBuffer) -> Void,
         failure: @escaping @Sendable (LLMError, inout ByteBuffer) -> Void

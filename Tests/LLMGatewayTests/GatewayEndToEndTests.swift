@@ -4,7 +4,7 @@ import LLMGateway
 import Testing
 
 /// The gateway in front of the REAL llama.cpp server (scripts/test.sh starts it), driven by the OFFICIAL `openai`,
-/// `anthropic` and `ollama` Python SDKs as applications would drive it.
+/// `anthropic`, `ollama` and `google-genai` Python SDKs as applications would drive it.
 @Suite(
     .serialized, .timeLimit(.minutes(5)),
     .enabled(if: ProcessInfo.processInfo.environment["LLM_E2E_BASE_URL"] != nil, "scripts/test.sh starts the local model server"))
@@ -88,6 +88,24 @@ struct GatewayEndToEndTests {
         #expect(stream["done"] == true)
         #expect(results["models"]?["names"] == ["smol", "smol-tools", "smol-fallback"])
         #expect(results["show"]?["capabilities"]?.arrayValue?.contains("completion") == true, "\(String(describing: results["show"]))")
+        #expect(results["unknown-model"]?["status"] == 404, "\(String(describing: results["unknown-model"]))")
+    }
+
+    @Test func theGoogleGenAISDKGetsTextStreamsModelsAndErrors() async throws {
+        let gateway = try await gateway()
+        defer { Task { await gateway.stop() } }
+
+        let results = try runSDK("gemini", gateway: gateway, model: "smol", checks: ["text", "stream", "models", "unknown-model"])
+
+        let text = try #require(results["text"])
+        #expect(text["text"]?.stringValue?.isEmpty == false, "\(text)")
+        #expect(text["model"] == "smol")
+        #expect(["STOP", "MAX_TOKENS"].contains(text["finish_reason"]?.stringValue ?? ""))
+        #expect((text["output_tokens"]?.intValue ?? 0) > 0)
+        let stream = try #require(results["stream"])
+        #expect(stream["text"]?.stringValue?.isEmpty == false, "\(stream)")
+        #expect((stream["output_tokens"]?.intValue ?? 0) > 0)
+        #expect(results["models"]?["names"] == ["models/smol", "models/smol-tools", "models/smol-fallback"])
         #expect(results["unknown-model"]?["status"] == 404, "\(String(describing: results["unknown-model"]))")
     }
 

@@ -1,5 +1,5 @@
 """Drives llm-gateway with an OFFICIAL Python SDK, as an application would, and prints what it got as one JSON
-object per check. Usage: sdk_client.py openai|anthropic|ollama BASE_URL MODEL CHECK..."""
+object per check. Usage: sdk_client.py openai|anthropic|ollama|gemini BASE_URL MODEL CHECK..."""
 import json
 import sys
 
@@ -102,9 +102,40 @@ def ollama_checks(base_url, model, checks):
             yield check, {"error": type(error).__name__, "status": error.status_code, "message": error.error}
 
 
+def gemini_checks(base_url, model, checks):
+    from google import genai
+    from google.genai import errors, types
+
+    # The calls work on the SDK's default /v1 too; the model list is Gemini's on /v1beta only (/v1/models is OpenAI's).
+    client = genai.Client(api_key="not-needed", http_options=types.HttpOptions(base_url=base_url, timeout=120_000))
+    listing = genai.Client(api_key="not-needed", http_options=types.HttpOptions(base_url=base_url, api_version="v1beta"))
+    config = types.GenerateContentConfig(max_output_tokens=16)
+    for check in checks:
+        try:
+            if check == "text":
+                reply = client.models.generate_content(model=model, contents="Say hello.", config=config)
+                yield check, {"text": reply.text, "model": reply.model_version,
+                              "finish_reason": reply.candidates[0].finish_reason.name,
+                              "output_tokens": reply.usage_metadata.candidates_token_count}
+            elif check == "stream":
+                text, last = "", None
+                for chunk in client.models.generate_content_stream(model=model, contents="Count to five.", config=config):
+                    text += chunk.text or ""
+                    last = chunk
+                yield check, {"text": text, "finish_reason": last.candidates[0].finish_reason.name,
+                              "output_tokens": last.usage_metadata.candidates_token_count}
+            elif check == "models":
+                yield check, {"names": [m.name for m in listing.models.list()]}
+            elif check == "unknown-model":
+                client.models.generate_content(model="no-such-alias", contents="x", config=config)
+                yield check, {"error": None}
+        except errors.APIError as error:
+            yield check, {"error": type(error).__name__, "status": error.code, "message": error.message}
+
+
 def main():
     sdk, base_url, model, *checks = sys.argv[1:]
-    run = {"openai": openai_checks, "anthropic": anthropic_checks, "ollama": ollama_checks}[sdk]
+    run = {"openai": openai_checks, "anthropic": anthropic_checks, "ollama": ollama_checks, "gemini": gemini_checks}[sdk]
     results = {check: result for check, result in run(base_url, model, checks)}
     print(json.dumps(results))
 

@@ -1,0 +1,94 @@
+import Foundation
+import Hummingbird
+import LLM
+import NIOCore
+
+/// Gemini's endpoints: `POST /v1beta/models/{model}:generateContent`, `:streamGenerateContent` (SSE with `alt=sse`,
+/// else a JSON array written as it grows, as Gemini does), the same under `/v1/`, `GET /v1beta/models` and
+/// `GET /v1beta/models/{model}`,
+/// each answering in Gemini's format, errors included (`{"error": {"code", "message", "status"}}`).
+struct GeminiRoutes: Sendable {
+    let router: ModelRouter
+    let maxBodyBytes: Int
+
+    func add(to routes: Router<GatewayRequestContext>) {
+        routes.post("/v1beta/models/{model}") { request, context in await call(request, context: context, parameter: "model") }
+        // The google-genai SDK asks `/v1/` unless told `api_version="v1beta"`. `GET /v1/models` is OpenAI's list, so
+        // only the calls are served there (the path's parameter is named as OpenAI's route names it).
+        routes.post("/v1/models/{id}") { request, context in await call(request, context: context, parameter: "id") }
+        routes.get("/v1beta/models") { request, _ in
+            GatewayHTTP.json(["models": .array(router.aliases.map(model))], requestID: GatewayHTTP.requestID(of: request))
+        }
+        routes.get("/v1beta/models/{model}") { request, context in
+            let name = context.parameters.get("model") ?? ""
+            let requestID = GatewayHTTP.requestID(of: request)
+            guard router.serves(name) else { return error(notFound(name), requestID: requestID) }
+            return GatewayHTTP.json(model(name), requestID: requestID)
+        }
+    }
+
+    private func model(_ alias: String) -> JSONValue {
+        [
+            "name": .string("models/" + alias), "displayName": .string(alias),
+            "supportedGenerationMethods": ["generateContent", "streamGenerateContent"],
+        ]
+    }
+
+    private func notFound(_ name: String) -> LLMError {
+        .modelNotFound(ProviderErrorDetails(provider: "gateway", status: 404, message: "models/\(name) is not found"))
+    }
+
+    private func call(_ request: Request, context: GatewayRequestContext, parameter: String) async -> Response {
+        let requestID = GatewayHTTP.requestID(of: request)
+        let call = context.parameters.get(parameter) ?? ""
+        guard let colon = call.lastIndex(of: ":") else { return error(notFound(call), requestID: requestID) }
+        let model = String(call[..<colon])
+        let method = call[call.index(after: colon)...]
+        do throws(LLMError) {
+            guard method == "generateContent" || method == "streamGenerateContent" else {
+                throw GatewayHTTP.invalid("\(method) is not supported (generateContent, streamGenerateContent)", status: 404)
+            }
+            let incoming = try GeminiGenerateContentServerRequest(decoding: try await GatewayHTTP.json(of: request, limit: maxBodyBytes), model: model)
+            let id = UUID().uuidString.lowercased()
+            guard method == "streamGenerateContent" else {
+                let response = try await router.complete(incoming.request)
+                return GatewayHTTP.json(GeminiServerResponse.reply(response, id: id), requestID: requestID)
+            }
+            let encoder = EncoderBox(GeminiStreamEncoder(id: id, model: model))
+            let events = router.stream(incoming.request, until: context.connectionClosed)
+            if request.uri.queryParameters.get("alt") == "sse" {
+                return try await GatewayHTTP.stream(
+                    events, requestID: requestID,
+                    encode: { event, buffer in
+                        for chunk in encoder.value.chunks(for: event) { GeminiStreamEncoder.sseEvent(chunk, into: &buffer) }
+                    },
+                    finish: { _ in },
+                    failure: { error, buffer in GeminiStreamEncoder.sseEvent(GeminiServerResponse.error(error).body, into: &buffer) })
+            }
+            // Without alt=sse Gemini streams one JSON array, element by element.
+            let written = EncoderBox(0)
+            let element: @Sendable (JSONValue, inout ByteBuffer) -> Void = { chunk, buffer in
+                buffer.writeString(written.value == 0 ? "[" : ",\r\n")
+                written.value += 1
+                chunk.writeJSON(to: &buffer)
+            }
+            return try await GatewayHTTP.stream(
+                events, requestID: requestID, contentType: "application/json", heartbeat: nil,
+                encode: { event, buffer in
+                    for chunk in encoder.value.chunks(for: event) { element(chunk, &buffer) }
+                },
+                finish: { buffer in buffer.writeString(written.value == 0 ? "[]" : "]") },
+                failure: { error, buffer in
+                    element(GeminiServerResponse.error(error).body, &buffer)
+                    buffer.writeString("]")
+                })
+        } catch {
+            return self.error(error, requestID: requestID)
+        }
+    }
+
+    private func error(_ error: LLMError, requestID: String) -> Response {
+        let (status, body, headers) = GeminiServerResponse.error(error)
+        return GatewayHTTP.json(body, status: status, requestID: requestID, headers: headers)
+    }
+}
