@@ -13,8 +13,10 @@ import Yams
 ///       - model: llamacpp/smol        # provider/model, as ProviderRegistry reads it
 ///         base_url: http://127.0.0.1:8080/v1
 ///         api_key_env: SOME_VARIABLE  # optional: the variable holding the upstream key
-///     timeout_s: 120
+///         weight: 1                   # optional: consecutive weighted targets share the load
 ///     max_retries: 2
+///     cooldown_s: 30                  # a target failing cooldown_after times in a row is set aside this long
+///     cooldown_after: 3
 /// max_body_bytes: 8388608
 /// ```
 public struct GatewayConfiguration: Sendable, Decodable, Equatable {
@@ -47,18 +49,29 @@ public struct GatewayConfiguration: Sendable, Decodable, Equatable {
         public var targets: [Target]
         public var timeoutSeconds: Double?
         public var maxRetries: Int?
+        /// How long a target that keeps failing is set aside (default 30 s), and after how many failures in a row
+        /// (default 3).
+        public var cooldownSeconds: Double?
+        public var cooldownAfter: Int?
 
-        public init(name: String, targets: [Target], timeoutSeconds: Double? = nil, maxRetries: Int? = nil) {
+        public init(
+            name: String, targets: [Target], timeoutSeconds: Double? = nil, maxRetries: Int? = nil, cooldownSeconds: Double? = nil,
+            cooldownAfter: Int? = nil
+        ) {
             self.name = name
             self.targets = targets
             self.timeoutSeconds = timeoutSeconds
             self.maxRetries = maxRetries
+            self.cooldownSeconds = cooldownSeconds
+            self.cooldownAfter = cooldownAfter
         }
 
         enum CodingKeys: String, CodingKey {
             case name, targets
             case timeoutSeconds = "timeout_s"
             case maxRetries = "max_retries"
+            case cooldownSeconds = "cooldown_s"
+            case cooldownAfter = "cooldown_after"
         }
     }
 
@@ -134,12 +147,16 @@ public struct GatewayConfiguration: Sendable, Decodable, Equatable {
             if alias.name.isEmpty { problems.append("models[\(index)].name: empty") }
             if !seen.insert(alias.name).inserted { problems.append("\(path): the alias is defined twice") }
             if alias.targets.isEmpty { problems.append("\(path).targets: at least one target is needed") }
+            if let after = alias.cooldownAfter, after < 1 { problems.append("\(path).cooldown_after: at least 1") }
+            if let seconds = alias.cooldownSeconds, seconds < 0 { problems.append("\(path).cooldown_s: not negative") }
+            if let retries = alias.maxRetries, retries < 0 { problems.append("\(path).max_retries: not negative") }
             for (targetIndex, target) in alias.targets.enumerated() {
                 let targetPath = "\(path).targets[\(targetIndex)]"
                 let reference = ModelReference(parsing: target.model, defaultProvider: "")
                 if reference.provider.isEmpty || !registry.names.contains(reference.provider.lowercased()) {
                     problems.append("\(targetPath).model: unknown provider in \"\(target.model)\" (known: \(registry.names.joined(separator: ", ")))")
                 }
+                if let weight = target.weight, weight < 0 { problems.append("\(targetPath).weight: not negative") }
                 if let variable = target.apiKeyEnv, environment[variable]?.isEmpty ?? true {
                     problems.append("\(targetPath).api_key_env: the variable \(variable) is not set")
                 }

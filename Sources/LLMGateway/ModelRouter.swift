@@ -1,9 +1,9 @@
 import LLM
 import NIOCore
 
-/// Serves each model alias with its targets: the first target, and the next ones in order when a target fails with
-/// a retryable error before it has sent anything (once a stream has delivered content, its failure reaches the
-/// client as the format's in-stream error: nothing is sent twice).
+/// Serves each model alias with its targets, in the order ``TargetSelection`` draws (weights, cooldowns): the next
+/// target serves when one fails with a retryable error before it has sent anything (once a stream has delivered
+/// content, its failure reaches the client as the format's in-stream error: nothing is sent twice).
 public struct ModelRouter: Sendable {
     /// One upstream of an alias: a provider and the model name it is asked for.
     struct Target: Sendable {
@@ -16,9 +16,25 @@ public struct ModelRouter: Sendable {
     private let retryPolicies: [String: RetryPolicy]
     /// The aliases, in the configuration's order.
     public let aliases: [String]
+    private let selection: TargetSelection
 
     /// Providers for every target, from the registry's providers with each target's base URL and key variable.
     public init(configuration: GatewayConfiguration, environment: [String: String], transport: any HTTPTransport = NIOHTTPTransport.shared) throws(GatewayConfigurationError) {
+        try self.init(configuration: configuration, environment: environment, transport: transport, random: { Double.random(in: 0..<1) }, now: { .now })
+    }
+
+    /// The same, with the randomness of weighted targets and the clock of cooldowns given (for tests).
+    init(
+        configuration: GatewayConfiguration, environment: [String: String], transport: any HTTPTransport,
+        random: @escaping @Sendable () -> Double, now: @escaping @Sendable () -> ContinuousClock.Instant
+    ) throws(GatewayConfigurationError) {
+        selection = TargetSelection(
+            settings: Dictionary(configuration.models.map { alias in
+                (alias.name, TargetSelection.Settings(
+                    weights: alias.targets.map(\.weight), cooldownAfter: alias.cooldownAfter ?? 3,
+                    cooldown: .milliseconds(Int((alias.cooldownSeconds ?? 30) * 1000))))
+            }) { first, _ in first },
+            random: random, now: now)
         let registry = ProviderRegistry(environment: environment, transport: transport)
         var routes: [String: [Target]] = [:]
         for alias in configuration.models {
@@ -50,19 +66,21 @@ public struct ModelRouter: Sendable {
     public func complete(_ request: ChatRequest) async throws(LLMError) -> LLMResponse {
         let targets = try targets(for: request.model)
         var lastError = LLMError.serverError(ProviderErrorDetails(provider: "gateway", message: "no target"))
-        for target in targets {
+        for index in selection.order(for: request.model) {
+            let target = targets[index]
             var upstream = request
             upstream.model = target.model
             upstream.retryPolicy = retryPolicies[request.model] ?? upstream.retryPolicy
             do {
                 var response = try await target.provider.complete(upstream)
+                selection.succeeded(request.model, target: index)
                 response.model = request.model
                 return response
-            } catch let error as LLMError {
+            } catch {
+                let error = LLMError(normalising: error)
+                selection.failed(request.model, target: index, error: error)
                 lastError = error
                 guard error.isRetryable else { throw error }
-            } catch {
-                throw LLMError(normalising: error)
             }
         }
         throw lastError
@@ -77,8 +95,10 @@ public struct ModelRouter: Sendable {
             let task = Task {
                 do {
                     let targets = try targets(for: request.model)
+                    let order = selection.order(for: request.model)
                     var delivered = false
-                    for (number, target) in targets.enumerated() {
+                    for (number, index) in order.enumerated() {
+                        let target = targets[index]
                         var upstream = request
                         upstream.model = target.model
                         upstream.retryPolicy = retryPolicies[request.model] ?? upstream.retryPolicy
@@ -87,10 +107,13 @@ public struct ModelRouter: Sendable {
                                 delivered = true
                                 continuation.yield(Self.renamingModel(event, to: request.model))
                             }
+                            selection.succeeded(request.model, target: index)
                             continuation.finish()
                             return
-                        } catch let error as LLMError where !delivered && error.isRetryable && number < targets.count - 1 {
-                            continue
+                        } catch {
+                            let error = LLMError(normalising: error)
+                            if error != .cancelled { selection.failed(request.model, target: index, error: error) }
+                            guard !delivered, error.isRetryable, number < order.count - 1 else { throw error }
                         }
                     }
                 } catch {

@@ -1,0 +1,110 @@
+import Foundation
+import LLM
+@testable import LLMGateway
+import LLMTesting
+import NIOConcurrencyHelpers
+import Testing
+
+/// How an alias spreads its requests over weighted targets, and sets aside a target that keeps failing.
+@Suite struct GatewayRoutingTests {
+    static let reply = #"{"id":"c","model":"up","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}]}"#
+
+    func upstream(status: Int = 200) async throws -> StubHTTPServer {
+        try await StubHTTPServer.start { _ in
+            status == 200 ? .json(200, Self.reply) : .json(status, #"{"error":{"message":"down","type":"server_error"}}"#)
+        }
+    }
+
+    func router(_ alias: GatewayConfiguration.ModelAlias, now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) throws -> ModelRouter {
+        // A fixed sequence of draws: the spread is the same on every run.
+        let draws = NIOLockedValueBox(SeededDraws(seed: 42))
+        return try ModelRouter(
+            configuration: GatewayConfiguration(models: [alias]), environment: [:], transport: NIOHTTPTransport.shared,
+            random: { draws.withLockedValue { $0.next() } }, now: now)
+    }
+
+    func target(_ server: StubHTTPServer, weight: Int? = nil) -> GatewayConfiguration.Target {
+        GatewayConfiguration.Target(model: "llamacpp/m", baseURL: server.baseURL + "/v1", weight: weight)
+    }
+
+    @Test func weightedTargetsShareTheLoadByWeight() async throws {
+        let light = try await upstream()
+        let heavy = try await upstream()
+        defer { shut(light); shut(heavy) }
+        let router = try router(.init(name: "m", targets: [target(light, weight: 1), target(heavy, weight: 3)]))
+
+        for _ in 0..<200 {
+            _ = try await router.complete(ChatRequest(model: "m", messages: [.user("x")]))
+        }
+
+        #expect(light.requests.count + heavy.requests.count == 200)
+        #expect((30...70).contains(light.requests.count), "about a quarter: \(light.requests.count)")
+    }
+
+    @Test func aTargetThatKeepsFailingIsSetAsideThenTriedAgain() async throws {
+        let failing = try await upstream(status: 500)
+        let healthy = try await upstream()
+        defer { shut(failing); shut(healthy) }
+        let clock = NIOLockedValueBox(ContinuousClock.now)
+        var alias = GatewayConfiguration.ModelAlias(
+            name: "m", targets: [target(failing), target(healthy)], maxRetries: 0, cooldownSeconds: 30, cooldownAfter: 3)
+        alias.maxRetries = 0
+        let router = try router(alias, now: { clock.withLockedValue { $0 } })
+
+        for _ in 0..<6 {
+            #expect(try await router.complete(ChatRequest(model: "m", messages: [.user("x")])).content == "hi")
+        }
+        #expect(failing.requests.count == 3, "three failures in a row, then set aside")
+        #expect(healthy.requests.count == 6)
+
+        clock.withLockedValue { $0 += .seconds(31) }
+        _ = try await router.complete(ChatRequest(model: "m", messages: [.user("x")]))
+        #expect(failing.requests.count == 4, "tried again once the cooldown ran out")
+        _ = try await router.complete(ChatRequest(model: "m", messages: [.user("x")]))
+        #expect(failing.requests.count == 4, "and set aside again at its next failure")
+    }
+
+    @Test func aRequestErrorDoesNotCoolATargetDown() async throws {
+        let refusing = try await StubHTTPServer.start { _ in .json(400, #"{"error":{"message":"bad","type":"invalid_request_error"}}"#) }
+        defer { shut(refusing) }
+        let router = try router(.init(name: "m", targets: [target(refusing)], maxRetries: 0, cooldownAfter: 1))
+
+        for _ in 0..<3 {
+            let error = await #expect(throws: LLMError.self) { _ = try await router.complete(ChatRequest(model: "m", messages: [.user("x")])) }
+            #expect(error?.kind == "invalid_request")
+        }
+        #expect(refusing.requests.count == 3, "the client's mistake says nothing about the upstream")
+    }
+
+    @Test func badWeightsAndCooldownsAreRefused() {
+        let alias = GatewayConfiguration.ModelAlias(
+            name: "m", targets: [.init(model: "llamacpp/m", weight: -1)], maxRetries: -1, cooldownSeconds: -5, cooldownAfter: 0)
+        #expect {
+            try GatewayConfiguration(models: [alias]).validate(environment: [:])
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("weight: not negative") && text.contains("cooldown_after: at least 1")
+                && text.contains("cooldown_s: not negative") && text.contains("max_retries: not negative")
+        }
+    }
+}
+
+/// Shuts a stub server down without waiting.
+func shut(_ server: StubHTTPServer) {
+    Task { try await server.shutdown() }
+}
+
+/// Uniform draws in [0, 1) from a seed (SplitMix64).
+struct SeededDraws {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> Double {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
+    }
+}
