@@ -38,6 +38,7 @@ import Testing
         (".example.com", "https://example.com", true),
         ("*.example.com", "https://api.example.com", true),
         ("EXAMPLE.com", "https://Api.Example.COM", true),
+        ("example.com", "https://api.example.com.", true),
         ("127.0.0.1", "http://127.0.0.1:8080", true),
         ("127.0.0.1", "http://127.0.0.10:8080", false),
         ("10.0.0.0/8", "http://10.2.3.4", true),

@@ -28,7 +28,9 @@ struct NoProxyRules: Sendable, Hashable {
 
     /// Whether a request to `host` (an IPv6 address without brackets) and `port` goes direct.
     func bypasses(host: String, port: Int) -> Bool {
-        let host = host.lowercased()
+        // `example.com.` is the same host as `example.com`.
+        var host = host.lowercased()
+        if host.hasSuffix("."), host.count > 1 { host.removeLast() }
         return rules.contains { rule in
             if let wanted = rule.port, wanted != port { return false }
             switch rule.pattern {

@@ -48,7 +48,7 @@ import Testing
         var request = ChatRequest(model: random.pick(["claude-sonnet-4-5", "smol"]), messages: messages, maxTokens: random.int(1...8192))
         if random.chance(50) { request.system = random.text() }
         if random.chance(50) { request.tools = (0..<random.int(1...3)).map { _ in random.tool() } }
-        if random.chance(40) { request.toolChoice = random.pick([.auto, .none, .required, .tool(random.identifier())]) }
+        if random.chance(40) { request.toolChoice = random.pick([ToolChoice.auto, ToolChoice.none, .required, .tool(random.identifier())]) }
         if random.chance(50) { request.temperature = Double(random.int(0...8)) / 8 }
         if random.chance(30) { request.topP = Double(random.int(1...8)) / 8 }
         if random.chance(30) { request.stopSequences = (0..<random.int(1...3)).map { _ in random.text(1...2) } }

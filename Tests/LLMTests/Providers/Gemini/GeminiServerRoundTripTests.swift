@@ -47,7 +47,7 @@ import Testing
         if random.chance(50) { request.system = random.text() }
         if random.chance(50) {
             request.tools = (0..<random.int(1...3)).map { _ in random.tool() }
-            if random.chance(50) { request.toolChoice = random.pick([.auto, .none, .required, .tool(random.identifier())]) }
+            if random.chance(50) { request.toolChoice = random.pick([ToolChoice.auto, ToolChoice.none, .required, .tool(random.identifier())]) }
         }
         if random.chance(50) { request.maxTokens = random.int(1...8192) }
         if random.chance(50) { request.temperature = Double(random.int(0...16)) / 8 }

@@ -39,7 +39,7 @@ import Testing
         var request = ChatRequest(model: random.pick(["gpt-4o-mini", "smol", "org/model-7b"]), messages: messages)
         if random.chance(50) { request.system = random.text() }
         if random.chance(50) { request.tools = (0..<random.int(1...3)).map { _ in random.tool() } }
-        if random.chance(40) { request.toolChoice = random.pick([.auto, .none, .required, .tool(random.identifier())]) }
+        if random.chance(40) { request.toolChoice = random.pick([ToolChoice.auto, ToolChoice.none, .required, .tool(random.identifier())]) }
         if random.chance(50) { request.maxTokens = random.int(1...8192) }
         if random.chance(50) { request.temperature = Double(random.int(0...16)) / 8 }
         if random.chance(30) { request.topP = Double(random.int(1...8)) / 8 }
