@@ -149,6 +149,8 @@ import Testing
         (#"{"model":"m","options":{"num_predict":"lots"}}"#, "options.num_predict must be an integer"),
         (#"{"model":"m","think":"very"}"#, "think must be"),
         (#"{"model":"m","format":7}"#, "format must be"),
+        (#"{"model":"m","messages":[{"role":"assistant","tool_calls":[{"function":{"name":"f","arguments":[1]}}]}]}"#,
+         "messages[0].tool_calls[0].function.arguments must be a JSON object"),
     ])
     func badInputIsAnInvalidRequestNamingWhere(_ body: String, _ message: String) throws {
         #expect {

@@ -42,7 +42,13 @@ public struct OllamaChatServerRequest: Sendable, Hashable {
                             let callPath = "\(path).tool_calls[\(callIndex)]"
                             let function = try RequestReader.object(raw["function"], at: callPath + ".function")
                             let name = try RequestReader.string(function["name"], at: callPath + ".function.name")
-                            let arguments = try OllamaStreamMapper.arguments(function["arguments"], toolName: name)
+                            let arguments: JSONValue
+                            do {
+                                arguments = try OllamaStreamMapper.arguments(function["arguments"], toolName: name)
+                            } catch {
+                                // The client's mistake, not an upstream's: a 400.
+                                throw RequestReader.invalid(callPath + ".function.arguments", "must be a JSON object")
+                            }
                             return ToolCall(id: raw["id"]?.stringValue ?? "call_\(callIndex)", name: name, arguments: arguments)
                         }
                     }
