@@ -11,7 +11,7 @@ let rootIdentity = root.lastPathComponent.lowercased()
 let fuzzers = [
     "FuzzSSEDecoder", "FuzzNDJSONDecoder", "FuzzToolArguments",
     "FuzzOpenAIStream", "FuzzAnthropicStream", "FuzzResponsesStream", "FuzzGeminiStream", "FuzzOllamaStream",
-    "FuzzJSONParser",
+    "FuzzJSONParser", "FuzzServerRequests",
 ]
 
 let package = Package(
