@@ -8,11 +8,11 @@ struct AnthropicRoutes: Sendable {
     let router: ModelRouter
     let maxBodyBytes: Int
 
-    func add(to routes: Router<GatewayRequestContext>) {
-        routes.post("/v1/messages") { request, context in await messages(request, context: context) }
+    func add(to routes: Router<BasicRequestContext>) {
+        routes.post("/v1/messages") { request, _ in await messages(request) }
     }
 
-    private func messages(_ request: Request, context: GatewayRequestContext) async -> Response {
+    private func messages(_ request: Request) async -> Response {
         let requestID = GatewayHTTP.requestID(of: request)
         do {
             let incoming = try AnthropicMessagesServerRequest(decoding: try await GatewayHTTP.json(of: request, limit: maxBodyBytes))
@@ -23,7 +23,7 @@ struct AnthropicRoutes: Sendable {
             }
             let encoder = EncoderBox(AnthropicMessagesStreamEncoder(id: id, model: incoming.request.model))
             return try await GatewayHTTP.stream(
-                router.stream(incoming.request, until: context.connectionClosed), requestID: requestID,
+                router.stream(incoming.request), requestID: requestID,
                 encode: { event, buffer in
                     for out in encoder.value.events(for: event) { AnthropicMessagesStreamEncoder.sseEvent(out, into: &buffer) }
                 },

@@ -23,7 +23,7 @@ public struct Gateway: Sendable {
 
     /// The Hummingbird application; `onServerRunning` learns the bound port (useful with port 0).
     public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        let routes = Router(context: GatewayRequestContext.self)
+        let routes = Router()
         routes.get("/health") { _, _ in "ok" }
         routes.get("/ready") { _, _ in "ready" }
         OpenAIRoutes(router: router, maxBodyBytes: configuration.maxBodyBytes).add(to: routes)

@@ -11,7 +11,7 @@ struct GeminiRoutes: Sendable {
     let router: ModelRouter
     let maxBodyBytes: Int
 
-    func add(to routes: Router<GatewayRequestContext>) {
+    func add(to routes: Router<BasicRequestContext>) {
         routes.post("/v1beta/models/{model}") { request, context in await call(request, context: context, parameter: "model") }
         // The google-genai SDK asks `/v1/` unless told `api_version="v1beta"`. `GET /v1/models` is OpenAI's list, so
         // only the calls are served there (the path's parameter is named as OpenAI's route names it).
@@ -38,7 +38,7 @@ struct GeminiRoutes: Sendable {
         .modelNotFound(ProviderErrorDetails(provider: "gateway", status: 404, message: "models/\(name) is not found"))
     }
 
-    private func call(_ request: Request, context: GatewayRequestContext, parameter: String) async -> Response {
+    private func call(_ request: Request, context: BasicRequestContext, parameter: String) async -> Response {
         let requestID = GatewayHTTP.requestID(of: request)
         let call = context.parameters.get(parameter) ?? ""
         guard let colon = call.lastIndex(of: ":") else { return error(notFound(call), requestID: requestID) }
@@ -55,7 +55,7 @@ struct GeminiRoutes: Sendable {
                 return GatewayHTTP.json(GeminiServerResponse.reply(response, id: id), requestID: requestID)
             }
             let encoder = EncoderBox(GeminiStreamEncoder(id: id, model: model))
-            let events = router.stream(incoming.request, until: context.connectionClosed)
+            let events = router.stream(incoming.request)
             if request.uri.queryParameters.get("alt") == "sse" {
                 return try await GatewayHTTP.stream(
                     events, requestID: requestID,

@@ -1,5 +1,4 @@
 import LLM
-import NIOCore
 
 /// Serves each model alias with its targets, in the order ``TargetSelection`` draws (weights, cooldowns): the next
 /// target serves when one fails with a retryable error before it has sent anything (once a stream has delivered
@@ -87,11 +86,10 @@ public struct ModelRouter: Sendable {
     }
 
     /// The events of a streamed reply for `request`, whose model is an alias. A target that fails before its first
-    /// event is replaced by the next; the model is reported as the alias. When `closed` completes (the client went
-    /// away), the stream ends with `.cancelled` and the upstream call is cancelled, closing its connection.
-    public func stream(_ request: ChatRequest, until closed: EventLoopFuture<Void>? = nil) -> LLMEventStream {
+    /// event is replaced by the next; the model is reported as the alias. Dropping the stream cancels the upstream
+    /// call, closing its connection.
+    public func stream(_ request: ChatRequest) -> LLMEventStream {
         LLMEventStream { continuation in
-            closed?.whenComplete { _ in continuation.finish(throwing: LLMError.cancelled) }
             let task = Task {
                 do {
                     let targets = try targets(for: request.model)

@@ -12,8 +12,8 @@ struct OllamaRoutes: Sendable {
     /// The Ollama version this gateway answers `/api/version` with: the API it speaks.
     static let apiVersion = "0.12.0"
 
-    func add(to routes: Router<GatewayRequestContext>) {
-        routes.post("/api/chat") { request, context in await chat(request, context: context) }
+    func add(to routes: Router<BasicRequestContext>) {
+        routes.post("/api/chat") { request, _ in await chat(request) }
         routes.get("/api/tags") { request, _ in
             GatewayHTTP.json(["models": .array(router.aliases.map(model))], requestID: GatewayHTTP.requestID(of: request))
         }
@@ -51,7 +51,7 @@ struct OllamaRoutes: Sendable {
         }
     }
 
-    private func chat(_ request: Request, context: GatewayRequestContext) async -> Response {
+    private func chat(_ request: Request) async -> Response {
         let requestID = GatewayHTTP.requestID(of: request)
         do {
             let incoming = try OllamaChatServerRequest(decoding: try await GatewayHTTP.json(of: request, limit: maxBodyBytes))
@@ -62,7 +62,7 @@ struct OllamaRoutes: Sendable {
             }
             let encoder = EncoderBox(OllamaChatStreamEncoder(model: incoming.request.model, createdAt: createdAt))
             return try await GatewayHTTP.stream(
-                router.stream(incoming.request, until: context.connectionClosed), requestID: requestID, contentType: "application/x-ndjson",
+                router.stream(incoming.request), requestID: requestID, contentType: "application/x-ndjson",
                 heartbeat: nil,
                 encode: { event, buffer in
                     for line in encoder.value.lines(for: event) { OllamaChatStreamEncoder.line(line, into: &buffer) }

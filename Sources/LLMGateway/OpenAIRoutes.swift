@@ -9,8 +9,8 @@ struct OpenAIRoutes: Sendable {
     let router: ModelRouter
     let maxBodyBytes: Int
 
-    func add(to routes: Router<GatewayRequestContext>) {
-        routes.post("/v1/chat/completions") { request, context in await chatCompletions(request, context: context) }
+    func add(to routes: Router<BasicRequestContext>) {
+        routes.post("/v1/chat/completions") { request, _ in await chatCompletions(request) }
         routes.get("/v1/models") { request, _ in
             GatewayHTTP.json(["object": "list", "data": .array(router.aliases.map(model))], requestID: GatewayHTTP.requestID(of: request))
         }
@@ -28,7 +28,7 @@ struct OpenAIRoutes: Sendable {
         ["id": .string(alias), "object": "model", "created": 0, "owned_by": "llm-gateway"]
     }
 
-    private func chatCompletions(_ request: Request, context: GatewayRequestContext) async -> Response {
+    private func chatCompletions(_ request: Request) async -> Response {
         let requestID = GatewayHTTP.requestID(of: request)
         do {
             let incoming = try OpenAIChatServerRequest(decoding: try await GatewayHTTP.json(of: request, limit: maxBodyBytes))
@@ -41,7 +41,7 @@ struct OpenAIRoutes: Sendable {
             let encoder = EncoderBox(OpenAIChatStreamEncoder(
                 id: id, created: created, model: incoming.request.model, includeUsage: incoming.includeStreamUsage))
             return try await GatewayHTTP.stream(
-                router.stream(incoming.request, until: context.connectionClosed), requestID: requestID,
+                router.stream(incoming.request), requestID: requestID,
                 encode: { event, buffer in
                     for chunk in encoder.value.chunks(for: event) { OpenAIChatStreamEncoder.sseEvent(chunk, into: &buffer) }
                 },
