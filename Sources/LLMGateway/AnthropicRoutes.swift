@@ -30,8 +30,7 @@ struct AnthropicRoutes: Sendable {
                 finish: { _ in },
                 failure: { error, buffer in AnthropicMessagesStreamEncoder.sseEvent(AnthropicMessagesStreamEncoder.errorEvent(error), into: &buffer) })
         } catch {
-            let (status, body, headers) = AnthropicMessagesServerResponse.error(error)
-            return GatewayHTTP.json(body, status: status, requestID: requestID, headers: headers)
+            return GatewayHTTP.error(AnthropicMessagesServerResponse.error(error), requestID: requestID)
         }
     }
 }

@@ -48,6 +48,11 @@ enum GatewayHTTP {
         return Response(status: HTTPResponse.Status(code: status), headers: headers, body: .init(byteBuffer: buffer))
     }
 
+    /// A format's error answer (as its server side's `error(_:)` gives it) as a response.
+    static func error(_ answer: (status: Int, body: JSONValue, headers: [(String, String)]), requestID: String) -> Response {
+        json(answer.body, status: answer.status, requestID: requestID, headers: answer.headers)
+    }
+
     /// Starts `events`: the first event is awaited here, so that a failure before it throws (and gets the format's
     /// error status); then a `text/event-stream` response writes `encode`'s bytes for each event, and `finish`'s at
     /// the end or `failure`'s when the stream breaks after it began. A client that goes away stops the loop, which

@@ -88,7 +88,6 @@ struct GeminiRoutes: Sendable {
     }
 
     private func error(_ error: LLMError, requestID: String) -> Response {
-        let (status, body, headers) = GeminiServerResponse.error(error)
-        return GatewayHTTP.json(body, status: status, requestID: requestID, headers: headers)
+        GatewayHTTP.error(GeminiServerResponse.error(error), requestID: requestID)
     }
 }

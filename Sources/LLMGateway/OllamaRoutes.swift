@@ -75,7 +75,6 @@ struct OllamaRoutes: Sendable {
     }
 
     private func error(_ error: LLMError, requestID: String) -> Response {
-        let (status, body, headers) = OllamaChatServerResponse.error(error)
-        return GatewayHTTP.json(body, status: status, requestID: requestID, headers: headers)
+        GatewayHTTP.error(OllamaChatServerResponse.error(error), requestID: requestID)
     }
 }

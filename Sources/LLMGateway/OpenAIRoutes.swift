@@ -53,8 +53,7 @@ struct OpenAIRoutes: Sendable {
     }
 
     private func error(_ error: LLMError, requestID: String) -> Response {
-        let (status, body, headers) = OpenAIChatServerResponse.error(error)
-        return GatewayHTTP.json(body, status: status, requestID: requestID, headers: headers)
+        GatewayHTTP.error(OpenAIChatServerResponse.error(error), requestID: requestID)
     }
 }
 
