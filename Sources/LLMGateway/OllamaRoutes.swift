@@ -9,6 +9,9 @@ struct OllamaRoutes: Sendable {
     let router: ModelRouter
     let maxBodyBytes: Int
 
+    /// Made once: a formatter is costly to make, and this one is safe to share between threads.
+    nonisolated(unsafe) static let timestamps = ISO8601DateFormatter()
+
     /// The Ollama version this gateway answers `/api/version` with: the API it speaks.
     static let apiVersion = "0.12.0"
 
@@ -55,7 +58,7 @@ struct OllamaRoutes: Sendable {
         let requestID = GatewayHTTP.requestID(of: request)
         do {
             let incoming = try OllamaChatServerRequest(decoding: try await GatewayHTTP.json(of: request, limit: maxBodyBytes))
-            let createdAt = ISO8601DateFormatter().string(from: Date())
+            let createdAt = Self.timestamps.string(from: Date())
             guard incoming.stream else {
                 let response = try await router.complete(incoming.request)
                 return GatewayHTTP.json(OllamaChatServerResponse.reply(response, createdAt: createdAt), requestID: requestID)
