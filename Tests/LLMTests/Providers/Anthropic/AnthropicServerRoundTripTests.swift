@@ -58,19 +58,14 @@ import Testing
     }
 
     @Test func aRequestWrittenByTheClientSideReadsBackUnchanged() async {
-        await propertyCheck(count: 300, input: Gen.int(in: 0...Int(Int32.max))) { seed in
-            var random = RandomChat(seed: seed)
+        await ServerRoundTrip.check(count: 300) { seed, random in
             let original = Self.request(&random)
             let stream = random.chance(50)
             let options = AnthropicOptions(cacheSystemPrompt: random.chance(30), cacheTools: random.chance(30))
             let body = AnthropicRequestMapping.body(for: original, options: options, stream: stream)
-            do {
-                let read = try AnthropicMessagesServerRequest(decoding: try JSONValue(parsing: body.jsonString))
-                #expect(read.request == original, "seed \(seed)")
-                #expect(read.stream == stream)
-            } catch {
-                Issue.record("seed \(seed): \(error)")
-            }
+            let read = try AnthropicMessagesServerRequest(decoding: try JSONValue(parsing: body.jsonString))
+            #expect(read.request == original, "seed \(seed)")
+            #expect(read.stream == stream)
         }
     }
 
@@ -94,33 +89,18 @@ import Testing
             transport: ReplayTransport(replies))
     }
 
-    static func same(_ read: LLMResponse, _ original: LLMResponse, seed: Int) {
-        #expect(read.content == original.content, "seed \(seed)")
-        #expect(read.toolCalls == original.toolCalls, "seed \(seed)")
-        #expect(read.reasoning == original.reasoning, "seed \(seed)")
-        #expect(read.model == original.model)
-        #expect(read.usage == original.usage, "seed \(seed)")
-        #expect(read.stopReason == original.stopReason, "seed \(seed)")
-    }
-
     @Test func aReplyWrittenByTheServerSideReadsBackUnchanged() async {
-        await propertyCheck(count: 200, input: Gen.int(in: 0...Int(Int32.max))) { seed in
-            var random = RandomChat(seed: seed)
+        await ServerRoundTrip.check(count: 200) { seed, random in
             let original = Self.response(&random)
             let body = AnthropicMessagesServerResponse.message(original, id: "msg_\(seed)").jsonString
-            do {
-                let read = try await client([.init(body: body)]).complete(ChatRequest(model: "m", messages: [.user("x")]))
-                Self.same(read, original, seed: seed)
-                #expect(read.id == "msg_\(seed)")
-            } catch {
-                Issue.record("seed \(seed): \(error)")
-            }
+            let read = try await client([.init(body: body)]).complete(ServerRoundTrip.question)
+            ServerRoundTrip.expectSame(read, original, seed: seed)
+            #expect(read.id == "msg_\(seed)")
         }
     }
 
     @Test func aStreamWrittenByTheServerSideReadsBackUnchanged() async {
-        await propertyCheck(count: 200, input: Gen.int(in: 0...Int(Int32.max))) { seed in
-            var random = RandomChat(seed: seed)
+        await ServerRoundTrip.check(count: 200) { seed, random in
             let original = Self.response(&random)
             var events: [StreamEvent] = [.start(id: "up", model: original.model)]
             for block in original.reasoning {
@@ -139,22 +119,17 @@ import Testing
             for event in events {
                 for out in encoder.events(for: event) { AnthropicMessagesStreamEncoder.sseEvent(out, into: &body) }
             }
-            do {
-                let reply = ReplayTransport.Reply(body: Array(body.readableBytesView), chunkSize: random.int(1...64))
-                let read = try await client([reply]).stream(ChatRequest(model: "m", messages: [.user("x")])).collectResponse()
-                Self.same(read, original, seed: seed)
-            } catch {
-                Issue.record("seed \(seed): \(error)")
-            }
+            let reply = ReplayTransport.Reply(body: Array(body.readableBytesView), chunkSize: random.int(1...64))
+            let read = try await client([reply]).stream(ServerRoundTrip.question).collectResponse()
+            ServerRoundTrip.expectSame(read, original, seed: seed)
         }
     }
 
     @Test(arguments: OpenAIServerRoundTripTests.errors)
     func anErrorWrittenByTheServerSideReadsBackAsTheSameKind(_ error: LLMError) async throws {
-        let (status, body, headers) = AnthropicMessagesServerResponse.error(error)
-        let reply = ReplayTransport.Reply(status: status, headers: HTTPHeaders(headers), body: body.jsonString)
+        let answer = AnthropicMessagesServerResponse.error(error)
 
-        let read = await llmError { _ = try await client([reply]).complete(ChatRequest(model: "m", messages: [.user("x")])) }
+        let read = await ServerRoundTrip.readError(answer, client: client)
 
         let expected: String = switch error {
         case .network, .contentFiltered: error.kind == "network" ? "server_error" : "invalid_request"
@@ -175,7 +150,7 @@ import Testing
 
         var text = ""
         let error = await llmError {
-            for try await event in client([.init(body: Array(body.readableBytesView))]).stream(ChatRequest(model: "m", messages: [.user("x")])) {
+            for try await event in client([.init(body: Array(body.readableBytesView))]).stream(ServerRoundTrip.question) {
                 if case .textDelta(let delta, _) = event { text += delta }
             }
         }
@@ -194,12 +169,7 @@ import Testing
         (#"{"model":"m","messages":[],"tool_choice":{"type":"sometimes"}}"#, "tool_choice.type must be"),
         (#"{"model":"m","messages":[],"thinking":{"type":"enabled"}}"#, "thinking.budget_tokens must be an integer"),
     ])
-    func badInputIsAnInvalidRequestNamingWhere(_ body: String, _ message: String) throws {
-        #expect {
-            try AnthropicMessagesServerRequest(decoding: try JSONValue(parsing: body))
-        } throws: { error in
-            guard case LLMError.invalidRequest(let details) = error else { return false }
-            return details.status == 400 && details.message.hasPrefix(message)
-        }
+    func badInputIsAnInvalidRequestNamingWhere(_ body: String, _ message: String) {
+        ServerRoundTrip.expectInvalidRequest(message) { _ = try AnthropicMessagesServerRequest(decoding: try JSONValue(parsing: body)) }
     }
 }

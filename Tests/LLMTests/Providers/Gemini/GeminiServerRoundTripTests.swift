@@ -69,16 +69,11 @@ import Testing
     }
 
     @Test func aRequestWrittenByTheClientSideReadsBackUnchanged() async {
-        await propertyCheck(count: 300, input: Gen.int(in: 0...Int(Int32.max))) { seed in
-            var random = RandomChat(seed: seed)
+        await ServerRoundTrip.check(count: 300) { seed, random in
             let original = Self.request(&random)
             let body = GeminiRequestMapping.body(for: original)
-            do {
-                let read = try GeminiGenerateContentServerRequest(decoding: try JSONValue(parsing: body.jsonString), model: original.model)
-                #expect(read.request == original, "seed \(seed)")
-            } catch {
-                Issue.record("seed \(seed): \(error)")
-            }
+            let read = try GeminiGenerateContentServerRequest(decoding: try JSONValue(parsing: body.jsonString), model: original.model)
+            #expect(read.request == original, "seed \(seed)")
         }
     }
 
@@ -106,32 +101,17 @@ import Testing
         GeminiProvider(configuration: GeminiConfiguration(name: "gateway", baseURL: "http://gateway/v1beta", retryPolicy: .none), transport: ReplayTransport(replies))
     }
 
-    static func same(_ read: LLMResponse, _ original: LLMResponse, seed: Int) {
-        #expect(read.content == original.content, "seed \(seed)")
-        #expect(read.toolCalls == original.toolCalls, "seed \(seed)")
-        #expect(read.reasoning == original.reasoning, "seed \(seed)")
-        #expect(read.model == original.model)
-        #expect(read.usage == original.usage, "seed \(seed)")
-        #expect(read.stopReason == original.stopReason, "seed \(seed)")
-    }
-
     @Test func aReplyWrittenByTheServerSideReadsBackUnchanged() async {
-        await propertyCheck(count: 200, input: Gen.int(in: 0...Int(Int32.max))) { seed in
-            var random = RandomChat(seed: seed)
+        await ServerRoundTrip.check(count: 200) { seed, random in
             let original = Self.response(&random)
             let body = GeminiServerResponse.reply(original, id: "resp-\(seed)").jsonString
-            do {
-                let read = try await client([.init(body: body)]).complete(ChatRequest(model: "m", messages: [.user("x")]))
-                Self.same(read, original, seed: seed)
-            } catch {
-                Issue.record("seed \(seed): \(error)")
-            }
+            let read = try await client([.init(body: body)]).complete(ServerRoundTrip.question)
+            ServerRoundTrip.expectSame(read, original, seed: seed)
         }
     }
 
     @Test func aStreamWrittenByTheServerSideReadsBackUnchanged() async {
-        await propertyCheck(count: 200, input: Gen.int(in: 0...Int(Int32.max))) { seed in
-            var random = RandomChat(seed: seed)
+        await ServerRoundTrip.check(count: 200) { seed, random in
             let original = Self.response(&random)
             var events: [StreamEvent] = [.start(id: "up", model: original.model)]
             var textSignature: String?
@@ -152,22 +132,17 @@ import Testing
             for event in events {
                 for chunk in encoder.chunks(for: event) { GeminiStreamEncoder.sseEvent(chunk, into: &bytes) }
             }
-            do {
-                let reply = ReplayTransport.Reply(body: Array(bytes.readableBytesView), chunkSize: random.int(1...64))
-                let read = try await client([reply]).stream(ChatRequest(model: "m", messages: [.user("x")])).collectResponse()
-                Self.same(read, original, seed: seed)
-            } catch {
-                Issue.record("seed \(seed): \(error)")
-            }
+            let reply = ReplayTransport.Reply(body: Array(bytes.readableBytesView), chunkSize: random.int(1...64))
+            let read = try await client([reply]).stream(ServerRoundTrip.question).collectResponse()
+            ServerRoundTrip.expectSame(read, original, seed: seed)
         }
     }
 
     @Test(arguments: OpenAIServerRoundTripTests.errors)
     func anErrorWrittenByTheServerSideReadsBackAsTheSameKind(_ error: LLMError) async throws {
-        let (status, body, headers) = GeminiServerResponse.error(error)
-        let reply = ReplayTransport.Reply(status: status, headers: HTTPHeaders(headers), body: body.jsonString)
+        let answer = GeminiServerResponse.error(error)
 
-        let read = await llmError { _ = try await client([reply]).complete(ChatRequest(model: "m", messages: [.user("x")])) }
+        let read = await ServerRoundTrip.readError(answer, client: client)
 
         let expected: String = switch error {
         case .network: "server_error"
@@ -186,12 +161,7 @@ import Testing
         (#"{"contents":[],"generationConfig":{"maxOutputTokens":"lots"}}"#, "generationConfig.maxOutputTokens must be an integer"),
         (#"{"contents":[],"toolConfig":{"functionCallingConfig":{"mode":"SOMETIMES"}}}"#, "toolConfig.functionCallingConfig.mode must be"),
     ])
-    func badInputIsAnInvalidRequestNamingWhere(_ body: String, _ message: String) throws {
-        #expect {
-            try GeminiGenerateContentServerRequest(decoding: try JSONValue(parsing: body), model: "m")
-        } throws: { error in
-            guard case LLMError.invalidRequest(let details) = error else { return false }
-            return details.status == 400 && details.message.hasPrefix(message)
-        }
+    func badInputIsAnInvalidRequestNamingWhere(_ body: String, _ message: String) {
+        ServerRoundTrip.expectInvalidRequest(message) { _ = try GeminiGenerateContentServerRequest(decoding: try JSONValue(parsing: body), model: "m") }
     }
 }

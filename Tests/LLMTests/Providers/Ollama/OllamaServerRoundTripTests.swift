@@ -50,18 +50,13 @@ import Testing
     }
 
     @Test func aRequestWrittenByTheClientSideReadsBackUnchanged() async {
-        await propertyCheck(count: 300, input: Gen.int(in: 0...Int(Int32.max))) { seed in
-            var random = RandomChat(seed: seed)
+        await ServerRoundTrip.check(count: 300) { seed, random in
             let original = Self.request(&random)
             let stream = random.chance(50)
-            do {
-                let body = try OllamaRequestMapping.body(for: original, options: OllamaOptions(), stream: stream, provider: "ollama")
-                let read = try OllamaChatServerRequest(decoding: try JSONValue(parsing: body.jsonString))
-                #expect(read.request == original, "seed \(seed)")
-                #expect(read.stream == stream)
-            } catch {
-                Issue.record("seed \(seed): \(error)")
-            }
+            let body = try OllamaRequestMapping.body(for: original, options: OllamaOptions(), stream: stream, provider: "ollama")
+            let read = try OllamaChatServerRequest(decoding: try JSONValue(parsing: body.jsonString))
+            #expect(read.request == original, "seed \(seed)")
+            #expect(read.stream == stream)
         }
     }
 
@@ -81,32 +76,17 @@ import Testing
         OllamaProvider(configuration: OllamaConfiguration(name: "gateway", host: "http://gateway", retryPolicy: .none), transport: ReplayTransport(replies))
     }
 
-    static func same(_ read: LLMResponse, _ original: LLMResponse, seed: Int) {
-        #expect(read.content == original.content, "seed \(seed)")
-        #expect(read.toolCalls == original.toolCalls, "seed \(seed)")
-        #expect(read.reasoning.map(\.text).joined() == original.reasoning.map(\.text).joined(), "seed \(seed)")
-        #expect(read.model == original.model)
-        #expect(read.usage == original.usage, "seed \(seed)")
-        #expect(read.stopReason == original.stopReason, "seed \(seed)")
-    }
-
     @Test func aReplyWrittenByTheServerSideReadsBackUnchanged() async {
-        await propertyCheck(count: 200, input: Gen.int(in: 0...Int(Int32.max))) { seed in
-            var random = RandomChat(seed: seed)
+        await ServerRoundTrip.check(count: 200) { seed, random in
             let original = Self.response(&random)
             let body = OllamaChatServerResponse.reply(original, createdAt: "2026-12-04T00:00:00Z").jsonString
-            do {
-                let read = try await client([.init(body: body)]).complete(ChatRequest(model: "m", messages: [.user("x")]))
-                Self.same(read, original, seed: seed)
-            } catch {
-                Issue.record("seed \(seed): \(error)")
-            }
+            let read = try await client([.init(body: body)]).complete(ServerRoundTrip.question)
+            ServerRoundTrip.expectSame(read, original, seed: seed, reasoningTextOnly: true)
         }
     }
 
     @Test func aStreamWrittenByTheServerSideReadsBackUnchanged() async {
-        await propertyCheck(count: 200, input: Gen.int(in: 0...Int(Int32.max))) { seed in
-            var random = RandomChat(seed: seed)
+        await ServerRoundTrip.check(count: 200) { seed, random in
             let original = Self.response(&random)
             var events: [StreamEvent] = [.start(id: nil, model: original.model)]
             if let thinking = original.reasoning.first { events += [.reasoningStart, .reasoningDelta(thinking.text)] }
@@ -118,25 +98,20 @@ import Testing
             for event in events {
                 for line in encoder.lines(for: event) { OllamaChatStreamEncoder.line(line, into: &body) }
             }
-            do {
-                let reply = ReplayTransport.Reply(body: Array(body.readableBytesView), chunkSize: random.int(1...64))
-                let read = try await client([reply]).stream(ChatRequest(model: "m", messages: [.user("x")])).collectResponse()
-                Self.same(read, original, seed: seed)
-            } catch {
-                Issue.record("seed \(seed): \(error)")
-            }
+            let reply = ReplayTransport.Reply(body: Array(body.readableBytesView), chunkSize: random.int(1...64))
+            let read = try await client([reply]).stream(ServerRoundTrip.question).collectResponse()
+            ServerRoundTrip.expectSame(read, original, seed: seed, reasoningTextOnly: true)
         }
     }
 
     @Test(arguments: OpenAIServerRoundTripTests.errors)
     func anErrorWrittenByTheServerSideReadsBackAsTheSameStatusClass(_ error: LLMError) async throws {
-        let (status, body, headers) = OllamaChatServerResponse.error(error)
-        let reply = ReplayTransport.Reply(status: status, headers: HTTPHeaders(headers), body: body.jsonString)
+        let answer = OllamaChatServerResponse.error(error)
 
-        let read = await llmError { _ = try await client([reply]).complete(ChatRequest(model: "m", messages: [.user("x")])) }
+        let read = await ServerRoundTrip.readError(answer, client: client)
 
         // Ollama's errors are a status and a message: the kind travels as the status.
-        #expect(read?.httpStatus == status, "\(String(describing: read))")
+        #expect(read?.httpStatus == answer.status, "\(String(describing: read))")
         #expect(read?.retryAfter == error.retryAfter)
         #expect(read?.details?.message.isEmpty == false)
     }
@@ -152,12 +127,7 @@ import Testing
         (#"{"model":"m","messages":[{"role":"assistant","tool_calls":[{"function":{"name":"f","arguments":[1]}}]}]}"#,
          "messages[0].tool_calls[0].function.arguments must be a JSON object"),
     ])
-    func badInputIsAnInvalidRequestNamingWhere(_ body: String, _ message: String) throws {
-        #expect {
-            try OllamaChatServerRequest(decoding: try JSONValue(parsing: body))
-        } throws: { error in
-            guard case LLMError.invalidRequest(let details) = error else { return false }
-            return details.status == 400 && details.message.hasPrefix(message)
-        }
+    func badInputIsAnInvalidRequestNamingWhere(_ body: String, _ message: String) {
+        ServerRoundTrip.expectInvalidRequest(message) { _ = try OllamaChatServerRequest(decoding: try JSONValue(parsing: body)) }
     }
 }

@@ -59,22 +59,17 @@ import Testing
     }
 
     @Test func aRequestWrittenByTheClientSideReadsBackUnchanged() async {
-        await propertyCheck(count: 300, input: Gen.int(in: 0...Int(Int32.max))) { seed in
-            var random = RandomChat(seed: seed)
+        await ServerRoundTrip.check(count: 300) { seed, random in
             let original = Self.request(&random)
             let stream = random.chance(50)
             let usage = stream && random.chance(50)
             let body = OpenAIRequestMapping.body(for: original, stream: stream, includeStreamUsage: usage)
-            do {
-                let read = try OpenAIChatServerRequest(decoding: try JSONValue(parsing: body.jsonString))
-                #expect(read.request == original, "seed \(seed)")
-                #expect(read.stream == stream)
-                #expect(read.includeStreamUsage == usage)
-                // And back: the server's reading, written again, is the same body.
-                #expect(OpenAIRequestMapping.body(for: read.request, stream: stream, includeStreamUsage: usage) == body)
-            } catch {
-                Issue.record("seed \(seed): \(error)")
-            }
+            let read = try OpenAIChatServerRequest(decoding: try JSONValue(parsing: body.jsonString))
+            #expect(read.request == original, "seed \(seed)")
+            #expect(read.stream == stream)
+            #expect(read.includeStreamUsage == usage)
+            // And back: the server's reading, written again, is the same body.
+            #expect(OpenAIRequestMapping.body(for: read.request, stream: stream, includeStreamUsage: usage) == body)
         }
     }
 
@@ -98,27 +93,13 @@ import Testing
             transport: ReplayTransport(replies))
     }
 
-    static func sameContent(_ read: LLMResponse, _ original: LLMResponse, seed: Int) {
-        #expect(read.content == original.content, "seed \(seed)")
-        #expect(read.toolCalls == original.toolCalls, "seed \(seed)")
-        #expect(read.reasoning.map(\.text).joined() == original.reasoning.map(\.text).joined(), "seed \(seed)")
-        #expect(read.model == original.model)
-        #expect(read.usage == original.usage, "seed \(seed)")
-        #expect(read.stopReason == original.stopReason, "seed \(seed)")
-    }
-
     @Test func aReplyWrittenByTheServerSideReadsBackUnchanged() async {
-        await propertyCheck(count: 200, input: Gen.int(in: 0...Int(Int32.max))) { seed in
-            var random = RandomChat(seed: seed)
+        await ServerRoundTrip.check(count: 200) { seed, random in
             let original = Self.response(&random)
             let body = OpenAIChatServerResponse.completion(original, id: "chatcmpl-\(seed)", created: 1_700_000_000).jsonString
-            do {
-                let read = try await client([.init(body: body)]).complete(ChatRequest(model: "m", messages: [.user("x")]))
-                Self.sameContent(read, original, seed: seed)
-                #expect(read.id == "chatcmpl-\(seed)")
-            } catch {
-                Issue.record("seed \(seed): \(error)")
-            }
+            let read = try await client([.init(body: body)]).complete(ServerRoundTrip.question)
+            ServerRoundTrip.expectSame(read, original, seed: seed, reasoningTextOnly: true)
+            #expect(read.id == "chatcmpl-\(seed)")
         }
     }
 
@@ -159,8 +140,7 @@ import Testing
     }
 
     @Test func aStreamWrittenByTheServerSideReadsBackUnchanged() async {
-        await propertyCheck(count: 200, input: Gen.int(in: 0...Int(Int32.max))) { seed in
-            var random = RandomChat(seed: seed)
+        await ServerRoundTrip.check(count: 200) { seed, random in
             let original = Self.response(&random)
             var encoder = OpenAIChatStreamEncoder(id: "chatcmpl-\(seed)", created: 1, model: "m", includeUsage: true)
             var body = ByteBuffer()
@@ -168,14 +148,10 @@ import Testing
                 for chunk in encoder.chunks(for: event) { OpenAIChatStreamEncoder.sseEvent(chunk, into: &body) }
             }
             body.writeString(OpenAIChatStreamEncoder.done)
-            do {
-                // Fed in small pieces, as a network would.
-                let reply = ReplayTransport.Reply(body: Array(body.readableBytesView), chunkSize: random.int(1...64))
-                let read = try await client([reply]).stream(ChatRequest(model: "m", messages: [.user("x")])).collectResponse()
-                Self.sameContent(read, original, seed: seed)
-            } catch {
-                Issue.record("seed \(seed): \(error)")
-            }
+            // Fed in small pieces, as a network would.
+            let reply = ReplayTransport.Reply(body: Array(body.readableBytesView), chunkSize: random.int(1...64))
+            let read = try await client([reply]).stream(ServerRoundTrip.question).collectResponse()
+            ServerRoundTrip.expectSame(read, original, seed: seed, reasoningTextOnly: true)
         }
     }
 
@@ -192,10 +168,9 @@ import Testing
 
     @Test(arguments: errors)
     func anErrorWrittenByTheServerSideReadsBackAsTheSameKind(_ error: LLMError) async throws {
-        let (status, body, headers) = OpenAIChatServerResponse.error(error)
-        let reply = ReplayTransport.Reply(status: status, headers: HTTPHeaders(headers), body: body.jsonString)
+        let answer = OpenAIChatServerResponse.error(error)
 
-        let read = await llmError { _ = try await client([reply]).complete(ChatRequest(model: "m", messages: [.user("x")])) }
+        let read = await ServerRoundTrip.readError(answer, client: client)
 
         let expected: String = switch error {
         case .timeout, .network: "server_error"  // the gateway's own 502/504: the upstream failed
@@ -217,7 +192,7 @@ import Testing
 
         var text = ""
         let error = await llmError {
-            for try await event in client([.init(body: Array(body.readableBytesView))]).stream(ChatRequest(model: "m", messages: [.user("x")])) {
+            for try await event in client([.init(body: Array(body.readableBytesView))]).stream(ServerRoundTrip.question) {
                 if case .textDelta(let delta, _) = event { text += delta }
             }
         }
@@ -240,12 +215,7 @@ import Testing
         (#"{"model":"m","messages":[],"response_format":{"type":"xml"}}"#, "response_format.type must be"),
         (#"{"model":"m","messages":[],"tool_choice":42}"#, "tool_choice must be"),
     ])
-    func badInputIsAnInvalidRequestNamingWhere(_ body: String, _ message: String) throws {
-        #expect {
-            try OpenAIChatServerRequest(decoding: try JSONValue(parsing: body))
-        } throws: { error in
-            guard case LLMError.invalidRequest(let details) = error else { return false }
-            return details.status == 400 && details.message.hasPrefix(message)
-        }
+    func badInputIsAnInvalidRequestNamingWhere(_ body: String, _ message: String) {
+        ServerRoundTrip.expectInvalidRequest(message) { _ = try OpenAIChatServerRequest(decoding: try JSONValue(parsing: body)) }
     }
 }
