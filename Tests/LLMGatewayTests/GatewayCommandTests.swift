@@ -6,10 +6,8 @@ import Testing
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let binary = Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("llm-gateway")
-        let candidates = [binary, Bundle.main.bundleURL.appendingPathComponent("llm-gateway")]
         let process = Process()
-        process.executableURL = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }, "build llm-gateway first")
+        process.executableURL = try gatewayBinary()
         process.arguments = arguments
         process.environment = ["PATH": "/usr/bin:/bin"]
         let pipe = Pipe()

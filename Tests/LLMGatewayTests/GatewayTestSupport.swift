@@ -66,3 +66,12 @@ struct SDKMissing: Error, CustomStringConvertible {
 struct SDKFailed: Error, CustomStringConvertible {
     var description: String
 }
+
+/// The built `llm-gateway`, beside the test bundle (`swift test`) or in the folder the test binary runs from.
+func gatewayBinary() throws -> URL {
+    let candidates = [
+        Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("llm-gateway"),
+        Bundle.main.bundleURL.appendingPathComponent("llm-gateway"),
+    ]
+    return try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }, "build llm-gateway first")
+}
