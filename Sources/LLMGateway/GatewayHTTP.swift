@@ -34,7 +34,7 @@ enum GatewayHTTP {
     }
 
     static func invalid(_ message: String, status: Int) -> LLMError {
-        .invalidRequest(ProviderErrorDetails(provider: "gateway", status: status, message: message, code: "invalid_request_error"))
+        .invalidRequest(ProviderErrorDetails(provider: "gateway", status: status, message: message))
     }
 
     /// A JSON response.

@@ -3,7 +3,7 @@
 /// long, or hold what a client should not see echoed.
 enum RequestReader {
     static func invalid(_ path: String, _ problem: String) -> LLMError {
-        .invalidRequest(ProviderErrorDetails(provider: "request", status: 400, message: "\(path) \(problem)", code: "invalid_request_error"))
+        .invalidRequest(ProviderErrorDetails(provider: "request", status: 400, message: "\(path) \(problem)"))
     }
 
     static func object(_ value: JSONValue?, at path: String) throws(LLMError) -> [String: JSONValue] {
