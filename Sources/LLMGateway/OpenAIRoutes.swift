@@ -3,14 +3,15 @@ import Hummingbird
 import LLM
 import NIOCore
 
-/// The OpenAI endpoints: `POST /v1/chat/completions` and `GET /v1/models[/{id}]`, each answering in OpenAI's format,
-/// errors included.
+/// The OpenAI endpoints: `POST /v1/chat/completions`, `POST /v1/responses` and `GET /v1/models[/{id}]`, each
+/// answering in OpenAI's format, errors included.
 struct OpenAIRoutes: Sendable {
     let router: ModelRouter
     let maxBodyBytes: Int
 
     func add(to routes: Router<BasicRequestContext>) {
         routes.post("/v1/chat/completions") { request, _ in await chatCompletions(request) }
+        routes.post("/v1/responses") { request, _ in await responses(request) }
         routes.get("/v1/models") { request, _ in
             GatewayHTTP.json(["object": "list", "data": .array(router.aliases.map(model))], requestID: GatewayHTTP.requestID(of: request))
         }
@@ -47,6 +48,31 @@ struct OpenAIRoutes: Sendable {
                 },
                 finish: { buffer in buffer.writeString(OpenAIChatStreamEncoder.done) },
                 failure: { error, buffer in OpenAIChatStreamEncoder.sseEvent(OpenAIChatServerResponse.streamError(error), into: &buffer) })
+        } catch {
+            return self.error(error, requestID: requestID)
+        }
+    }
+
+    private func responses(_ request: Request) async -> Response {
+        let requestID = GatewayHTTP.requestID(of: request)
+        do {
+            let incoming = try OpenAIResponsesServerRequest(decoding: try await GatewayHTTP.json(of: request, limit: maxBodyBytes))
+            let id = "resp_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+            let created = Int(Date().timeIntervalSince1970)
+            guard incoming.stream else {
+                let response = try await router.complete(incoming.request)
+                return GatewayHTTP.json(OpenAIResponsesServerResponse.response(response, id: id, createdAt: created), requestID: requestID)
+            }
+            let encoder = EncoderBox(OpenAIResponsesStreamEncoder(id: id, createdAt: created, model: incoming.request.model))
+            return try await GatewayHTTP.stream(
+                router.stream(incoming.request), requestID: requestID,
+                encode: { event, buffer in
+                    for out in encoder.value.events(for: event) { OpenAIResponsesStreamEncoder.sseEvent(out, into: &buffer) }
+                },
+                finish: { _ in },
+                failure: { error, buffer in
+                    for out in encoder.value.failed(error) { OpenAIResponsesStreamEncoder.sseEvent(out, into: &buffer) }
+                })
         } catch {
             return self.error(error, requestID: requestID)
         }

@@ -1,4 +1,4 @@
-// The server side of the OpenAI, Anthropic, Gemini and Ollama formats on arbitrary request bodies.
+// The server side of the OpenAI (Chat Completions and Responses), Anthropic, Gemini and Ollama formats on arbitrary request bodies.
 import FuzzSupport
 
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -7,14 +7,15 @@ import LLM
 public enum ServerRequestFuzzing {
     public static func run(_ input: FuzzInput) {
         var input = input
-        let format = input.byte() % 4
+        let format = input.byte() % 5
         guard let body = try? JSONValue(parsing: Data(input.rest())) else { return }
         do {
             switch format {
             case 0: _ = try OpenAIChatServerRequest(decoding: body)
             case 1: _ = try AnthropicMessagesServerRequest(decoding: body)
             case 2: _ = try GeminiGenerateContentServerRequest(decoding: body, model: "m")
-            default: _ = try OllamaChatServerRequest(decoding: body)
+            case 3: _ = try OllamaChatServerRequest(decoding: body)
+            default: _ = try OpenAIResponsesServerRequest(decoding: body)
             }
         } catch {
             guard case .invalidRequest(let details) = error, details.status == 400 else {

@@ -117,7 +117,7 @@ enum OpenAIResponsesRequestMapping {
     ///
     /// A block this provider produced carries the whole item, as received, in its `signature` (see
     /// ``OpenAIResponsesStreamMapper``) and goes back unchanged. A block built by hand with `id` (and
-    /// `redactedData` for the encrypted content) becomes a new item. Blocks without an item id (reasoning
+    /// `redactedData` or a signature for the encrypted content) becomes a new item. Blocks without an item id (reasoning
     /// from another API) cannot be sent and are left out, as are items without encrypted content when
     /// nothing is stored: the API would look them up by id and fail with "Item with id ... not found".
     static func reasoningItem(_ block: ReasoningBlock, stores: Bool) -> JSONValue? {
@@ -129,7 +129,9 @@ enum OpenAIResponsesRequestMapping {
                 "type": "reasoning", "id": .string(id),
                 "summary": block.text.isEmpty ? [] : [["type": "summary_text", "text": .string(block.text)]],
             ]
-            if let encrypted = block.redactedData { fields["encrypted_content"] = .string(encrypted) }
+            // A signature that is not an item is the encrypted content itself (as a gateway serving Responses hands
+            // out another provider's signature).
+            if let encrypted = block.redactedData ?? block.signature { fields["encrypted_content"] = .string(encrypted) }
             item = .object(fields)
         } else {
             return nil
