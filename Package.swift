@@ -94,7 +94,11 @@ let package = Package(
         ),
         .testTarget(
             name: "LLMGatewayTests",
-            dependencies: ["LLM", "LLMGateway", "LLMTesting"]
+            dependencies: [
+                "LLM", "LLMGateway", "LLMTesting",
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "LLMTests",

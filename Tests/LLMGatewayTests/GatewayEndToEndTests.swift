@@ -27,7 +27,7 @@ struct GatewayEndToEndTests {
         let gateway = try await gateway()
         defer { Task { await gateway.stop() } }
 
-        let results = try runSDK("openai", gateway: gateway, model: "smol", checks: ["text", "stream", "models", "unknown-model", "bad-request"])
+        let results = try await runSDK("openai", gateway: gateway, model: "smol", checks: ["text", "stream", "models", "unknown-model", "bad-request"])
 
         let text = try #require(results["text"])
         #expect(text["text"]?.stringValue?.isEmpty == false, "\(text)")
@@ -49,7 +49,7 @@ struct GatewayEndToEndTests {
         let gateway = try await gateway()
         defer { Task { await gateway.stop() } }
 
-        let results = try runSDK("openai", gateway: gateway, model: "smol-tools", checks: ["tool"])
+        let results = try await runSDK("openai", gateway: gateway, model: "smol-tools", checks: ["tool"])
 
         let tool = try #require(results["tool"])
         #expect(tool["calls"]?.arrayValue?.first?["name"] == "get_weather", "\(tool)")
@@ -60,7 +60,7 @@ struct GatewayEndToEndTests {
         let gateway = try await gateway()
         defer { Task { await gateway.stop() } }
 
-        let results = try runSDK("anthropic", gateway: gateway, model: "smol", checks: ["text", "stream", "unknown-model"])
+        let results = try await runSDK("anthropic", gateway: gateway, model: "smol", checks: ["text", "stream", "unknown-model"])
 
         let text = try #require(results["text"])
         #expect(text["text"]?.stringValue?.isEmpty == false, "\(text)")
@@ -76,7 +76,7 @@ struct GatewayEndToEndTests {
         let gateway = try await gateway()
         defer { Task { await gateway.stop() } }
 
-        let results = try runSDK("ollama", gateway: gateway, model: "smol", checks: ["text", "stream", "models", "show", "unknown-model"])
+        let results = try await runSDK("ollama", gateway: gateway, model: "smol", checks: ["text", "stream", "models", "show", "unknown-model"])
 
         let text = try #require(results["text"])
         #expect(text["text"]?.stringValue?.isEmpty == false, "\(text)")
@@ -95,7 +95,7 @@ struct GatewayEndToEndTests {
         let gateway = try await gateway()
         defer { Task { await gateway.stop() } }
 
-        let results = try runSDK("gemini", gateway: gateway, model: "smol", checks: ["text", "stream", "models", "unknown-model"])
+        let results = try await runSDK("gemini", gateway: gateway, model: "smol", checks: ["text", "stream", "models", "unknown-model"])
 
         let text = try #require(results["text"])
         #expect(text["text"]?.stringValue?.isEmpty == false, "\(text)")
@@ -113,8 +113,8 @@ struct GatewayEndToEndTests {
         let gateway = try await gateway()
         defer { Task { await gateway.stop() } }
 
-        let openAI = try runSDK("openai", gateway: gateway, model: "smol-fallback", checks: ["text", "stream"])
-        let anthropic = try runSDK("anthropic", gateway: gateway, model: "smol-fallback", checks: ["stream"])
+        let openAI = try await runSDK("openai", gateway: gateway, model: "smol-fallback", checks: ["text", "stream"])
+        let anthropic = try await runSDK("anthropic", gateway: gateway, model: "smol-fallback", checks: ["stream"])
 
         #expect(openAI["text"]?["text"]?.stringValue?.isEmpty == false, "\(openAI)")
         #expect(openAI["stream"]?["text"]?.stringValue?.isEmpty == false)

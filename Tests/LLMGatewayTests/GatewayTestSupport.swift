@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import LLM
 import LLMGateway
 import Testing
@@ -37,24 +38,52 @@ func alias(_ name: String, _ baseURLs: String..., model: String = "m") -> Gatewa
 
 /// Runs `Clients/sdk_client.py` with the official SDKs' Python (`LLM_E2E_SDK_PYTHON`, set by scripts/test.sh)
 /// and returns its JSON results by check.
-func runSDK(_ sdk: String, gateway: RunningGateway, model: String, checks: [String]) throws -> [String: JSONValue] {
+func runSDK(_ sdk: String, gateway: RunningGateway, model: String, checks: [String]) async throws -> [String: JSONValue] {
+    try await runSDKScript("sdk_client.py", arguments: [sdk, gateway.baseURL, model] + checks)
+}
+
+/// Runs `Clients/<script>` with the official SDKs' Python, `input` on its standard input, and returns the JSON
+/// object it prints.
+///
+/// The process is waited for on a thread of its own: blocking one of the cooperative pool's threads (two on a
+/// two-core machine) would leave the gateway in this process too few to answer the client it waits for.
+func runSDKScript(_ script: String, arguments: [String], input: Data = Data()) async throws -> [String: JSONValue] {
     guard let python = ProcessInfo.processInfo.environment["LLM_E2E_SDK_PYTHON"] else {
         throw SDKMissing()
     }
-    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Clients/sdk_client.py")
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: python)
-    process.arguments = [script.path, sdk, gateway.baseURL, model] + checks
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    guard process.terminationStatus == 0, let results = try JSONValue(parsing: data).objectValue else {
-        throw SDKFailed(description: "exit \(process.terminationStatus): \(errorText.suffix(2000))")
+    let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Clients/\(script)").path
+    let (status, output, errors) = try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread {
+            do {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: python)
+                process.arguments = [path] + arguments
+                let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+                process.standardInput = stdin
+                process.standardOutput = stdout
+                process.standardError = stderr
+                try process.run()
+                stdin.fileHandleForWriting.write(input)
+                try stdin.fileHandleForWriting.close()
+                // Drain standard error alongside, so that neither pipe fills up and stalls the client.
+                let errorData = NIOLockedValueBox(Data())
+                let drained = DispatchSemaphore(value: 0)
+                Thread.detachNewThread {
+                    errorData.withLockedValue { $0 = stderr.fileHandleForReading.readDataToEndOfFile() }
+                    drained.signal()
+                }
+                let data = stdout.fileHandleForReading.readDataToEndOfFile()
+                drained.wait()
+                process.waitUntilExit()
+                continuation.resume(returning: (process.terminationStatus, data, errorData.withLockedValue { $0 }))
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+    }
+    guard status == 0, let results = try? JSONValue(parsing: output).objectValue else {
+        let errorText = String(decoding: errors, as: UTF8.self)
+        throw SDKFailed(description: "\(script) \(arguments.first ?? ""): exit \(status): \(errorText.suffix(3000))")
     }
     return results
 }

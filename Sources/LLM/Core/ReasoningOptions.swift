@@ -9,6 +9,8 @@ public struct ReasoningOptions: Sendable, Hashable {
     /// A token budget for thinking (Anthropic `budget_tokens`, Gemini `thinkingBudget`).
     public var budgetTokens: Int?
 
+    /// Neither an effort nor a budget asks for reasoning at the provider's usual depth: a medium effort, or Gemini's
+    /// dynamic budget.
     public init(effort: Effort? = nil, budgetTokens: Int? = nil) {
         self.effort = effort
         self.budgetTokens = budgetTokens

@@ -48,11 +48,18 @@ enum AnthropicRequestMapping {
         if let temperature = request.temperature { body["temperature"] = .double(temperature) }
         if let topP = request.topP { body["top_p"] = .double(topP) }
         if !request.stopSequences.isEmpty { body["stop_sequences"] = .array(request.stopSequences.map(JSONValue.string)) }
-        if let budget = request.reasoning?.budgetTokens ?? request.reasoning?.effort.map(budget(for:)) {
-            body["thinking"] = ["type": "enabled", "budget_tokens": .int(budget)]
+        if let reasoning = request.reasoning {
+            body["thinking"] = ["type": "enabled", "budget_tokens": .int(thinkingBudget(for: reasoning, maxTokens: request.maxTokens ?? defaultMaxTokens))]
         }
         for (key, value) in request.extraFields { body[key] = value }
         return .object(body)
+    }
+
+    /// The caller's budget as given; one made from an effort (medium when none is given) fits under `max_tokens`, as
+    /// the API requires, down to its 1,024-token minimum.
+    static func thinkingBudget(for reasoning: ReasoningOptions, maxTokens: Int) -> Int {
+        if let budget = reasoning.budgetTokens { return budget }
+        return max(1024, min(budget(for: reasoning.effort ?? .medium), maxTokens - 1))
     }
 
     static func budget(for effort: ReasoningOptions.Effort) -> Int {

@@ -47,7 +47,9 @@ enum GeminiRequestMapping {
             config["responseMimeType"] = "application/json"
             config["responseSchema"] = GeminiSchema.normalised(schema.value)
         }
-        if let budget = request.reasoning?.budgetTokens ?? request.reasoning?.effort.map(budget(for:)) {
+        // Neither budget nor effort: -1, Gemini's dynamic thinking.
+        if let reasoning = request.reasoning {
+            let budget = reasoning.budgetTokens ?? reasoning.effort.map(budget(for:)) ?? -1
             var thinking: [String: JSONValue] = ["thinkingBudget": .int(budget)]
             // Thought summaries are what the reasoning events show; a zero budget turns thinking off.
             if budget != 0 { thinking["includeThoughts"] = true }

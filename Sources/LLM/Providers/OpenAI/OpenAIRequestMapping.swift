@@ -18,7 +18,11 @@ enum OpenAIRequestMapping {
         if let topP = request.topP { body["top_p"] = .double(topP) }
         if !request.stopSequences.isEmpty { body["stop"] = .array(request.stopSequences.map(JSONValue.string)) }
         if let seed = request.seed { body["seed"] = .int(seed) }
-        if let effort = request.reasoning?.effort { body["reasoning_effort"] = .string(effort.rawValue) }
+        if let reasoning = request.reasoning {
+            // A budget (an Anthropic or Gemini client's way of asking) as the nearest effort.
+            let effort = reasoning.effort ?? reasoning.budgetTokens.map(OpenAIResponsesRequestMapping.effort(forBudget:)) ?? .medium
+            body["reasoning_effort"] = .string(effort.rawValue)
+        }
         switch request.responseFormat {
         case .text:
             break

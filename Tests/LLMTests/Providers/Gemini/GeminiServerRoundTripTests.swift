@@ -1,3 +1,4 @@
+import Foundation
 @testable import LLM
 import LLMTesting
 import NIOCore
@@ -78,16 +79,17 @@ import Testing
     }
 
     /// A reply as Gemini carries it: no cache-write tokens, ids of the caller's own, signed thoughts (an unsigned one
-    /// only last: unsigned thoughts in a row are one), a blocked reply always with some text.
+    /// only last: unsigned thoughts in a row are one), signatures in base64 as Gemini's are (others are wrapped: see
+    /// ``aSignatureThatIsNotBase64IsWrappedAndComesBackAsItWas``), a blocked reply always with some text.
     static func response(_ random: inout RandomChat) -> LLMResponse {
         let calls = (0..<random.int(0...3)).map { _ in
             ToolCall(id: "fc_\(random.int(0...99_999))", name: random.identifier(), arguments: random.arguments(),
-                     signature: random.chance(30) ? "sig-\(random.int(0...999))" : nil)
+                     signature: random.chance(30) ? Self.base64("sig-\(random.int(0...999))") : nil)
         }
         let text = calls.isEmpty || random.chance(50) ? random.text(1...12) : ""
-        var reasoning = (0..<random.int(0...2)).map { _ in ReasoningBlock(text: random.text(), signature: "sig-\(random.int(0...999))") }
+        var reasoning = (0..<random.int(0...2)).map { _ in ReasoningBlock(text: random.text(), signature: Self.base64("sig-\(random.int(0...999))")) }
         if random.chance(20) { reasoning.append(ReasoningBlock(text: random.text())) }
-        if random.chance(20) { reasoning.append(ReasoningBlock(text: "", signature: "sig-text-\(random.int(0...999))")) }
+        if random.chance(20) { reasoning.append(ReasoningBlock(text: "", signature: Self.base64("sig-text-\(random.int(0...999))"))) }
         let stop: StopReason = calls.isEmpty ? random.pick([.endTurn, .maxTokens, .contentFilter]) : .toolCalls
         let output = random.int(0...2000)
         let input = random.int(0...5000)
@@ -136,6 +138,47 @@ import Testing
             let read = try await client([reply]).stream(ServerRoundTrip.question).collectResponse()
             ServerRoundTrip.expectSame(read, original, seed: seed)
         }
+    }
+
+    static func base64(_ text: String) -> String { Data(text.utf8).base64EncodedString() }
+
+    /// The google-genai SDKs refuse a reply whose `thoughtSignature` is not base64, so another provider's signature goes
+    /// out wrapped in base64; the SDK sends it back as URL-safe base64 and the server side reads the signature it was.
+    @Test func aSignatureThatIsNotBase64IsWrappedAndComesBackAsItWas() throws {
+        let anthropic = "EqQBCkgIARABGAIiQL+/sig"  // not a multiple of four: not base64
+        let reply = GeminiServerResponse.reply(
+            LLMResponse(content: "42", reasoning: [ReasoningBlock(text: "Let me think.", signature: anthropic)], model: "m", usage: Usage(), stopReason: .endTurn),
+            id: "r")
+        let sent = try #require(reply["candidates"]?.arrayValue?.first?["content"]?["parts"]?.arrayValue?.first?["thoughtSignature"]?.stringValue)
+        #expect(Data(base64Encoded: sent) != nil)
+        #expect(sent != anthropic)
+
+        // What the SDK sends back: the same bytes, URL-safe.
+        let urlSafe = sent.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        let body: JSONValue = ["contents": [
+            ["role": "user", "parts": [["text": "6 x 7?"]]],
+            ["role": "model", "parts": [["text": "Let me think.", "thought": true, "thoughtSignature": .string(urlSafe)], ["text": "42"]]],
+        ]]
+        let read = try GeminiGenerateContentServerRequest(decoding: body, model: "m")
+        #expect(read.request.messages.last?.reasoning.map(\.signature) == [anthropic])
+
+        // Gemini's own signatures are base64 already and pass unchanged.
+        #expect(GeminiThoughtSignature.wire(Self.base64("real")) == Self.base64("real"))
+    }
+
+    /// google-genai sends some nested members in snake case (`parameters_json_schema`, `thinking_config`), which proto3
+    /// JSON allows; they are read like their camelCase names and not passed on as unknown members.
+    @Test func snakeCaseMembersReadLikeCamelCase() throws {
+        let body: JSONValue = [
+            "contents": [["role": "user", "parts": [["text": "Weather?"]]]],
+            "tools": [["function_declarations": [["name": "get_weather", "parameters_json_schema": ["type": "object", "properties": ["city": ["type": "string"]]]]]]],
+            "generation_config": ["max_output_tokens": 64, "thinking_config": ["include_thoughts": true, "thinking_budget": 2048]],
+        ]
+        let read = try GeminiGenerateContentServerRequest(decoding: body, model: "m").request
+        #expect(read.tools.first?.parameters.value["properties"]?["city"] != nil)
+        #expect(read.maxTokens == 64)
+        #expect(read.reasoning == ReasoningOptions(budgetTokens: 2048))
+        #expect(read.extraFields.isEmpty)
     }
 
     @Test(arguments: OpenAIServerRoundTripTests.errors)

@@ -4,7 +4,8 @@
 /// A user turn's parts become messages in their order (text and images one user message, each
 /// `functionResponse` a tool message); a model turn one assistant message with its thoughts, text, function calls
 /// and their thought signatures. Schemas in Gemini's OpenAPI subset (`"type": "OBJECT"`) come back as JSON Schema
-/// (`"type": "object"`), which every backend reads. `generationConfig` settings the library has no place for
+/// (`"type": "object"`), which every backend reads. Members are read in either spelling proto3 JSON allows
+/// (`thinkingConfig` or `thinking_config`): the google-genai SDKs send some nested ones in snake case. `generationConfig` settings the library has no place for
 /// (`topK`, `candidateCount`...) and other members (`safetySettings`...) are kept in ``ChatRequest/extraFields``.
 public struct GeminiGenerateContentServerRequest: Sendable, Hashable {
     public var request: ChatRequest
@@ -35,17 +36,17 @@ public struct GeminiGenerateContentServerRequest: Sendable, Hashable {
             }
         }
         var request = ChatRequest(model: model, messages: messages)
-        if let system = root["systemInstruction"], system != .null {
+        if let system = root[proto: "systemInstruction"], system != .null {
             let texts = system["parts"]?.arrayValue?.compactMap { $0["text"]?.stringValue } ?? system.stringValue.map { [$0] } ?? []
             if !texts.isEmpty { request.system = texts.joined(separator: "\n\n") }
         }
         if let tools = root["tools"], tools != .null {
             guard case .array(let list) = tools else { throw RequestReader.invalid("tools", "must be an array") }
             for (index, tool) in list.enumerated() {
-                for (declarationIndex, raw) in (tool["functionDeclarations"]?.arrayValue ?? []).enumerated() {
+                for (declarationIndex, raw) in (tool[proto: "functionDeclarations"]?.arrayValue ?? []).enumerated() {
                     let path = "tools[\(index)].functionDeclarations[\(declarationIndex)]"
                     let declaration = try RequestReader.object(raw, at: path)
-                    let parameters = declaration["parametersJsonSchema"] ?? declaration["parameters"].map(Self.jsonSchema)
+                    let parameters = declaration[proto: "parametersJsonSchema"] ?? declaration["parameters"].map(Self.jsonSchema)
                     request.tools.append(Tool(
                         name: try RequestReader.string(declaration["name"], at: path + ".name"),
                         description: declaration["description"]?.stringValue ?? "",
@@ -53,39 +54,43 @@ public struct GeminiGenerateContentServerRequest: Sendable, Hashable {
                 }
             }
         }
-        if let config = root["toolConfig"]?["functionCallingConfig"], config != .null {
+        if let config = root[proto: "toolConfig"]?[proto: "functionCallingConfig"], config != .null {
             switch config["mode"]?.stringValue?.uppercased() {
             case "AUTO"?, nil: request.toolChoice = .auto
             case "NONE"?: request.toolChoice = ToolChoice.none
             case "ANY"?, "VALIDATED"?:
-                let names = config["allowedFunctionNames"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                let names = config[proto: "allowedFunctionNames"]?.arrayValue?.compactMap(\.stringValue) ?? []
                 request.toolChoice = names.count == 1 ? .tool(names[0]) : .required
             default: throw RequestReader.invalid("toolConfig.functionCallingConfig.mode", "must be AUTO, ANY or NONE")
             }
         }
-        if let generation = root["generationConfig"], generation != .null {
+        if let generation = root[proto: "generationConfig"], generation != .null {
             let config = try RequestReader.object(generation, at: "generationConfig")
-            if let value = config["maxOutputTokens"] { request.maxTokens = try RequestReader.int(value, at: "generationConfig.maxOutputTokens") }
+            if let value = config[proto: "maxOutputTokens"] { request.maxTokens = try RequestReader.int(value, at: "generationConfig.maxOutputTokens") }
             if let value = config["temperature"] { request.temperature = try RequestReader.double(value, at: "generationConfig.temperature") }
-            if let value = config["topP"] { request.topP = try RequestReader.double(value, at: "generationConfig.topP") }
+            if let value = config[proto: "topP"] { request.topP = try RequestReader.double(value, at: "generationConfig.topP") }
             if let value = config["seed"] { request.seed = try RequestReader.int(value, at: "generationConfig.seed") }
-            if let value = config["stopSequences"] {
+            if let value = config[proto: "stopSequences"] {
                 request.stopSequences = try (value.arrayValue ?? []).enumerated().map { index, item throws(LLMError) in
                     try RequestReader.string(item, at: "generationConfig.stopSequences[\(index)]")
                 }
             }
-            if let schema = config["responseJsonSchema"] ?? config["responseSchema"].map(Self.jsonSchema) {
+            if let schema = config[proto: "responseJsonSchema"] ?? config[proto: "responseSchema"].map(Self.jsonSchema) {
                 request.responseFormat = .jsonSchema(name: "output", schema: JSONSchema(schema), strict: true)
-            } else if config["responseMimeType"]?.stringValue == "application/json" {
+            } else if config[proto: "responseMimeType"]?.stringValue == "application/json" {
                 request.responseFormat = .jsonObject
             }
-            if let budget = config["thinkingConfig"]?["thinkingBudget"] {
-                request.reasoning = ReasoningOptions(budgetTokens: try RequestReader.int(budget, at: "generationConfig.thinkingConfig.thinkingBudget"))
+            if let thinking = config[proto: "thinkingConfig"] {
+                if let budget = thinking[proto: "thinkingBudget"] {
+                    request.reasoning = ReasoningOptions(budgetTokens: try RequestReader.int(budget, at: "generationConfig.thinkingConfig.thinkingBudget"))
+                } else if thinking[proto: "includeThoughts"]?.boolValue == true {
+                    request.reasoning = ReasoningOptions()
+                }
             }
-            let other = config.filter { !Self.knownGeneration.contains($0.key) }
+            let other = config.filter { !Self.knownGeneration.contains(GeminiProtoJSON.camelCase($0.key)) }
             if !other.isEmpty { request.extraFields["generationConfig"] = .object(other) }
         }
-        for (key, value) in root where !Self.knownMembers.contains(key) { request.extraFields[key] = value }
+        for (key, value) in root where !Self.knownMembers.contains(GeminiProtoJSON.camelCase(key)) { request.extraFields[key] = value }
         self.request = request
     }
 
@@ -119,13 +124,13 @@ public struct GeminiGenerateContentServerRequest: Sendable, Hashable {
             let part = try RequestReader.object(raw, at: partPath)
             if let text = part["text"]?.stringValue {
                 content.append(.text(text))
-            } else if let inline = part["inlineData"] {
+            } else if let inline = part[proto: "inlineData"] {
                 content.append(.image(.base64(
                     data: try RequestReader.string(inline["data"], at: partPath + ".inlineData.data"),
-                    mediaType: try RequestReader.string(inline["mimeType"], at: partPath + ".inlineData.mimeType"))))
-            } else if let file = part["fileData"] {
-                content.append(.image(.url(try RequestReader.string(file["fileUri"], at: partPath + ".fileData.fileUri"))))
-            } else if let response = part["functionResponse"] {
+                    mediaType: try RequestReader.string(inline[proto: "mimeType"], at: partPath + ".inlineData.mimeType"))))
+            } else if let file = part[proto: "fileData"] {
+                content.append(.image(.url(try RequestReader.string(file[proto: "fileUri"], at: partPath + ".fileData.fileUri"))))
+            } else if let response = part[proto: "functionResponse"] {
                 if !content.isEmpty { messages.append(.user(content)) }
                 content = []
                 let name = try RequestReader.string(response["name"], at: partPath + ".functionResponse.name")
@@ -151,8 +156,8 @@ public struct GeminiGenerateContentServerRequest: Sendable, Hashable {
         for (index, raw) in parts.enumerated() {
             let partPath = "\(path)[\(index)]"
             let part = try RequestReader.object(raw, at: partPath)
-            let signature = part["thoughtSignature"]?.stringValue
-            if let call = part["functionCall"] {
+            let signature = part[proto: "thoughtSignature"]?.stringValue.map(GeminiThoughtSignature.original)
+            if let call = part[proto: "functionCall"] {
                 let name = try RequestReader.string(call["name"], at: partPath + ".functionCall.name")
                 let id = call["id"]?.stringValue ?? GeminiStreamMapper.generatedID(message.toolCalls.count)
                 message.toolCalls.append(ToolCall(id: id, name: name, arguments: call["args"] ?? .object([:]), signature: signature))

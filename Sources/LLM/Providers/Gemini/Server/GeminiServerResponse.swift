@@ -12,12 +12,12 @@ public enum GeminiServerResponse {
                 continue
             }
             var part: [String: JSONValue] = ["text": .string(block.text), "thought": true]
-            if let signature = block.signature { part["thoughtSignature"] = .string(signature) }
+            if let signature = block.signature { part["thoughtSignature"] = .string(GeminiThoughtSignature.wire(signature)) }
             parts.append(.object(part))
         }
         if !response.content.isEmpty || textSignature != nil {
             var part: [String: JSONValue] = ["text": .string(response.content)]
-            if let textSignature { part["thoughtSignature"] = .string(textSignature) }
+            if let textSignature { part["thoughtSignature"] = .string(GeminiThoughtSignature.wire(textSignature)) }
             parts.append(.object(part))
         }
         parts += response.toolCalls.map(functionCall)
@@ -28,7 +28,7 @@ public enum GeminiServerResponse {
         var part: [String: JSONValue] = [
             "functionCall": ["name": .string(call.name), "args": call.arguments.objectValue.map(JSONValue.object) ?? [:], "id": .string(call.id)]
         ]
-        if let signature = call.signature { part["thoughtSignature"] = .string(signature) }
+        if let signature = call.signature { part["thoughtSignature"] = .string(GeminiThoughtSignature.wire(signature)) }
         return .object(part)
     }
 
@@ -122,8 +122,8 @@ public struct GeminiStreamEncoder: Sendable {
             if let signature, !signature.isEmpty {
                 // A signature after thought text closes that thought; alone, it belonged to the answer's text.
                 chunks.append(chunk(thoughtHasText
-                    ? ["text": "", "thought": true, "thoughtSignature": .string(signature)]
-                    : ["text": "", "thoughtSignature": .string(signature)]))
+                    ? ["text": "", "thought": true, "thoughtSignature": .string(GeminiThoughtSignature.wire(signature))]
+                    : ["text": "", "thoughtSignature": .string(GeminiThoughtSignature.wire(signature))]))
                 thoughtHasText = false
             }
             return chunks

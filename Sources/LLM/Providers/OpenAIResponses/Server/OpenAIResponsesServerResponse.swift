@@ -10,7 +10,7 @@ public enum OpenAIResponsesServerResponse {
     ///   - id: the response's id (e.g. `"resp_…"`), and `createdAt` its Unix time in seconds.
     public static func response(_ response: LLMResponse, id: String, createdAt: Int) -> JSONValue {
         var output: [JSONValue] = response.reasoning.enumerated().map { index, block in
-            reasoningItem(block, id: itemID("rs", index, of: id))
+            reasoningItem(block, id: block.id ?? itemID("rs", index, of: id))
         }
         if !response.content.isEmpty {
             output.append(messageItem(text: response.content, id: itemID("msg", output.count, of: id), done: true))
@@ -85,15 +85,12 @@ public enum OpenAIResponsesServerResponse {
         ]
     }
 
-    /// A reasoning block as a `reasoning` item. A block that came from a Responses backend carries its whole item in
-    /// its signature and goes out as it came; any other signature (Anthropic's, Gemini's) or redacted reasoning is
-    /// the item's `encrypted_content`, which clients send back as they got it.
+    /// A reasoning block as a `reasoning` item with the id the client saw announced. The block's signature (another
+    /// provider's signature, or the whole item a Responses backend sent) or its redacted reasoning is the item's
+    /// `encrypted_content`, which clients keep opaque and send back as they got it.
     static func reasoningItem(_ block: ReasoningBlock, id: String) -> JSONValue {
-        if let signature = block.signature, let item = try? JSONValue(parsing: signature), item["type"] == "reasoning" {
-            return item
-        }
         var item: [String: JSONValue] = [
-            "type": "reasoning", "id": .string(block.id ?? id),
+            "type": "reasoning", "id": .string(id),
             "summary": block.text.isEmpty ? [] : [["type": "summary_text", "text": .string(block.text)]],
         ]
         if let encrypted = block.signature ?? block.redactedData { item["encrypted_content"] = .string(encrypted) }
