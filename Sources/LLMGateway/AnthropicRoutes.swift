@@ -3,13 +3,32 @@ import Hummingbird
 import LLM
 import NIOCore
 
-/// The Anthropic endpoint: `POST /v1/messages`, answering in Anthropic's format, errors included.
+/// The Anthropic endpoints: `POST /v1/messages` and `POST /v1/messages/count_tokens`, answering in Anthropic's format,
+/// errors included.
 struct AnthropicRoutes: Sendable {
     let router: ModelRouter
     let maxBodyBytes: Int
 
     func add(to routes: Router<BasicRequestContext>) {
         routes.post("/v1/messages") { request, _ in await messages(request) }
+        routes.post("/v1/messages/count_tokens") { request, _ in await countTokens(request) }
+    }
+
+    /// The same body as a message, without `max_tokens`: `{"input_tokens": N}`.
+    private func countTokens(_ request: Request) async -> Response {
+        let requestID = GatewayHTTP.requestID(of: request)
+        do {
+            var body = try await GatewayHTTP.json(of: request, limit: maxBodyBytes)
+            if case .object(var object) = body, object["max_tokens"] == nil {
+                object["max_tokens"] = 1
+                body = .object(object)
+            }
+            let incoming = try AnthropicMessagesServerRequest(decoding: body)
+            let count = try await router.countTokens(incoming.request)
+            return GatewayHTTP.json(["input_tokens": .int(count.tokens)], requestID: requestID, headers: [(TokenCount.header, count.headerValue)])
+        } catch {
+            return GatewayHTTP.error(AnthropicMessagesServerResponse.error(error), requestID: requestID)
+        }
     }
 
     private func messages(_ request: Request) async -> Response {

@@ -4,7 +4,7 @@ import LLM
 import NIOCore
 
 /// Gemini's endpoints: `POST /v1beta/models/{model}:generateContent`, `:streamGenerateContent` (SSE with `alt=sse`,
-/// else a JSON array written as it grows, as Gemini does), the same under `/v1/`, `GET /v1beta/models` and
+/// else a JSON array written as it grows, as Gemini does), `:countTokens`, the same under `/v1/`, `GET /v1beta/models` and
 /// `GET /v1beta/models/{model}`,
 /// each answering in Gemini's format, errors included (`{"error": {"code", "message", "status"}}`).
 struct GeminiRoutes: Sendable {
@@ -30,7 +30,7 @@ struct GeminiRoutes: Sendable {
     private func model(_ alias: String) -> JSONValue {
         [
             "name": .string("models/" + alias), "displayName": .string(alias),
-            "supportedGenerationMethods": ["generateContent", "streamGenerateContent"],
+            "supportedGenerationMethods": ["generateContent", "streamGenerateContent", "countTokens"],
         ]
     }
 
@@ -45,10 +45,17 @@ struct GeminiRoutes: Sendable {
         let model = String(call[..<colon])
         let method = call[call.index(after: colon)...]
         do throws(LLMError) {
-            guard method == "generateContent" || method == "streamGenerateContent" else {
-                throw GatewayHTTP.invalid("\(method) is not supported (generateContent, streamGenerateContent)", status: 404)
+            guard ["generateContent", "streamGenerateContent", "countTokens"].contains(method) else {
+                throw GatewayHTTP.invalid("\(method) is not supported (generateContent, streamGenerateContent, countTokens)", status: 404)
             }
-            let incoming = try GeminiGenerateContentServerRequest(decoding: try await GatewayHTTP.json(of: request, limit: maxBodyBytes), model: model)
+            let body = try await GatewayHTTP.json(of: request, limit: maxBodyBytes)
+            if method == "countTokens" {
+                // `contents` alone, or a whole `generateContentRequest` (system instruction and tools count too).
+                let whole = (body["generateContentRequest"] ?? body["generate_content_request"]).flatMap { $0 == .null ? nil : $0 } ?? body
+                let count = try await router.countTokens(try GeminiGenerateContentServerRequest(decoding: whole, model: model).request)
+                return GatewayHTTP.json(["totalTokens": .int(count.tokens)], requestID: requestID, headers: [(TokenCount.header, count.headerValue)])
+            }
+            let incoming = try GeminiGenerateContentServerRequest(decoding: body, model: model)
             let id = UUID().uuidString.lowercased()
             guard method == "streamGenerateContent" else {
                 let response = try await router.complete(incoming.request)

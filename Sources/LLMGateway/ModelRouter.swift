@@ -122,6 +122,24 @@ public struct ModelRouter: Sendable {
         }
     }
 
+    /// The input tokens of `request`, whose model is an alias: counted by the first target whose provider can count
+    /// (the next one if it fails with a retryable error), or estimated when none can.
+    public func countTokens(_ request: ChatRequest) async throws(LLMError) -> TokenCount {
+        let targets = try targets(for: request.model)
+        for index in selection.order(for: request.model) {
+            guard let counter = targets[index].provider as? any TokenCounting else { continue }
+            var upstream = request
+            upstream.model = targets[index].model
+            do {
+                return TokenCount(tokens: try await counter.countTokens(upstream), exact: true)
+            } catch {
+                let error = LLMError(normalising: error)
+                guard error.isRetryable else { throw error }
+            }
+        }
+        return TokenCount.estimate(request)
+    }
+
     private func targets(for alias: String) throws(LLMError) -> [Target] {
         guard let targets = routes[alias], !targets.isEmpty else {
             throw .modelNotFound(ProviderErrorDetails(

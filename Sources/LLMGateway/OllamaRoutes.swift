@@ -3,7 +3,7 @@ import Hummingbird
 import LLM
 import NIOCore
 
-/// Ollama's endpoints: `POST /api/chat` (NDJSON stream by default), `GET /api/tags`, `POST /api/show` and
+/// Ollama's endpoints: `POST /api/chat` and `POST /api/generate` (NDJSON streams by default), `GET /api/tags`, `POST /api/show` and
 /// `GET /api/version`, each answering in Ollama's format, errors included (`{"error": "..."}`).
 struct OllamaRoutes: Sendable {
     let router: ModelRouter
@@ -17,6 +17,7 @@ struct OllamaRoutes: Sendable {
 
     func add(to routes: Router<BasicRequestContext>) {
         routes.post("/api/chat") { request, _ in await chat(request) }
+        routes.post("/api/generate") { request, _ in await generate(request) }
         routes.get("/api/tags") { request, _ in
             GatewayHTTP.json(["models": .array(router.aliases.map(model))], requestID: GatewayHTTP.requestID(of: request))
         }
@@ -74,6 +75,35 @@ struct OllamaRoutes: Sendable {
                 failure: { error, buffer in OllamaChatStreamEncoder.line(OllamaChatServerResponse.streamError(error), into: &buffer) })
         } catch {
             return self.error(error, requestID: requestID)
+        }
+    }
+
+    private func generate(_ request: Request) async -> Response {
+        let requestID = GatewayHTTP.requestID(of: request)
+        do {
+            let incoming = try OllamaGenerateServerRequest(decoding: try await GatewayHTTP.json(of: request, limit: maxBodyBytes))
+            let createdAt = Self.timestamps.string(from: Date())
+            if incoming.loadsOnly {
+                guard router.serves(incoming.request.model) else {
+                    throw LLMError.modelNotFound(ProviderErrorDetails(provider: "gateway", status: 404, message: "model '\(incoming.request.model)' not found"))
+                }
+                return GatewayHTTP.json(OllamaGenerateServerResponse.loaded(model: incoming.request.model, createdAt: createdAt), requestID: requestID)
+            }
+            guard incoming.stream else {
+                let response = try await router.complete(incoming.request)
+                return GatewayHTTP.json(OllamaGenerateServerResponse.reply(response, createdAt: createdAt), requestID: requestID)
+            }
+            let encoder = EncoderBox(OllamaGenerateStreamEncoder(model: incoming.request.model, createdAt: createdAt))
+            return try await GatewayHTTP.stream(
+                router.stream(incoming.request), requestID: requestID, contentType: "application/x-ndjson",
+                heartbeat: nil,
+                encode: { event, buffer in
+                    for line in encoder.value.lines(for: event) { OllamaChatStreamEncoder.line(line, into: &buffer) }
+                },
+                finish: { _ in },
+                failure: { error, buffer in OllamaChatStreamEncoder.line(OllamaChatServerResponse.streamError(error), into: &buffer) })
+        } catch {
+            return self.error(LLMError(normalising: error), requestID: requestID)
         }
     }
 

@@ -56,6 +56,40 @@ struct GatewayEndToEndTests {
         #expect(tool["calls"]?.arrayValue?.first?["arguments"]?.objectValue != nil)
     }
 
+    @Test func theOpenAISDKGetsResponsesWholeStreamedAndWithAForcedToolCall() async throws {
+        let gateway = try await gateway()
+        defer { Task { await gateway.stop() } }
+
+        let results = try await runSDK("openai", gateway: gateway, model: "smol", checks: ["responses", "responses-stream"])
+        let tools = try await runSDK("openai", gateway: gateway, model: "smol-tools", checks: ["responses-tool"])
+
+        let whole = try #require(results["responses"])
+        #expect(whole["text"]?.stringValue?.isEmpty == false, "\(whole)")
+        #expect(whole["model"] == "smol")
+        #expect(["completed", "incomplete"].contains(whole["status"]?.stringValue ?? ""))
+        #expect((whole["output_tokens"]?.intValue ?? 0) > 0)
+        let streamed = try #require(results["responses-stream"])
+        #expect(streamed["text"]?.stringValue?.isEmpty == false, "\(streamed)")
+        #expect(streamed["final_text"] == streamed["text"], "the completed event holds the streamed text")
+        #expect((streamed["output_tokens"]?.intValue ?? 0) > 0)
+        #expect(tools["responses-tool"]?["calls"]?.arrayValue?.first?["name"] == "get_weather", "\(tools)")
+    }
+
+    @Test func everySDKGetsAForcedToolCallAndTokenCounts() async throws {
+        let gateway = try await gateway()
+        defer { Task { await gateway.stop() } }
+
+        let anthropic = try await runSDK("anthropic", gateway: gateway, model: "smol-tools", checks: ["tool", "count-tokens"])
+        let gemini = try await runSDK("gemini", gateway: gateway, model: "smol-tools", checks: ["tool", "count-tokens"])
+
+        #expect(anthropic["tool"]?["calls"]?.arrayValue?.first?["name"] == "get_weather", "\(anthropic)")
+        #expect(anthropic["tool"]?["stop_reason"] == "tool_use")
+        #expect(gemini["tool"]?["calls"]?.arrayValue?.first?["name"] == "get_weather", "\(gemini)")
+        // llama.cpp has no count endpoint: the gateway's estimate for 35 bytes of text.
+        #expect((9...20).contains(anthropic["count-tokens"]?["input_tokens"]?.intValue ?? 0), "\(anthropic)")
+        #expect((9...20).contains(gemini["count-tokens"]?["total_tokens"]?.intValue ?? 0), "\(gemini)")
+    }
+
     @Test func theAnthropicSDKGetsTextStreamsAndErrors() async throws {
         let gateway = try await gateway()
         defer { Task { await gateway.stop() } }
@@ -72,11 +106,11 @@ struct GatewayEndToEndTests {
         #expect(results["unknown-model"]?["error"] == "NotFoundError", "\(String(describing: results["unknown-model"]))")
     }
 
-    @Test func theOllamaSDKGetsTextStreamsModelsAndErrors() async throws {
+    @Test func theOllamaSDKGetsChatGenerateModelsAndErrors() async throws {
         let gateway = try await gateway()
         defer { Task { await gateway.stop() } }
 
-        let results = try await runSDK("ollama", gateway: gateway, model: "smol", checks: ["text", "stream", "models", "show", "unknown-model"])
+        let results = try await runSDK("ollama", gateway: gateway, model: "smol", checks: ["text", "stream", "generate", "generate-stream", "models", "show", "unknown-model"])
 
         let text = try #require(results["text"])
         #expect(text["text"]?.stringValue?.isEmpty == false, "\(text)")
@@ -86,6 +120,10 @@ struct GatewayEndToEndTests {
         let stream = try #require(results["stream"])
         #expect(stream["text"]?.stringValue?.isEmpty == false, "\(stream)")
         #expect(stream["done"] == true)
+        #expect(results["generate"]?["text"]?.stringValue?.isEmpty == false, "\(String(describing: results["generate"]))")
+        #expect(results["generate"]?["done"] == true)
+        #expect(results["generate-stream"]?["text"]?.stringValue?.isEmpty == false, "\(String(describing: results["generate-stream"]))")
+        #expect(results["generate-stream"]?["done"] == true)
         #expect(results["models"]?["names"] == ["smol", "smol-tools", "smol-fallback"])
         #expect(results["show"]?["capabilities"]?.arrayValue?.contains("completion") == true, "\(String(describing: results["show"]))")
         #expect(results["unknown-model"]?["status"] == 404, "\(String(describing: results["unknown-model"]))")

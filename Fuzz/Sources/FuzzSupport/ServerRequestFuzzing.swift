@@ -7,7 +7,7 @@ import LLM
 public enum ServerRequestFuzzing {
     public static func run(_ input: FuzzInput) {
         var input = input
-        let format = input.byte() % 5
+        let format = input.byte() % 6
         guard let body = try? JSONValue(parsing: Data(input.rest())) else { return }
         do {
             switch format {
@@ -15,7 +15,8 @@ public enum ServerRequestFuzzing {
             case 1: _ = try AnthropicMessagesServerRequest(decoding: body)
             case 2: _ = try GeminiGenerateContentServerRequest(decoding: body, model: "m")
             case 3: _ = try OllamaChatServerRequest(decoding: body)
-            default: _ = try OpenAIResponsesServerRequest(decoding: body)
+            case 4: _ = try OpenAIResponsesServerRequest(decoding: body)
+            default: _ = try OllamaGenerateServerRequest(decoding: body)
             }
         } catch {
             guard case .invalidRequest(let details) = error, details.status == 400 else {

@@ -3,6 +3,8 @@ object per check. Usage: sdk_client.py openai|anthropic|ollama|gemini BASE_URL M
 import json
 import sys
 
+WEATHER = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
+
 
 def openai_checks(base_url, model, checks):
     import openai
@@ -30,14 +32,35 @@ def openai_checks(base_url, model, checks):
                 yield check, {"text": text, "finish_reason": finish, "completion_tokens": usage, "model": model_seen}
             elif check == "tool":
                 tools = [{"type": "function", "function": {
-                    "name": "get_weather", "description": "The weather in a city.",
-                    "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}]
+                    "name": "get_weather", "description": "The weather in a city.", "parameters": WEATHER}}]
                 reply = client.chat.completions.create(
                     model=model, messages=[{"role": "user", "content": "What is the weather in Paris?"}], tools=tools,
                     tool_choice="required", max_tokens=64)
                 calls = reply.choices[0].message.tool_calls or []
                 yield check, {"calls": [{"name": c.function.name, "arguments": json.loads(c.function.arguments)} for c in calls],
                               "finish_reason": reply.choices[0].finish_reason}
+            elif check == "responses":
+                reply = client.responses.create(model=model, input="Say hello.", max_output_tokens=16)
+                yield check, {"text": reply.output_text, "model": reply.model, "status": reply.status,
+                              "output_tokens": reply.usage.output_tokens}
+            elif check == "responses-stream":
+                # A reply cut by the token limit ends with response.incomplete, which the SDK's get_final_response()
+                # does not take (it wants response.completed, from OpenAI too): read the final response off either.
+                text, final = "", None
+                with client.responses.stream(model=model, input="Count to five.", max_output_tokens=16) as stream:
+                    for event in stream:
+                        if event.type == "response.output_text.delta":
+                            text += event.delta
+                        elif event.type in ("response.completed", "response.incomplete"):
+                            final = event.response
+                yield check, {"text": text, "final_text": final.output_text, "status": final.status,
+                              "output_tokens": final.usage.output_tokens}
+            elif check == "responses-tool":
+                reply = client.responses.create(
+                    model=model, input="What is the weather in Paris?", tool_choice="required", max_output_tokens=64,
+                    tools=[{"type": "function", "name": "get_weather", "description": "The weather in a city.", "parameters": WEATHER}])
+                calls = [item for item in reply.output if item.type == "function_call"]
+                yield check, {"calls": [{"name": c.name, "arguments": json.loads(c.arguments)} for c in calls]}
             elif check == "models":
                 yield check, {"ids": [m.id for m in client.models.list().data]}
             elif check == "unknown-model":
@@ -66,6 +89,16 @@ def anthropic_checks(base_url, model, checks):
                     final = stream.get_final_message()
                 yield check, {"text": text, "stop_reason": final.stop_reason, "output_tokens": final.usage.output_tokens,
                               "model": final.model}
+            elif check == "tool":
+                reply = client.messages.create(
+                    model=model, max_tokens=64, messages=[{"role": "user", "content": "What is the weather in Paris?"}],
+                    tools=[{"name": "get_weather", "description": "The weather in a city.", "input_schema": WEATHER}],
+                    tool_choice={"type": "any"})
+                yield check, {"calls": [{"name": b.name, "arguments": b.input} for b in reply.content if b.type == "tool_use"],
+                              "stop_reason": reply.stop_reason}
+            elif check == "count-tokens":
+                count = client.messages.count_tokens(model=model, messages=[{"role": "user", "content": "What is the weather in Paris today?"}])
+                yield check, {"input_tokens": count.input_tokens}
             elif check == "unknown-model":
                 client.messages.create(model="no-such-alias", max_tokens=8, messages=[{"role": "user", "content": "x"}])
                 yield check, {"error": None}
@@ -91,6 +124,12 @@ def ollama_checks(base_url, model, checks):
                     text += part.message.content or ""
                     last = part
                 yield check, {"text": text, "done": last.done, "done_reason": last.done_reason, "eval_count": last.eval_count}
+            elif check == "generate":
+                reply = client.generate(model=model, prompt="Say hello.", stream=False, options={"num_predict": 16})
+                yield check, {"text": reply.response, "done": reply.done, "eval_count": reply.eval_count}
+            elif check == "generate-stream":
+                parts = list(client.generate(model=model, prompt="Count to five.", stream=True, options={"num_predict": 16}))
+                yield check, {"text": "".join(p.response for p in parts), "done": parts[-1].done}
             elif check == "models":
                 yield check, {"names": [m.model for m in client.list().models]}
             elif check == "show":
@@ -124,6 +163,17 @@ def gemini_checks(base_url, model, checks):
                     last = chunk
                 yield check, {"text": text, "finish_reason": last.candidates[0].finish_reason.name,
                               "output_tokens": last.usage_metadata.candidates_token_count}
+            elif check == "tool":
+                tool = types.Tool(function_declarations=[types.FunctionDeclaration(
+                    name="get_weather", description="The weather in a city.", parameters_json_schema=WEATHER)])
+                forced = types.GenerateContentConfig(
+                    max_output_tokens=64, tools=[tool],
+                    automatic_function_calling=types.AutomaticFunctionCallingConfig(disable=True),
+                    tool_config=types.ToolConfig(function_calling_config=types.FunctionCallingConfig(mode="ANY")))
+                reply = client.models.generate_content(model=model, contents="What is the weather in Paris?", config=forced)
+                yield check, {"calls": [{"name": c.name, "arguments": dict(c.args or {})} for c in (reply.function_calls or [])]}
+            elif check == "count-tokens":
+                yield check, {"total_tokens": client.models.count_tokens(model=model, contents="What is the weather in Paris today?").total_tokens}
             elif check == "models":
                 yield check, {"names": [m.name for m in listing.models.list()]}
             elif check == "unknown-model":

@@ -4,7 +4,7 @@ import NIOHTTP1
 
 /// Anthropic's Messages API: Claude models, extended thinking with signatures, prompt caching,
 /// tool use, and structured output.
-public struct AnthropicProvider: LLMProvider {
+public struct AnthropicProvider: LLMProvider, TokenCounting {
     public let configuration: AnthropicConfiguration
     private let http: ProviderHTTP
 

@@ -9,7 +9,7 @@ import NIOHTTP1
 /// let gemini = GeminiProvider(configuration: .fromEnvironment(ProcessInfo.processInfo.environment))
 /// let reply = try await gemini.complete(ChatRequest(model: "gemini-2.5-flash", messages: [.user("Hi")]))
 /// ```
-public struct GeminiProvider: LLMProvider {
+public struct GeminiProvider: LLMProvider, TokenCounting {
     public let configuration: GeminiConfiguration
     private let http: ProviderHTTP
 
@@ -54,6 +54,20 @@ public struct GeminiProvider: LLMProvider {
                 headers: headers(streaming: true), json: body)
             try await throwIfFailed(response)
             return StreamAttempt(body: response.body, decoder: ServerSentEventBodyDecoder(StreamDecoding(http: http)))
+        }
+    }
+
+    /// Counts the input tokens a request would use (`models/{model}:countTokens`, with the whole request so that the
+    /// system instruction and tools count too).
+    public func countTokens(_ request: ChatRequest) async throws -> Int {
+        try await http.runner(for: request).run { _ in
+            guard case .object(var whole) = GeminiRequestMapping.body(for: request) else { return 0 }
+            whole["model"] = .string(request.model.contains("/") ? request.model : "models/" + request.model)
+            let response = try await http.send(
+                .POST, url: url(model: request.model, method: "countTokens"), headers: headers(),
+                json: ["generateContentRequest": .object(whole)], readsWholeBody: true)
+            try await throwIfFailed(response)
+            return try await http.decodeBody(GeminiTokenCount.self, of: response).0.totalTokens ?? 0
         }
     }
 

@@ -126,3 +126,8 @@ struct GeminiModelList: Decodable {
         var displayName: String?
     }
 }
+
+/// The answer of `countTokens`.
+struct GeminiTokenCount: Decodable {
+    var totalTokens: Int?
+}
