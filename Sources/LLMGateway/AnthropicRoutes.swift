@@ -9,14 +9,16 @@ struct AnthropicRoutes: Sendable {
     let router: ModelRouter
     let maxBodyBytes: Int
 
-    func add(to routes: Router<BasicRequestContext>) {
-        routes.post("/v1/messages") { request, _ in await messages(request) }
-        routes.post("/v1/messages/count_tokens") { request, _ in await countTokens(request) }
+    func add(to routes: Router<GatewayRequestContext>) {
+        routes.post("/v1/messages") { request, context in await messages(request, context: context) }
+        routes.post("/v1/messages/count_tokens") { request, context in await countTokens(request, context: context) }
     }
 
     /// The same body as a message, without `max_tokens`: `{"input_tokens": N}`.
-    private func countTokens(_ request: Request) async -> Response {
-        let requestID = GatewayHTTP.requestID(of: request)
+    private func countTokens(_ request: Request, context: GatewayRequestContext) async -> Response {
+        let record = context.record
+        record.update { $0.format = "anthropic" }
+        let requestID = record.requestID
         do {
             var body = try await GatewayHTTP.json(of: request, limit: maxBodyBytes)
             if case .object(var object) = body, object["max_tokens"] == nil {
@@ -31,18 +33,20 @@ struct AnthropicRoutes: Sendable {
         }
     }
 
-    private func messages(_ request: Request) async -> Response {
-        let requestID = GatewayHTTP.requestID(of: request)
+    private func messages(_ request: Request, context: GatewayRequestContext) async -> Response {
+        let record = context.record
+        record.update { $0.format = "anthropic" }
+        let requestID = record.requestID
         do {
             let incoming = try AnthropicMessagesServerRequest(decoding: try await GatewayHTTP.json(of: request, limit: maxBodyBytes))
             let id = "msg_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
             guard incoming.stream else {
-                let response = try await router.complete(incoming.request)
+                let response = try await router.complete(incoming.request, record: record)
                 return GatewayHTTP.json(AnthropicMessagesServerResponse.message(response, id: id), requestID: requestID)
             }
             let encoder = EncoderBox(AnthropicMessagesStreamEncoder(id: id, model: incoming.request.model))
             return try await GatewayHTTP.stream(
-                router.stream(incoming.request), requestID: requestID,
+                router.stream(incoming.request, record: record), record: record,
                 encode: { event, buffer in
                     for out in encoder.value.events(for: event) { AnthropicMessagesStreamEncoder.sseEvent(out, into: &buffer) }
                 },

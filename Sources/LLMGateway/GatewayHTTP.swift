@@ -58,7 +58,7 @@ enum GatewayHTTP {
     /// the end or `failure`'s when the stream breaks after it began. A client that goes away stops the loop, which
     /// drops the stream and so cancels the upstream call.
     static func stream(
-        _ events: LLMEventStream, requestID: String, contentType: String = "text/event-stream", heartbeat: StaticString? = ":\n\n",
+        _ events: LLMEventStream, record: RequestRecord, contentType: String = "text/event-stream", heartbeat: StaticString? = ":\n\n",
         encode: @escaping @Sendable (StreamEvent, inout ByteBuffer) -> Void,
         finish: @escaping @Sendable (inout ByteBuffer) -> Void,
         failure: @escaping @Sendable (LLMError, inout ByteBuffer) -> Void
@@ -70,14 +70,21 @@ enum GatewayHTTP {
         } catch {
             throw LLMError(normalising: error)
         }
-        let headers: HTTPFields = [.contentType: contentType, .cacheControl: "no-cache", Self.requestID: requestID]
+        record.update { $0.streaming = true }
+        if let first { record.observe(first) }
+        let headers: HTTPFields = [.contentType: contentType, .cacheControl: "no-cache", Self.requestID: record.requestID]
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            // The request is over when the body is: logged with the error that broke it, or as a client that left.
+            var broke: LLMError?
+            defer { record.finish(status: 200, error: broke) }
             let items = StreamWithHeartbeats(first: first, rest: reader, every: heartbeat == nil ? nil : heartbeatInterval)
             var buffer = ByteBuffer()
             do {
                 for try await item in items.stream {
                     switch item {
-                    case .event(let event): encode(event, &buffer)
+                    case .event(let event):
+                        record.observe(event)
+                        encode(event, &buffer)
                     case .heartbeat: if let heartbeat { buffer.writeStaticString(heartbeat) }
                     }
                     if buffer.readableBytes > 0 {
@@ -87,7 +94,11 @@ enum GatewayHTTP {
                 }
                 finish(&buffer)
             } catch let error as LLMError where error != .cancelled {
+                broke = error
                 failure(error, &buffer)
+            } catch {
+                broke = .cancelled
+                throw error
             }
             // A write that fails (the client went away) throws out of here; leaving the loop ends the stream of
             // items, which cancels the upstream call.

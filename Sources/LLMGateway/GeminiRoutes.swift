@@ -11,17 +11,19 @@ struct GeminiRoutes: Sendable {
     let router: ModelRouter
     let maxBodyBytes: Int
 
-    func add(to routes: Router<BasicRequestContext>) {
+    func add(to routes: Router<GatewayRequestContext>) {
         routes.post("/v1beta/models/{model}") { request, context in await call(request, context: context, parameter: "model") }
         // The google-genai SDK asks `/v1/` unless told `api_version="v1beta"`. `GET /v1/models` is OpenAI's list, so
         // only the calls are served there (the path's parameter is named as OpenAI's route names it).
         routes.post("/v1/models/{id}") { request, context in await call(request, context: context, parameter: "id") }
-        routes.get("/v1beta/models") { request, _ in
-            GatewayHTTP.json(["models": .array(router.aliases.map(model))], requestID: GatewayHTTP.requestID(of: request))
+        routes.get("/v1beta/models") { _, context in
+            GatewayHTTP.json(["models": .array(router.aliases.map(model))], requestID: context.record.requestID)
         }
         routes.get("/v1beta/models/{model}") { request, context in
             let name = context.parameters.get("model") ?? ""
-            let requestID = GatewayHTTP.requestID(of: request)
+            let record = context.record
+            record.update { $0.format = "gemini" }
+            let requestID = record.requestID
             guard router.serves(name) else { return error(notFound(name), requestID: requestID) }
             return GatewayHTTP.json(model(name), requestID: requestID)
         }
@@ -38,8 +40,10 @@ struct GeminiRoutes: Sendable {
         .modelNotFound(ProviderErrorDetails(provider: "gateway", status: 404, message: "models/\(name) is not found"))
     }
 
-    private func call(_ request: Request, context: BasicRequestContext, parameter: String) async -> Response {
-        let requestID = GatewayHTTP.requestID(of: request)
+    private func call(_ request: Request, context: GatewayRequestContext, parameter: String) async -> Response {
+        let record = context.record
+        record.update { $0.format = "gemini" }
+        let requestID = record.requestID
         let call = context.parameters.get(parameter) ?? ""
         guard let colon = call.lastIndex(of: ":") else { return error(notFound(call), requestID: requestID) }
         let model = String(call[..<colon])
@@ -58,14 +62,14 @@ struct GeminiRoutes: Sendable {
             let incoming = try GeminiGenerateContentServerRequest(decoding: body, model: model)
             let id = UUID().uuidString.lowercased()
             guard method == "streamGenerateContent" else {
-                let response = try await router.complete(incoming.request)
+                let response = try await router.complete(incoming.request, record: record)
                 return GatewayHTTP.json(GeminiServerResponse.reply(response, id: id), requestID: requestID)
             }
             let encoder = EncoderBox(GeminiStreamEncoder(id: id, model: model))
-            let events = router.stream(incoming.request)
+            let events = router.stream(incoming.request, record: record)
             if request.uri.queryParameters.get("alt") == "sse" {
                 return try await GatewayHTTP.stream(
-                    events, requestID: requestID,
+                    events, record: record,
                     encode: { event, buffer in
                         for chunk in encoder.value.chunks(for: event) { GeminiStreamEncoder.sseEvent(chunk, into: &buffer) }
                     },
@@ -80,7 +84,7 @@ struct GeminiRoutes: Sendable {
                 chunk.writeJSON(to: &buffer)
             }
             return try await GatewayHTTP.stream(
-                events, requestID: requestID, contentType: "application/json", heartbeat: nil,
+                events, record: record, contentType: "application/json", heartbeat: nil,
                 encode: { event, buffer in
                     for chunk in encoder.value.chunks(for: event) { element(chunk, &buffer) }
                 },

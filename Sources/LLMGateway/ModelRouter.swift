@@ -1,4 +1,5 @@
 import LLM
+import Logging
 
 /// Serves each model alias with its targets, in the order ``TargetSelection`` draws (weights, cooldowns): the next
 /// target serves when one fails with a retryable error before it has sent anything (once a stream has delivered
@@ -8,6 +9,8 @@ public struct ModelRouter: Sendable {
     struct Target: Sendable {
         var provider: any LLMProvider
         var model: String
+        /// The provider itself when it can count tokens (the instrumented wrapper cannot).
+        var counter: (any TokenCounting)?
     }
 
     private let routes: [String: [Target]]
@@ -18,13 +21,20 @@ public struct ModelRouter: Sendable {
     private let selection: TargetSelection
 
     /// Providers for every target, from the registry's providers with each target's base URL and key variable.
-    public init(configuration: GatewayConfiguration, environment: [String: String], transport: any HTTPTransport = NIOHTTPTransport.shared) throws(GatewayConfigurationError) {
-        try self.init(configuration: configuration, environment: environment, transport: transport, random: { Double.random(in: 0..<1) }, now: { .now })
+    /// With `metrics`, every upstream call is instrumented (the library's metrics into its registry, GenAI spans to the
+    /// bootstrapped tracer).
+    public init(
+        configuration: GatewayConfiguration, environment: [String: String], transport: any HTTPTransport = NIOHTTPTransport.shared,
+        metrics: GatewayMetrics? = nil
+    ) throws(GatewayConfigurationError) {
+        try self.init(
+            configuration: configuration, environment: environment, transport: transport, metrics: metrics,
+            random: { Double.random(in: 0..<1) }, now: { .now })
     }
 
     /// The same, with the randomness of weighted targets and the clock of cooldowns given (for tests).
     init(
-        configuration: GatewayConfiguration, environment: [String: String], transport: any HTTPTransport,
+        configuration: GatewayConfiguration, environment: [String: String], transport: any HTTPTransport, metrics: GatewayMetrics? = nil,
         random: @escaping @Sendable () -> Double, now: @escaping @Sendable () -> ContinuousClock.Instant
     ) throws(GatewayConfigurationError) {
         selection = TargetSelection(
@@ -42,7 +52,9 @@ public struct ModelRouter: Sendable {
                 do {
                     let key = target.apiKeyEnv.flatMap { environment[$0] }
                     let (provider, model) = try registry.resolve(target.model, defaultProvider: "openai", baseURL: target.baseURL, apiKey: key)
-                    targets.append(Target(provider: provider, model: model))
+                    targets.append(Target(
+                        provider: metrics.map { Self.instrument(provider, metrics: $0) } ?? provider, model: model,
+                        counter: provider as? any TokenCounting))
                 } catch {
                     throw GatewayConfigurationError("models (\(alias.name)): \(target.model): \(error)")
                 }
@@ -63,7 +75,12 @@ public struct ModelRouter: Sendable {
     ///
     /// - Throws: `LLMError.modelNotFound` for an unknown alias; the last target's error when every target failed.
     public func complete(_ request: ChatRequest) async throws(LLMError) -> LLMResponse {
+        try await complete(request, record: nil)
+    }
+
+    func complete(_ request: ChatRequest, record: RequestRecord?) async throws(LLMError) -> LLMResponse {
         let targets = try targets(for: request.model)
+        record?.update { $0.alias = request.model }
         var lastError = LLMError.serverError(ProviderErrorDetails(provider: "gateway", message: "no target"))
         for index in selection.order(for: request.model) {
             let target = targets[index]
@@ -71,7 +88,12 @@ public struct ModelRouter: Sendable {
             upstream.model = target.model
             upstream.retryPolicy = retryPolicies[request.model] ?? upstream.retryPolicy
             do {
+                record?.update {
+                    $0.provider = target.provider.name
+                    $0.upstreamModel = target.model
+                }
                 var response = try await target.provider.complete(upstream)
+                record?.update { $0.usage = response.usage }
                 selection.succeeded(request.model, target: index)
                 response.model = request.model
                 return response
@@ -89,10 +111,15 @@ public struct ModelRouter: Sendable {
     /// event is replaced by the next; the model is reported as the alias. Dropping the stream cancels the upstream
     /// call, closing its connection.
     public func stream(_ request: ChatRequest) -> LLMEventStream {
+        stream(request, record: nil)
+    }
+
+    func stream(_ request: ChatRequest, record: RequestRecord?) -> LLMEventStream {
         LLMEventStream { continuation in
             let task = Task {
                 do {
                     let targets = try targets(for: request.model)
+                    record?.update { $0.alias = request.model }
                     let order = selection.order(for: request.model)
                     var delivered = false
                     for (number, index) in order.enumerated() {
@@ -100,6 +127,10 @@ public struct ModelRouter: Sendable {
                         var upstream = request
                         upstream.model = target.model
                         upstream.retryPolicy = retryPolicies[request.model] ?? upstream.retryPolicy
+                        record?.update {
+                            $0.provider = target.provider.name
+                            $0.upstreamModel = target.model
+                        }
                         do {
                             for try await event in target.provider.stream(upstream) {
                                 delivered = true
@@ -127,7 +158,7 @@ public struct ModelRouter: Sendable {
     public func countTokens(_ request: ChatRequest) async throws(LLMError) -> TokenCount {
         let targets = try targets(for: request.model)
         for index in selection.order(for: request.model) {
-            guard let counter = targets[index].provider as? any TokenCounting else { continue }
+            guard let counter = targets[index].counter else { continue }
             var upstream = request
             upstream.model = targets[index].model
             do {
@@ -138,6 +169,14 @@ public struct ModelRouter: Sendable {
             }
         }
         return TokenCount.estimate(request)
+    }
+
+    /// `provider` with the library's instrumentation: metrics into the gateway's registry, spans to the global tracer,
+    /// and a log line for each upstream call that fails (a fallback shows there); the access log has the line a request.
+    static func instrument(_ provider: any LLMProvider, metrics: GatewayMetrics) -> any LLMProvider {
+        var logger = Logger(label: "llm.gateway.upstream")
+        logger.logLevel = .notice
+        return InstrumentedProvider(provider, logger: logger, metricsFactory: metrics.factory)
     }
 
     private func targets(for alias: String) throws(LLMError) -> [Target] {

@@ -15,15 +15,15 @@ struct OllamaRoutes: Sendable {
     /// The Ollama version this gateway answers `/api/version` with: the API it speaks.
     static let apiVersion = "0.12.0"
 
-    func add(to routes: Router<BasicRequestContext>) {
-        routes.post("/api/chat") { request, _ in await chat(request) }
-        routes.post("/api/generate") { request, _ in await generate(request) }
-        routes.get("/api/tags") { request, _ in
-            GatewayHTTP.json(["models": .array(router.aliases.map(model))], requestID: GatewayHTTP.requestID(of: request))
+    func add(to routes: Router<GatewayRequestContext>) {
+        routes.post("/api/chat") { request, context in await chat(request, context: context) }
+        routes.post("/api/generate") { request, context in await generate(request, context: context) }
+        routes.get("/api/tags") { _, context in
+            GatewayHTTP.json(["models": .array(router.aliases.map(model))], requestID: context.record.requestID)
         }
-        routes.post("/api/show") { request, _ in await show(request) }
-        routes.get("/api/version") { request, _ in
-            GatewayHTTP.json(["version": .string(Self.apiVersion)], requestID: GatewayHTTP.requestID(of: request))
+        routes.post("/api/show") { request, context in await show(request, context: context) }
+        routes.get("/api/version") { _, context in
+            GatewayHTTP.json(["version": .string(Self.apiVersion)], requestID: context.record.requestID)
         }
     }
 
@@ -34,8 +34,10 @@ struct OllamaRoutes: Sendable {
         ]
     }
 
-    private func show(_ request: Request) async -> Response {
-        let requestID = GatewayHTTP.requestID(of: request)
+    private func show(_ request: Request, context: GatewayRequestContext) async -> Response {
+        let record = context.record
+        record.update { $0.format = "ollama" }
+        let requestID = record.requestID
         do throws(LLMError) {
             let body = try await GatewayHTTP.json(of: request, limit: maxBodyBytes)
             guard let name = (body["model"] ?? body["name"])?.stringValue else {
@@ -55,18 +57,20 @@ struct OllamaRoutes: Sendable {
         }
     }
 
-    private func chat(_ request: Request) async -> Response {
-        let requestID = GatewayHTTP.requestID(of: request)
+    private func chat(_ request: Request, context: GatewayRequestContext) async -> Response {
+        let record = context.record
+        record.update { $0.format = "ollama" }
+        let requestID = record.requestID
         do {
             let incoming = try OllamaChatServerRequest(decoding: try await GatewayHTTP.json(of: request, limit: maxBodyBytes))
             let createdAt = Self.timestamps.string(from: Date())
             guard incoming.stream else {
-                let response = try await router.complete(incoming.request)
+                let response = try await router.complete(incoming.request, record: record)
                 return GatewayHTTP.json(OllamaChatServerResponse.reply(response, createdAt: createdAt), requestID: requestID)
             }
             let encoder = EncoderBox(OllamaChatStreamEncoder(model: incoming.request.model, createdAt: createdAt))
             return try await GatewayHTTP.stream(
-                router.stream(incoming.request), requestID: requestID, contentType: "application/x-ndjson",
+                router.stream(incoming.request, record: record), record: record, contentType: "application/x-ndjson",
                 heartbeat: nil,
                 encode: { event, buffer in
                     for line in encoder.value.lines(for: event) { OllamaChatStreamEncoder.line(line, into: &buffer) }
@@ -78,8 +82,10 @@ struct OllamaRoutes: Sendable {
         }
     }
 
-    private func generate(_ request: Request) async -> Response {
-        let requestID = GatewayHTTP.requestID(of: request)
+    private func generate(_ request: Request, context: GatewayRequestContext) async -> Response {
+        let record = context.record
+        record.update { $0.format = "ollama" }
+        let requestID = record.requestID
         do {
             let incoming = try OllamaGenerateServerRequest(decoding: try await GatewayHTTP.json(of: request, limit: maxBodyBytes))
             let createdAt = Self.timestamps.string(from: Date())
@@ -90,12 +96,12 @@ struct OllamaRoutes: Sendable {
                 return GatewayHTTP.json(OllamaGenerateServerResponse.loaded(model: incoming.request.model, createdAt: createdAt), requestID: requestID)
             }
             guard incoming.stream else {
-                let response = try await router.complete(incoming.request)
+                let response = try await router.complete(incoming.request, record: record)
                 return GatewayHTTP.json(OllamaGenerateServerResponse.reply(response, createdAt: createdAt), requestID: requestID)
             }
             let encoder = EncoderBox(OllamaGenerateStreamEncoder(model: incoming.request.model, createdAt: createdAt))
             return try await GatewayHTTP.stream(
-                router.stream(incoming.request), requestID: requestID, contentType: "application/x-ndjson",
+                router.stream(incoming.request, record: record), record: record, contentType: "application/x-ndjson",
                 heartbeat: nil,
                 encode: { event, buffer in
                     for line in encoder.value.lines(for: event) { OllamaChatStreamEncoder.line(line, into: &buffer) }

@@ -9,15 +9,17 @@ struct OpenAIRoutes: Sendable {
     let router: ModelRouter
     let maxBodyBytes: Int
 
-    func add(to routes: Router<BasicRequestContext>) {
-        routes.post("/v1/chat/completions") { request, _ in await chatCompletions(request) }
-        routes.post("/v1/responses") { request, _ in await responses(request) }
-        routes.get("/v1/models") { request, _ in
-            GatewayHTTP.json(["object": "list", "data": .array(router.aliases.map(model))], requestID: GatewayHTTP.requestID(of: request))
+    func add(to routes: Router<GatewayRequestContext>) {
+        routes.post("/v1/chat/completions") { request, context in await chatCompletions(request, context: context) }
+        routes.post("/v1/responses") { request, context in await responses(request, context: context) }
+        routes.get("/v1/models") { _, context in
+            GatewayHTTP.json(["object": "list", "data": .array(router.aliases.map(model))], requestID: context.record.requestID)
         }
         routes.get("/v1/models/{id}") { request, context in
             let id = context.parameters.get("id") ?? ""
-            let requestID = GatewayHTTP.requestID(of: request)
+            let record = context.record
+            record.update { $0.format = "openai-chat" }
+            let requestID = record.requestID
             guard router.serves(id) else {
                 return error(.modelNotFound(ProviderErrorDetails(provider: "gateway", status: 404, message: "The model `\(id)` does not exist")), requestID: requestID)
             }
@@ -29,20 +31,22 @@ struct OpenAIRoutes: Sendable {
         ["id": .string(alias), "object": "model", "created": 0, "owned_by": "llm-gateway"]
     }
 
-    private func chatCompletions(_ request: Request) async -> Response {
-        let requestID = GatewayHTTP.requestID(of: request)
+    private func chatCompletions(_ request: Request, context: GatewayRequestContext) async -> Response {
+        let record = context.record
+        record.update { $0.format = "openai-chat" }
+        let requestID = record.requestID
         do {
             let incoming = try OpenAIChatServerRequest(decoding: try await GatewayHTTP.json(of: request, limit: maxBodyBytes))
             let id = "chatcmpl-" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
             let created = Int(Date().timeIntervalSince1970)
             guard incoming.stream else {
-                let response = try await router.complete(incoming.request)
+                let response = try await router.complete(incoming.request, record: record)
                 return GatewayHTTP.json(OpenAIChatServerResponse.completion(response, id: id, created: created), requestID: requestID)
             }
             let encoder = EncoderBox(OpenAIChatStreamEncoder(
                 id: id, created: created, model: incoming.request.model, includeUsage: incoming.includeStreamUsage))
             return try await GatewayHTTP.stream(
-                router.stream(incoming.request), requestID: requestID,
+                router.stream(incoming.request, record: record), record: record,
                 encode: { event, buffer in
                     for chunk in encoder.value.chunks(for: event) { OpenAIChatStreamEncoder.sseEvent(chunk, into: &buffer) }
                 },
@@ -53,19 +57,21 @@ struct OpenAIRoutes: Sendable {
         }
     }
 
-    private func responses(_ request: Request) async -> Response {
-        let requestID = GatewayHTTP.requestID(of: request)
+    private func responses(_ request: Request, context: GatewayRequestContext) async -> Response {
+        let record = context.record
+        record.update { $0.format = "openai-responses" }
+        let requestID = record.requestID
         do {
             let incoming = try OpenAIResponsesServerRequest(decoding: try await GatewayHTTP.json(of: request, limit: maxBodyBytes))
             let id = "resp_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
             let created = Int(Date().timeIntervalSince1970)
             guard incoming.stream else {
-                let response = try await router.complete(incoming.request)
+                let response = try await router.complete(incoming.request, record: record)
                 return GatewayHTTP.json(OpenAIResponsesServerResponse.response(response, id: id, createdAt: created), requestID: requestID)
             }
             let encoder = EncoderBox(OpenAIResponsesStreamEncoder(id: id, createdAt: created, model: incoming.request.model))
             return try await GatewayHTTP.stream(
-                router.stream(incoming.request), requestID: requestID,
+                router.stream(incoming.request, record: record), record: record,
                 encode: { event, buffer in
                     for out in encoder.value.events(for: event) { OpenAIResponsesStreamEncoder.sseEvent(out, into: &buffer) }
                 },

@@ -2,6 +2,7 @@ import Foundation
 import NIOConcurrencyHelpers
 import LLM
 import LLMGateway
+import Logging
 import Testing
 
 /// A gateway started in the test process on a free port of 127.0.0.1, stopped by cancelling its task.
@@ -11,10 +12,13 @@ struct RunningGateway {
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    static func start(_ configuration: GatewayConfiguration, environment: [String: String] = [:]) async throws -> RunningGateway {
+    static func start(
+        _ configuration: GatewayConfiguration, environment: [String: String] = [:], accessLogger: Logger? = nil,
+        metrics: GatewayMetrics = GatewayMetrics()
+    ) async throws -> RunningGateway {
         var configuration = configuration
         configuration.listen = "127.0.0.1:0"
-        let gateway = try Gateway(configuration: configuration, environment: environment)
+        let gateway = try Gateway(configuration: configuration, environment: environment, accessLogger: accessLogger, metrics: metrics)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let task = Task {
             try await gateway.application(onServerRunning: { port in continuation.yield(port) }).run()

@@ -1,0 +1,62 @@
+import LLM
+import Prometheus
+
+/// The gateway's Prometheus metrics, served at `GET /metrics`. The gateway's own, per client request:
+///
+/// - `llm_gateway_requests_total{format, alias, provider, status}`
+/// - `llm_gateway_request_duration_seconds{format, alias, provider, status}` (to the last byte of a stream)
+/// - `llm_gateway_time_to_first_token_seconds{format, alias, provider}` (streams)
+/// - `llm_gateway_tokens_total{alias, provider, type}`, `type` one of `input`, `output`, `cache_read`, `reasoning`
+///
+/// and, beside them, the library's per-upstream-call metrics (`llm_requests_total`, `llm_errors_total`...: see
+/// ``LLMMetricLabels``) from every target's instrumented provider. `alias` is a configured alias or `unknown`, so
+/// a client cannot add series by naming models.
+public final class GatewayMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+
+    static let latencyBuckets: [Duration] = [
+        .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500),
+        .seconds(5), .seconds(10), .seconds(30), .seconds(60), .seconds(120),
+    ]
+
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+    }
+
+    /// A metrics factory over the same registry, for the library's instrumentation of upstream calls.
+    var factory: PrometheusMetricsFactory { PrometheusMetricsFactory(registry: registry) }
+
+    func record(_ fields: RequestRecord.Fields, status: Int, duration: Duration, timeToFirstToken: Duration?) {
+        let alias = fields.alias ?? "unknown"
+        let provider = fields.provider ?? "none"
+        let labels = [("format", fields.format), ("alias", alias), ("provider", provider), ("status", String(status))]
+        registry.makeCounter(
+            descriptor: .init(metricName: "llm_gateway_requests", unitName: "total", helpText: "Client requests served, by format, alias, provider and HTTP status."),
+            labels: labels
+        ).increment()
+        registry.makeDurationHistogram(
+            descriptor: .init(metricName: "llm_gateway_request_duration", unitName: "seconds", helpText: "Time to the last byte of each client request."),
+            labels: labels, buckets: Self.latencyBuckets
+        ).record(duration)
+        if let timeToFirstToken {
+            registry.makeDurationHistogram(
+                descriptor: .init(metricName: "llm_gateway_time_to_first_token", unitName: "seconds", helpText: "Time to the first streamed token."),
+                labels: [("format", fields.format), ("alias", alias), ("provider", provider)], buckets: Self.latencyBuckets
+            ).record(timeToFirstToken)
+        }
+        if let usage = fields.usage {
+            for (type, count) in [("input", usage.inputTokens), ("output", usage.outputTokens), ("cache_read", usage.cacheReadTokens), ("reasoning", usage.reasoningTokens)]
+            where count > 0 {
+                registry.makeCounter(
+                    descriptor: .init(metricName: "llm_gateway_tokens", unitName: "total", helpText: "Tokens used, by alias, provider and type (cache and reasoning tokens are parts of input and output)."),
+                    labels: [("alias", alias), ("provider", provider), ("type", type)]
+                ).increment(by: Int64(count))
+            }
+        }
+    }
+
+    /// The Prometheus text format of every metric.
+    public func render() -> [UInt8] {
+        registry.emitToBuffer()
+    }
+}

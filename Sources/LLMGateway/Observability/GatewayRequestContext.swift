@@ -1,0 +1,13 @@
+import Hummingbird
+
+/// The request context of the gateway's routes: Hummingbird's, and the request's ``RequestRecord``.
+struct GatewayRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    /// Filled in by the routes and the router as they serve the request; read by ``AccessLogMiddleware``.
+    var record: RequestRecord
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        record = RequestRecord(requestID: "", method: "", path: "", observer: nil)
+    }
+}
