@@ -6,8 +6,11 @@ import NIOCore
 /// The Anthropic endpoints: `POST /v1/messages` and `POST /v1/messages/count_tokens`, answering in Anthropic's format,
 /// errors included.
 struct AnthropicRoutes: Sendable {
-    let router: ModelRouter
-    let maxBodyBytes: Int
+    let live: LiveConfiguration
+
+    /// The router and body limit of the configuration in force (a reload may replace them).
+    var router: ModelRouter { live.current.router }
+    var maxBodyBytes: Int { live.current.configuration.maxBodyBytes }
 
     func add(to routes: Router<GatewayRequestContext>) {
         routes.post("/v1/messages") { request, context in await messages(request, context: context) }

@@ -1,14 +1,16 @@
+import Foundation
 import Hummingbird
 import LLM
 import Logging
 import NIOCore
+import UnixSignals
 
 /// The gateway as a Hummingbird application: OpenAI's, Anthropic's, Gemini's and Ollama's endpoints in front of the configured model
 /// aliases, `GET /health`, `GET /ready` and `GET /metrics` (Prometheus), and one access-log line a request. Run it under swift-service-lifecycle with ``run()``, or put
 /// ``application(onServerRunning:)`` in a `ServiceGroup` of your own.
 public struct Gateway: Sendable {
-    public let configuration: GatewayConfiguration
-    let router: ModelRouter
+    let live: LiveConfiguration
+    let transport: any HTTPTransport
     let logger: Logger
     /// What `GET /metrics` serves.
     public let metrics: GatewayMetrics
@@ -23,8 +25,10 @@ public struct Gateway: Sendable {
         logger: Logger = Logger(label: "llm.gateway"), accessLogger: Logger? = nil, metrics: GatewayMetrics = GatewayMetrics()
     ) throws(GatewayConfigurationError) {
         try configuration.validate(environment: environment)
-        self.configuration = configuration
-        router = try ModelRouter(configuration: configuration, environment: environment, transport: transport, metrics: metrics)
+        live = LiveConfiguration(.init(
+            configuration: configuration,
+            router: try ModelRouter(configuration: configuration, environment: environment, transport: transport, metrics: metrics)))
+        self.transport = transport
         self.logger = logger
         self.accessLogger = accessLogger ?? {
             var access = Logger(label: "llm.gateway.access")
@@ -45,10 +49,11 @@ public struct Gateway: Sendable {
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: metrics.render())))
         }
-        OpenAIRoutes(router: router, maxBodyBytes: configuration.maxBodyBytes).add(to: routes)
-        AnthropicRoutes(router: router, maxBodyBytes: configuration.maxBodyBytes).add(to: routes)
-        OllamaRoutes(router: router, maxBodyBytes: configuration.maxBodyBytes).add(to: routes)
-        GeminiRoutes(router: router, maxBodyBytes: configuration.maxBodyBytes).add(to: routes)
+        OpenAIRoutes(live: live).add(to: routes)
+        AnthropicRoutes(live: live).add(to: routes)
+        OllamaRoutes(live: live).add(to: routes)
+        GeminiRoutes(live: live).add(to: routes)
+        let configuration = self.configuration
         let address = GatewayAddress(configuration.listen) ?? GatewayAddress("127.0.0.1:4000")!
         return Application(
             router: routes, configuration: .init(address: .hostname(address.host, port: address.port), serverName: "llm-gateway"),
@@ -56,8 +61,45 @@ public struct Gateway: Sendable {
             logger: logger)
     }
 
-    /// Serves until SIGTERM or SIGINT, then lets requests in flight finish.
-    public func run() async throws {
-        try await application().runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    /// The configuration in force.
+    public var configuration: GatewayConfiguration { live.current.configuration }
+
+    /// Serves `configuration` from now on: new requests see its aliases and targets, requests in flight finish with the
+    /// ones they started with. A configuration that does not validate is refused and the one in force kept. The
+    /// address and port cannot change while serving: a new `listen` is refused (restart to move).
+    ///
+    /// - Throws: `GatewayConfigurationError` saying what is wrong; nothing changed.
+    public func reload(_ configuration: GatewayConfiguration, environment: [String: String]) throws(GatewayConfigurationError) {
+        let current = live.current.configuration
+        guard configuration.listen == current.listen else {
+            throw GatewayConfigurationError("listen: the gateway serves \(current.listen); a new address needs a restart")
+        }
+        try configuration.validate(environment: environment)
+        let router = try ModelRouter(configuration: configuration, environment: environment, transport: transport, metrics: metrics)
+        live.replace(with: .init(configuration: configuration, router: router))
+    }
+
+    /// Serves until SIGTERM or SIGINT, then lets requests in flight finish. With `reload`, SIGHUP reads the
+    /// configuration again (``reload(_:environment:)``): a bad one is logged and refused, and the old one kept.
+    public func run(reload load: (@Sendable () throws -> GatewayConfiguration)? = nil) async throws {
+        // Trapped before the server starts: SIGHUP's default action ends the process.
+        let hangups = load == nil ? nil : await UnixSignalsSequence(trapping: .sighup)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            if let load, let hangups {
+                group.addTask {
+                    for await _ in hangups {
+                        do {
+                            let configuration = try load()
+                            try reload(configuration, environment: ProcessInfo.processInfo.environment)
+                            logger.notice("configuration reloaded", metadata: ["aliases": "\(configuration.models.map(\.name).joined(separator: ","))"])
+                        } catch {
+                            logger.error("configuration refused; the old one stays in force", metadata: ["error": "\(error)"])
+                        }
+                    }
+                }
+            }
+            try await application().runService(gracefulShutdownSignals: [.sigterm, .sigint])
+            group.cancelAll()
+        }
     }
 }

@@ -8,8 +8,11 @@ import NIOCore
 /// `GET /v1beta/models/{model}`,
 /// each answering in Gemini's format, errors included (`{"error": {"code", "message", "status"}}`).
 struct GeminiRoutes: Sendable {
-    let router: ModelRouter
-    let maxBodyBytes: Int
+    let live: LiveConfiguration
+
+    /// The router and body limit of the configuration in force (a reload may replace them).
+    var router: ModelRouter { live.current.router }
+    var maxBodyBytes: Int { live.current.configuration.maxBodyBytes }
 
     func add(to routes: Router<GatewayRequestContext>) {
         routes.post("/v1beta/models/{model}") { request, context in await call(request, context: context, parameter: "model") }

@@ -6,8 +6,11 @@ import NIOCore
 /// Ollama's endpoints: `POST /api/chat` and `POST /api/generate` (NDJSON streams by default), `GET /api/tags`, `POST /api/show` and
 /// `GET /api/version`, each answering in Ollama's format, errors included (`{"error": "..."}`).
 struct OllamaRoutes: Sendable {
-    let router: ModelRouter
-    let maxBodyBytes: Int
+    let live: LiveConfiguration
+
+    /// The router and body limit of the configuration in force (a reload may replace them).
+    var router: ModelRouter { live.current.router }
+    var maxBodyBytes: Int { live.current.configuration.maxBodyBytes }
 
     /// Made once: a formatter is costly to make, and this one is safe to share between threads.
     nonisolated(unsafe) static let timestamps = ISO8601DateFormatter()

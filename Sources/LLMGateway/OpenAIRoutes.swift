@@ -6,8 +6,11 @@ import NIOCore
 /// The OpenAI endpoints: `POST /v1/chat/completions`, `POST /v1/responses` and `GET /v1/models[/{id}]`, each
 /// answering in OpenAI's format, errors included.
 struct OpenAIRoutes: Sendable {
-    let router: ModelRouter
-    let maxBodyBytes: Int
+    let live: LiveConfiguration
+
+    /// The router and body limit of the configuration in force (a reload may replace them).
+    var router: ModelRouter { live.current.router }
+    var maxBodyBytes: Int { live.current.configuration.maxBodyBytes }
 
     func add(to routes: Router<GatewayRequestContext>) {
         routes.post("/v1/chat/completions") { request, context in await chatCompletions(request, context: context) }

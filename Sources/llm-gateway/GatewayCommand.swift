@@ -7,12 +7,13 @@ import LLMGateway
 struct GatewayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "llm-gateway",
-        abstract: "Serve model aliases to OpenAI and Anthropic clients, from any provider.",
+        abstract: "Serve model aliases to OpenAI, Anthropic, Gemini and Ollama clients, from any provider.",
         subcommands: [Serve.self, Check.self],
         defaultSubcommand: Serve.self)
 
     struct Serve: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Serve the configured aliases until SIGTERM or SIGINT.")
+        static let configuration = CommandConfiguration(
+            abstract: "Serve the configured aliases until SIGTERM or SIGINT; SIGHUP reloads the configuration.")
 
         @Option(help: "The configuration file (YAML or JSON).")
         var config: String
@@ -21,7 +22,10 @@ struct GatewayCommand: AsyncParsableCommand {
             let environment = ProcessInfo.processInfo.environment
             do {
                 let configuration = try GatewayConfiguration.load(file: config, environment: environment)
-                try await Gateway(configuration: configuration, environment: environment).run()
+                let file = config
+                try await Gateway(configuration: configuration, environment: environment).run(reload: {
+                    try GatewayConfiguration.load(file: file, environment: ProcessInfo.processInfo.environment)
+                })
             } catch let error as GatewayConfigurationError {
                 FileHandle.standardError.write(Data("\(config): \(error)\n".utf8))
                 throw ExitCode(3)

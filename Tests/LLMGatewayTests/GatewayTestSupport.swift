@@ -2,6 +2,7 @@ import Foundation
 import NIOConcurrencyHelpers
 import LLM
 import LLMGateway
+import LLMTesting
 import Logging
 import Testing
 
@@ -107,4 +108,70 @@ func gatewayBinary() throws -> URL {
         Bundle.main.bundleURL.appendingPathComponent("llm-gateway"),
     ]
     return try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }, "build llm-gateway first")
+}
+
+// MARK: The llm-gateway process
+
+/// Starts the built `llm-gateway` on a free port with a configuration serving alias `m` from `upstream` (or the YAML
+/// given), and waits until it answers. Its standard error is returned as it is written, for log lines.
+func startGatewayProcess(
+    upstream: StubHTTPServer? = nil, yaml: ((Int) -> String)? = nil, standardError: Pipe? = nil
+) async throws -> (Process, Int, URL) {
+    let port = try await freePort()
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-\(UUID().uuidString).yaml")
+    let text = yaml?(port) ?? """
+        listen: 127.0.0.1:\(port)
+        allow_anonymous: true
+        models:
+          - name: m
+            targets: [{model: llamacpp/m, base_url: "\(upstream?.baseURL ?? "http://127.0.0.1:9")/v1"}]
+        """
+    try text.write(to: file, atomically: true, encoding: .utf8)
+    let process = Process()
+    process.executableURL = try gatewayBinary()
+    process.arguments = ["--config", file.path]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = standardError ?? FileHandle.nullDevice
+    try process.run()
+    try await waitUntilListening(port)
+    return (process, port, file)
+}
+
+/// A port nothing listens on now: a stub server's, once it has stopped.
+func freePort() async throws -> Int {
+    let server = try await StubHTTPServer.start { _ in .json(200, "{}") }
+    let port = server.port
+    try await server.shutdown()
+    return port
+}
+
+/// Waits (ten seconds at most) until something answers `/health` on `port`.
+func waitUntilListening(_ port: Int) async throws {
+    for _ in 0..<200 {
+        let probe = try? await NIOHTTPTransport.shared.send(TransportRequest(method: .GET, url: "http://127.0.0.1:\(port)/health", proxy: .direct))
+        if let probe {
+            _ = try? await probe.body.collect(upTo: 100)
+            return
+        }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    throw CancellationError()
+}
+
+/// Collects what a child process writes to a pipe, on a thread of its own (reading a pipe blocks).
+final class PipeCollector: Sendable {
+    let pipe = Pipe()
+    private let collected = NIOLockedValueBox("")
+
+    init() {
+        let handle = pipe.fileHandleForReading
+        let collected = self.collected
+        Thread.detachNewThread {
+            while case let data = handle.availableData, !data.isEmpty {
+                collected.withLockedValue { $0 += String(decoding: data, as: UTF8.self) }
+            }
+        }
+    }
+
+    var text: String { collected.withLockedValue { $0 } }
 }

@@ -1,0 +1,24 @@
+import LLM
+import NIOConcurrencyHelpers
+
+/// What a reload replaces while the gateway serves: the configuration, the router made from it (aliases, targets,
+/// cooldowns) and the body limit. Each request reads it when it starts; a request in flight keeps the router it
+/// started with, so a reload drops nothing.
+final class LiveConfiguration: Sendable {
+    struct Serving: Sendable {
+        var configuration: GatewayConfiguration
+        var router: ModelRouter
+    }
+
+    private let box: NIOLockedValueBox<Serving>
+
+    init(_ serving: Serving) {
+        box = NIOLockedValueBox(serving)
+    }
+
+    var current: Serving { box.withLockedValue { $0 } }
+
+    func replace(with serving: Serving) {
+        box.withLockedValue { $0 = serving }
+    }
+}
