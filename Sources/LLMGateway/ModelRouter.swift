@@ -44,9 +44,14 @@ public struct ModelRouter: Sendable {
                     cooldown: .milliseconds(Int((alias.cooldownSeconds ?? 30) * 1000))))
             }) { first, _ in first },
             random: random, now: now)
-        let registry = ProviderRegistry(environment: environment, transport: transport)
         var routes: [String: [Target]] = [:]
         for alias in configuration.models {
+            // `timeout_s`: how long a target may stay silent, before its reply starts or between two chunks. A target
+            // that times out before answering hands over to the next; a long reply that keeps coming is not cut.
+            let silence = alias.timeoutSeconds.map { Duration.milliseconds(Int($0 * 1000)) }
+            let registry = ProviderRegistry(
+                environment: environment, transport: transport,
+                timeouts: silence.map { HTTPTimeouts(firstByte: $0, idle: $0, total: nil) })
             var targets: [Target] = []
             for target in alias.targets {
                 do {

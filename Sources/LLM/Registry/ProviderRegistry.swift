@@ -17,16 +17,20 @@ public struct ProviderRegistry: Sendable {
     /// The proxy every provider goes through; nil reads it from ``environment`` (`HTTPS_PROXY`, `HTTP_PROXY`,
     /// `ALL_PROXY`, `NO_PROXY`, as curl does), ``ProxySettings/direct`` turns proxies off.
     public var proxy: ProxySettings?
+    /// The time limits of every provider's requests; nil keeps each provider's default (``HTTPTimeouts/default``).
+    public var timeouts: HTTPTimeouts?
 
     public init(
         environment: [String: String] = ProcessInfo.processInfo.environment,
         endpoints: [ProviderEndpoint] = ProviderEndpoint.builtIn,
         transport: any HTTPTransport = NIOHTTPTransport.shared,
-        proxy: ProxySettings? = nil
+        proxy: ProxySettings? = nil,
+        timeouts: HTTPTimeouts? = nil
     ) {
         self.environment = environment
         self.transport = transport
         self.proxy = proxy
+        self.timeouts = timeouts
         self.endpoints = Dictionary(endpoints.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
     }
 
@@ -73,6 +77,7 @@ public struct ProviderRegistry: Sendable {
         case .openAIChat, .openAIResponses:
             var configuration = OpenAIConfiguration(name: endpoint.name, baseURL: baseURL, apiKey: apiKey)
             configuration.proxy = proxy
+            if let timeouts { configuration.timeouts = timeouts }
             if endpoint.apiKeyVariable == "OPENAI_API_KEY" {
                 configuration.organization = environment["OPENAI_ORG_ID"].nonEmpty
                 configuration.project = environment["OPENAI_PROJECT_ID"].nonEmpty
@@ -84,12 +89,14 @@ public struct ProviderRegistry: Sendable {
         case .anthropic:
             var configuration = AnthropicConfiguration(name: endpoint.name, baseURL: baseURL, apiKey: apiKey)
             configuration.proxy = proxy
+            if let timeouts { configuration.timeouts = timeouts }
             return AnthropicProvider(configuration: configuration, transport: transport)
         case .gemini:
             var configuration = GeminiConfiguration.fromEnvironment(environment)
             configuration.name = endpoint.name
             configuration.apiKey = apiKey
             configuration.proxy = proxy
+            if let timeouts { configuration.timeouts = timeouts }
             if let override { configuration.baseURL = override }
             return GeminiProvider(configuration: configuration, transport: transport)
         case .ollama:
@@ -97,6 +104,7 @@ public struct ProviderRegistry: Sendable {
             configuration.name = endpoint.name
             configuration.apiKey = apiKey
             configuration.proxy = proxy
+            if let timeouts { configuration.timeouts = timeouts }
             if let override { configuration.host = OllamaHost.normalize(override) }
             return OllamaProvider(configuration: configuration, transport: transport)
         }
