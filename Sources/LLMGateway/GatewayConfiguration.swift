@@ -28,18 +28,51 @@ public struct GatewayConfiguration: Sendable, Decodable, Equatable {
         /// The name of the environment variable that holds the upstream's key (never the key itself).
         public var apiKeyEnv: String?
         public var weight: Int?
+        /// What the target charges; nil takes the library's built-in table (``PriceTable/builtIn``) by model name.
+        public var price: Price?
 
-        public init(model: String, baseURL: String? = nil, apiKeyEnv: String? = nil, weight: Int? = nil) {
+        public init(model: String, baseURL: String? = nil, apiKeyEnv: String? = nil, weight: Int? = nil, price: Price? = nil) {
             self.model = model
             self.baseURL = baseURL
             self.apiKeyEnv = apiKeyEnv
             self.weight = weight
+            self.price = price
         }
 
         enum CodingKeys: String, CodingKey {
-            case model, weight
+            case model, weight, price
             case baseURL = "base_url"
             case apiKeyEnv = "api_key_env"
+        }
+    }
+
+    /// A target's price in US dollars per million tokens (`price: {input_per_mtok: 0.1, output_per_mtok: 0.2}`).
+    public struct Price: Sendable, Decodable, Equatable {
+        public var inputPerMTok: Double
+        public var outputPerMTok: Double
+        public var cacheReadPerMTok: Double?
+        public var cacheWritePerMTok: Double?
+
+        public init(inputPerMTok: Double, outputPerMTok: Double, cacheReadPerMTok: Double? = nil, cacheWritePerMTok: Double? = nil) {
+            self.inputPerMTok = inputPerMTok
+            self.outputPerMTok = outputPerMTok
+            self.cacheReadPerMTok = cacheReadPerMTok
+            self.cacheWritePerMTok = cacheWritePerMTok
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case inputPerMTok = "input_per_mtok"
+            case outputPerMTok = "output_per_mtok"
+            case cacheReadPerMTok = "cache_read_per_mtok"
+            case cacheWritePerMTok = "cache_write_per_mtok"
+        }
+
+        /// As the library's price, exact in decimal (a price read as a binary double, written back as its shortest text).
+        var modelPrice: ModelPrice {
+            func decimal(_ value: Double) -> Decimal { Decimal(string: "\(value)") ?? Decimal(value) }
+            return ModelPrice(
+                input: decimal(inputPerMTok), output: decimal(outputPerMTok), cacheRead: cacheReadPerMTok.map(decimal),
+                cacheWrite: cacheWritePerMTok.map(decimal))
         }
     }
 
@@ -157,6 +190,9 @@ public struct GatewayConfiguration: Sendable, Decodable, Equatable {
                     problems.append("\(targetPath).model: unknown provider in \"\(target.model)\" (known: \(registry.names.joined(separator: ", ")))")
                 }
                 if let weight = target.weight, weight < 0 { problems.append("\(targetPath).weight: not negative") }
+                if let price = target.price, [price.inputPerMTok, price.outputPerMTok, price.cacheReadPerMTok ?? 0, price.cacheWritePerMTok ?? 0].contains(where: { $0 < 0 }) {
+                    problems.append("\(targetPath).price: not negative")
+                }
                 if let variable = target.apiKeyEnv, environment[variable]?.isEmpty ?? true {
                     problems.append("\(targetPath).api_key_env: the variable \(variable) is not set")
                 }

@@ -58,7 +58,8 @@ public struct ModelRouter: Sendable {
                     let key = target.apiKeyEnv.flatMap { environment[$0] }
                     let (provider, model) = try registry.resolve(target.model, defaultProvider: "openai", baseURL: target.baseURL, apiKey: key)
                     targets.append(Target(
-                        provider: metrics.map { Self.instrument(provider, metrics: $0) } ?? provider, model: model,
+                        provider: metrics.map { Self.instrument(provider, metrics: $0, prices: Self.prices(for: target, model: model)) } ?? provider,
+                        model: model,
                         counter: provider as? any TokenCounting))
                 } catch {
                     throw GatewayConfigurationError("models (\(alias.name)): \(target.model): \(error)")
@@ -178,10 +179,16 @@ public struct ModelRouter: Sendable {
 
     /// `provider` with the library's instrumentation: metrics into the gateway's registry, spans to the global tracer,
     /// and a log line for each upstream call that fails (a fallback shows there); the access log has the line a request.
-    static func instrument(_ provider: any LLMProvider, metrics: GatewayMetrics) -> any LLMProvider {
+    static func instrument(_ provider: any LLMProvider, metrics: GatewayMetrics, prices: PriceTable) -> any LLMProvider {
         var logger = Logger(label: "llm.gateway.upstream")
         logger.logLevel = .notice
-        return InstrumentedProvider(provider, logger: logger, metricsFactory: metrics.factory)
+        return InstrumentedProvider(provider, logger: logger, metricsFactory: metrics.factory, prices: prices)
+    }
+
+    /// The target's own price, or the built-in table's for its model (so `llm_cost_usd_total` counts what it costs).
+    static func prices(for target: GatewayConfiguration.Target, model: String) -> PriceTable {
+        guard let price = target.price else { return .builtIn }
+        return PriceTable([model: price.modelPrice])
     }
 
     private func targets(for alias: String) throws(LLMError) -> [Target] {

@@ -12,6 +12,7 @@ import Testing
                 base_url: http://127.0.0.1:8080/v1
               - model: openai/gpt-4o-mini
                 api_key_env: UPSTREAM_KEY
+                price: {input_per_mtok: 0.15, output_per_mtok: 0.6}
             timeout_s: 120
             max_retries: 2
         max_body_bytes: 8388608
@@ -24,6 +25,8 @@ import Testing
         #expect(configuration.models[0].targets.map(\.model) == ["llamacpp/smol", "openai/gpt-4o-mini"])
         #expect(configuration.models[0].targets[1].apiKeyEnv == "UPSTREAM_KEY")
         #expect(configuration.models[0].timeoutSeconds == 120)
+        #expect(configuration.models[0].targets[1].price == .init(inputPerMTok: 0.15, outputPerMTok: 0.6))
+        #expect(configuration.models[0].targets[0].price == nil)
     }
 
     @Test func jsonIsAcceptedToo() throws {
@@ -40,6 +43,7 @@ import Testing
         ("allow_anonymous: true", [:], "models is required"),
         ("models: [{name: a, targets: 7}]\nallow_anonymous: true", [:], "models[0].targets: expected"),
         ("models: [\n  {name: a", [:], "not valid YAML"),
+        ("models: [{name: a, targets: [{model: llamacpp/x, price: {input_per_mtok: -1, output_per_mtok: 1}}]}]\nallow_anonymous: true", [:], "price: not negative"),
     ])
     func aBadConfigurationIsExplained(_ text: String, _ environment: [String: String], _ expected: String) {
         #expect {

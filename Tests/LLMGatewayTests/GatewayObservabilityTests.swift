@@ -26,7 +26,8 @@ import Testing
         }
         defer { Task { try await upstream.shutdown() } }
         let logs = CapturedLogs()
-        let target = GatewayConfiguration.Target(model: "openai/up", baseURL: upstream.baseURL + "/v1", apiKeyEnv: "KEY")
+        let target = GatewayConfiguration.Target(
+            model: "openai/up", baseURL: upstream.baseURL + "/v1", apiKeyEnv: "KEY", price: .init(inputPerMTok: 1_000_000, outputPerMTok: 2_000_000))
         let gateway = try await RunningGateway.start(
             GatewayConfiguration(models: [.init(name: "m", targets: [target])]), environment: ["KEY": Self.upstreamKey],
             accessLogger: Logger(label: "access") { _ in logs })
@@ -69,6 +70,8 @@ import Testing
             #"llm_gateway_request_duration_seconds_count{format="openai-chat",alias="m",provider="openai",status="200"} 1"#,
             // The library's own instrumentation of the upstream calls, in the same registry.
             #"llm_requests_total{provider="openai",model="up",operation="stream"} 1"#,
+            // The target's price: $1 an input token and $2 an output token, so 3 + 2 and 5 + 6 dollars.
+            #"llm_cost_usd_total{provider="openai",model="up"} 16"#,
         ] {
             #expect(metrics.contains(series), "\(series) in:\n\(metrics)")
         }
