@@ -14,9 +14,14 @@ import Yams
 ///         base_url: http://127.0.0.1:8080/v1
 ///         api_key_env: SOME_VARIABLE  # optional: the variable holding the upstream key
 ///         weight: 1                   # optional: consecutive weighted targets share the load
+///         price: {input_per_mtok: 0.1, output_per_mtok: 0.2}   # optional; else the built-in table
+///     timeout_s: 120                  # how long a target may stay silent
 ///     max_retries: 2
 ///     cooldown_s: 30                  # a target failing cooldown_after times in a row is set aside this long
 ///     cooldown_after: 3
+///   - name: openrouter/*              # a wildcard alias: clients ask for openrouter/<any model>...
+///     targets: [{model: openrouter/*, api_key_env: OPENROUTER_API_KEY}]
+///     allow: [anthropic/claude-*, openai/gpt-4o*]   # ...that these patterns allow
 /// max_body_bytes: 8388608
 /// ```
 public struct GatewayConfiguration: Sendable, Decodable, Equatable {
@@ -86,10 +91,13 @@ public struct GatewayConfiguration: Sendable, Decodable, Equatable {
         /// (default 3).
         public var cooldownSeconds: Double?
         public var cooldownAfter: Int?
+        /// For a wildcard alias (`name: openrouter/*`): the models it may pass on, as patterns with `*`
+        /// (`anthropic/claude-*`). Without it, any model.
+        public var allow: [String]?
 
         public init(
             name: String, targets: [Target], timeoutSeconds: Double? = nil, maxRetries: Int? = nil, cooldownSeconds: Double? = nil,
-            cooldownAfter: Int? = nil
+            cooldownAfter: Int? = nil, allow: [String]? = nil
         ) {
             self.name = name
             self.targets = targets
@@ -97,10 +105,14 @@ public struct GatewayConfiguration: Sendable, Decodable, Equatable {
             self.maxRetries = maxRetries
             self.cooldownSeconds = cooldownSeconds
             self.cooldownAfter = cooldownAfter
+            self.allow = allow
         }
 
+        /// A name ending in `/*` serves every model under that prefix; `*` in its targets' models stands for the rest.
+        public var isWildcard: Bool { name.hasSuffix("/*") }
+
         enum CodingKeys: String, CodingKey {
-            case name, targets
+            case name, targets, allow
             case timeoutSeconds = "timeout_s"
             case maxRetries = "max_retries"
             case cooldownSeconds = "cooldown_s"
@@ -183,6 +195,12 @@ public struct GatewayConfiguration: Sendable, Decodable, Equatable {
             if let after = alias.cooldownAfter, after < 1 { problems.append("\(path).cooldown_after: at least 1") }
             if let seconds = alias.cooldownSeconds, seconds < 0 { problems.append("\(path).cooldown_s: not negative") }
             if let retries = alias.maxRetries, retries < 0 { problems.append("\(path).max_retries: not negative") }
+            if let timeout = alias.timeoutSeconds, timeout <= 0 { problems.append("\(path).timeout_s: more than 0") }
+            if alias.isWildcard, alias.name.count < 3 { problems.append("\(path).name: a wildcard alias needs a prefix, as openrouter/*") }
+            if alias.allow != nil, !alias.isWildcard { problems.append("\(path).allow: only a wildcard alias (a name ending in /*) has an allow-list") }
+            if !alias.isWildcard, alias.targets.contains(where: { $0.model.contains("*") }) {
+                problems.append("\(path).targets: a * in a target's model needs a wildcard alias (a name ending in /*)")
+            }
             for (targetIndex, target) in alias.targets.enumerated() {
                 let targetPath = "\(path).targets[\(targetIndex)]"
                 let reference = ModelReference(parsing: target.model, defaultProvider: "")

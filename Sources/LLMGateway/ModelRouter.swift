@@ -18,6 +18,8 @@ public struct ModelRouter: Sendable {
     private let retryPolicies: [String: RetryPolicy]
     /// The aliases, in the configuration's order.
     public let aliases: [String]
+    /// The models a wildcard alias may pass on (glob patterns), by alias.
+    private let allowLists: [String: [String]]
     private let selection: TargetSelection
 
     /// Providers for every target, from the registry's providers with each target's base URL and key variable.
@@ -72,10 +74,11 @@ public struct ModelRouter: Sendable {
             alias.maxRetries.map { (alias.name, RetryPolicy(maxAttempts: $0 + 1)) }
         }) { first, _ in first }
         aliases = configuration.models.map(\.name)
+        allowLists = Dictionary(configuration.models.compactMap { alias in alias.allow.map { (alias.name, $0) } }) { first, _ in first }
     }
 
     /// Whether clients may ask for `alias`.
-    public func serves(_ alias: String) -> Bool { routes[alias] != nil }
+    public func serves(_ model: String) -> Bool { (try? resolve(model)) != nil }
 
     /// The reply for `request`, whose model is an alias.
     ///
@@ -85,27 +88,25 @@ public struct ModelRouter: Sendable {
     }
 
     func complete(_ request: ChatRequest, record: RequestRecord?) async throws(LLMError) -> LLMResponse {
-        let targets = try targets(for: request.model)
-        record?.update { $0.alias = request.model }
+        let route = try resolve(request.model)
+        record?.update { $0.alias = route.alias }
         var lastError = LLMError.serverError(ProviderErrorDetails(provider: "gateway", message: "no target"))
-        for index in selection.order(for: request.model) {
-            let target = targets[index]
-            var upstream = request
-            upstream.model = target.model
-            upstream.retryPolicy = retryPolicies[request.model] ?? upstream.retryPolicy
+        for index in selection.order(for: route.alias) {
+            let target = route.targets[index]
+            let upstream = route.upstream(request, target: target, retryPolicy: retryPolicies[route.alias])
             do {
                 record?.update {
                     $0.provider = target.provider.name
-                    $0.upstreamModel = target.model
+                    $0.upstreamModel = upstream.model
                 }
                 var response = try await target.provider.complete(upstream)
                 record?.update { $0.usage = response.usage }
-                selection.succeeded(request.model, target: index)
+                selection.succeeded(route.alias, target: index)
                 response.model = request.model
                 return response
             } catch {
                 let error = LLMError(normalising: error)
-                selection.failed(request.model, target: index, error: error)
+                selection.failed(route.alias, target: index, error: error)
                 lastError = error
                 guard error.isRetryable else { throw error }
             }
@@ -124,30 +125,28 @@ public struct ModelRouter: Sendable {
         LLMEventStream { continuation in
             let task = Task {
                 do {
-                    let targets = try targets(for: request.model)
-                    record?.update { $0.alias = request.model }
-                    let order = selection.order(for: request.model)
+                    let route = try resolve(request.model)
+                    record?.update { $0.alias = route.alias }
+                    let order = selection.order(for: route.alias)
                     var delivered = false
                     for (number, index) in order.enumerated() {
-                        let target = targets[index]
-                        var upstream = request
-                        upstream.model = target.model
-                        upstream.retryPolicy = retryPolicies[request.model] ?? upstream.retryPolicy
+                        let target = route.targets[index]
+                        let upstream = route.upstream(request, target: target, retryPolicy: retryPolicies[route.alias])
                         record?.update {
                             $0.provider = target.provider.name
-                            $0.upstreamModel = target.model
+                            $0.upstreamModel = upstream.model
                         }
                         do {
                             for try await event in target.provider.stream(upstream) {
                                 delivered = true
                                 continuation.yield(Self.renamingModel(event, to: request.model))
                             }
-                            selection.succeeded(request.model, target: index)
+                            selection.succeeded(route.alias, target: index)
                             continuation.finish()
                             return
                         } catch {
                             let error = LLMError(normalising: error)
-                            if error != .cancelled { selection.failed(request.model, target: index, error: error) }
+                            if error != .cancelled { selection.failed(route.alias, target: index, error: error) }
                             guard !delivered, error.isRetryable, number < order.count - 1 else { throw error }
                         }
                     }
@@ -162,11 +161,10 @@ public struct ModelRouter: Sendable {
     /// The input tokens of `request`, whose model is an alias: counted by the first target whose provider can count
     /// (the next one if it fails with a retryable error), or estimated when none can.
     public func countTokens(_ request: ChatRequest) async throws(LLMError) -> TokenCount {
-        let targets = try targets(for: request.model)
-        for index in selection.order(for: request.model) {
-            guard let counter = targets[index].counter else { continue }
-            var upstream = request
-            upstream.model = targets[index].model
+        let route = try resolve(request.model)
+        for index in selection.order(for: route.alias) {
+            guard let counter = route.targets[index].counter else { continue }
+            let upstream = route.upstream(request, target: route.targets[index], retryPolicy: nil)
             do {
                 return TokenCount(tokens: try await counter.countTokens(upstream), exact: true)
             } catch {
@@ -191,13 +189,45 @@ public struct ModelRouter: Sendable {
         return PriceTable([model: price.modelPrice])
     }
 
-    private func targets(for alias: String) throws(LLMError) -> [Target] {
-        guard let targets = routes[alias], !targets.isEmpty else {
+    /// An alias and the part of the requested name its `*` stands for.
+    struct Route {
+        var alias: String
+        var targets: [Target]
+        /// What a wildcard alias's `*` matched (`openai/gpt-4o-mini` for `openrouter/*`); nil for a plain alias.
+        var rest: String?
+
+        /// The request as `target` is asked it: its model (the target's, with `*` replaced), the alias's retry policy.
+        func upstream(_ request: ChatRequest, target: Target, retryPolicy: RetryPolicy?) -> ChatRequest {
+            var upstream = request
+            upstream.model = rest.map { target.model.replacingOccurrences(of: "*", with: $0) } ?? target.model
+            upstream.retryPolicy = retryPolicy ?? upstream.retryPolicy
+            return upstream
+        }
+    }
+
+    /// The alias that serves `model`: the alias of that name, or else the wildcard alias (`prefix/*`) with the longest
+    /// prefix, if its allow-list lets the rest through.
+    ///
+    /// - Throws: `LLMError.modelNotFound` (404) when no alias serves it, naming the allow-list that refused it.
+    func resolve(_ model: String) throws(LLMError) -> Route {
+        if let targets = routes[model], !targets.isEmpty, !model.hasSuffix("/*") {
+            return Route(alias: model, targets: targets, rest: nil)
+        }
+        let wildcard = aliases
+            .filter { $0.hasSuffix("/*") && model.hasPrefix($0.dropLast()) && model.count > $0.count - 1 }
+            .max { $0.count < $1.count }
+        guard let wildcard, let targets = routes[wildcard], !targets.isEmpty else {
             throw .modelNotFound(ProviderErrorDetails(
-                provider: "gateway", status: 404, message: "The model `\(alias)` does not exist; this gateway serves: \(aliases.joined(separator: ", "))",
+                provider: "gateway", status: 404, message: "The model `\(model)` does not exist; this gateway serves: \(aliases.joined(separator: ", "))",
                 code: "model_not_found"))
         }
-        return targets
+        let rest = String(model.dropFirst(wildcard.count - 1))
+        if let allowed = allowLists[wildcard], !allowed.contains(where: { Glob.matches($0, rest) }) {
+            throw .modelNotFound(ProviderErrorDetails(
+                provider: "gateway", status: 404,
+                message: "The model `\(model)` is not allowed: `\(wildcard)` serves \(allowed.joined(separator: ", "))", code: "model_not_found"))
+        }
+        return Route(alias: wildcard, targets: targets, rest: rest)
     }
 
     /// Clients see the alias they asked for, not the upstream's model name.
@@ -207,5 +237,22 @@ public struct ModelRouter: Sendable {
         case .finish(let stopReason, let usage, _): .finish(stopReason: stopReason, usage: usage, model: alias)
         default: event
         }
+    }
+}
+
+/// Shell-style patterns with `*` (any run of characters, `/` included), for allow-lists.
+enum Glob {
+    static func matches(_ pattern: String, _ text: String) -> Bool {
+        let pieces = pattern.split(separator: "*", omittingEmptySubsequences: false).map(String.init)
+        guard pieces.count > 1 else { return pattern == text }
+        guard text.hasPrefix(pieces[0]), text.hasSuffix(pieces[pieces.count - 1]),
+            text.count >= pieces[0].count + pieces[pieces.count - 1].count
+        else { return false }
+        var rest = text.dropFirst(pieces[0].count).dropLast(pieces[pieces.count - 1].count)
+        for piece in pieces.dropFirst().dropLast() where !piece.isEmpty {
+            guard let found = rest.range(of: piece) else { return false }
+            rest = rest[found.upperBound...]
+        }
+        return true
     }
 }

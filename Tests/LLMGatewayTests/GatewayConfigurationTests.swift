@@ -43,6 +43,9 @@ import Testing
         ("allow_anonymous: true", [:], "models is required"),
         ("models: [{name: a, targets: 7}]\nallow_anonymous: true", [:], "models[0].targets: expected"),
         ("models: [\n  {name: a", [:], "not valid YAML"),
+        ("models: [{name: a, allow: [x], targets: [{model: llamacpp/x}]}]\nallow_anonymous: true", [:], "only a wildcard alias"),
+        ("models: [{name: a, targets: [{model: llamacpp/*}]}]\nallow_anonymous: true", [:], "a * in a target's model needs a wildcard alias"),
+        ("models: [{name: a, timeout_s: 0, targets: [{model: llamacpp/x}]}]\nallow_anonymous: true", [:], "timeout_s: more than 0"),
         ("models: [{name: a, targets: [{model: llamacpp/x, price: {input_per_mtok: -1, output_per_mtok: 1}}]}]\nallow_anonymous: true", [:], "price: not negative"),
     ])
     func aBadConfigurationIsExplained(_ text: String, _ environment: [String: String], _ expected: String) {

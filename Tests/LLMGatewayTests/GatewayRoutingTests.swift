@@ -52,6 +52,32 @@ import Testing
         #expect(streamed.content == "012345")
     }
 
+    /// A wildcard alias passes the rest of the name on, within its allow-list; a plain alias of the same name wins.
+    @Test func aWildcardAliasServesTheModelsItsAllowListLetsThrough() async throws {
+        let server = try await upstream()
+        let exact = try await upstream()
+        defer { shut(server); shut(exact) }
+        let wildcard = GatewayConfiguration.ModelAlias(
+            name: "up/*", targets: [.init(model: "llamacpp/*", baseURL: server.baseURL + "/v1")], allow: ["org/allowed-*", "plain"])
+        let fixed = GatewayConfiguration.ModelAlias(name: "up/plain", targets: [target(exact)])
+        let router = try ModelRouter(configuration: GatewayConfiguration(models: [wildcard, fixed]), environment: [:])
+
+        let reply = try await router.complete(ChatRequest(model: "up/org/allowed-7b", messages: [.user("x")]))
+        _ = try await router.complete(ChatRequest(model: "up/plain", messages: [.user("x")]))
+
+        #expect(reply.model == "up/org/allowed-7b", "clients see the name they asked for")
+        #expect(server.requests.first?.body.contains(#""model":"org/allowed-7b""#) == true, "\(server.requests.map(\.body))")
+        #expect(exact.requests.count == 1, "the plain alias of the same name served it")
+        #expect(router.serves("up/org/allowed-x") && !router.serves("up/org/other") && !router.serves("up/"))
+        await #expect {
+            try await router.complete(ChatRequest(model: "up/org/other", messages: [.user("x")]))
+        } throws: { error in
+            guard case LLMError.modelNotFound(let details) = error else { return false }
+            return details.message.contains("not allowed") && details.message.contains("org/allowed-*")
+        }
+        #expect(server.requests.count == 1, "a model the allow-list refuses goes nowhere")
+    }
+
     @Test func weightedTargetsShareTheLoadByWeight() async throws {
         let light = try await upstream()
         let heavy = try await upstream()

@@ -12,7 +12,8 @@ import Testing
 @Suite struct GeminiServerRoundTripTests {
     /// A request as Gemini carries it: turns alternate (same-role neighbours merge), tool results name their tool,
     /// ids are the caller's own (`call_<n>` is the client side's made-up id, never sent), thoughts carry signatures,
-    /// a text signature only beside text, reasoning as a token budget, no system-role messages.
+    /// a text signature only beside text, reasoning as a token budget, no system-role messages, a JSON-object tool
+    /// result in compact form.
     static func request(_ random: inout RandomChat) -> ChatRequest {
         var messages: [Message] = []
         for turn in 0..<random.int(1...6) {
@@ -28,8 +29,12 @@ import Testing
                         messages.append(.user(parts))
                         lastWasUser = true
                     } else {
+                        // A result that is a JSON object travels as the object (Gemini's `response`), so it reads
+                        // back as compact JSON: random text such as " {}" is written that way here.
+                        var content = random.text()
+                        if case .object? = try? JSONValue(parsing: content) { content = (try? JSONValue(parsing: content))?.jsonString ?? content }
                         messages.append(.tool(ToolResult(
-                            toolCallID: "fc_\(random.int(0...999))", name: random.identifier(), content: random.text(), isError: random.chance(20))))
+                            toolCallID: "fc_\(random.int(0...999))", name: random.identifier(), content: content, isError: random.chance(20))))
                         lastWasUser = false
                     }
                 }
