@@ -23,6 +23,8 @@ PERSON_SCHEMA = {"type": "object", "properties": {"name": {"type": "string"}, "a
                  "required": ["name", "age"]}
 PARIS = {"city": "Paris"}
 TOOL_RESULT = "21 degrees and sunny"
+# A 1x1 PNG; its base64 has a "+", which URL-safe base64 would write as "-".
+PNG_BASE64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 
 
 # MARK: What each scenario asks, whatever the format
@@ -37,6 +39,7 @@ class Ask:
     schema: bool = False
     reasoning: bool = False
     stream: bool = False
+    image: bool = False  # the user turn also holds PNG_BASE64
 
 
 def ask_for(scenario):
@@ -50,6 +53,7 @@ def ask_for(scenario):
         "json-schema": Ask(user="Invent a person.", schema=True),
         "reasoning": Ask(user="What is 6 x 7?", reasoning=True, stream=True),
         "usage": Ask(user="ok?"),
+        "image": Ask(user="What is in this picture?", image=True),
         "stop-length": Ask(user="Story", max_tokens=3),
         "mid-stream-error": Ask(user="Say hello.", max_tokens=64, stream=True),
     }
@@ -195,6 +199,9 @@ def openai_chat_usage(counts):
 def run_openai_chat(client, model, ask, result):
     messages = [{"role": "system", "content": ask.system}] if ask.system else []
     messages.append({"role": "user", "content": ask.user})
+    if ask.image:
+        messages[-1]["content"] = [{"type": "text", "text": ask.user},
+                                   {"type": "image_url", "image_url": {"url": "data:image/png;base64," + PNG_BASE64}}]
     if ask.history:
         messages += [
             {"role": "assistant", "content": None, "tool_calls": [{"id": "call_1", "type": "function",
@@ -250,6 +257,10 @@ def run_openai_responses(client, model, ask, result):
     params = {"model": model, "input": ask.user}
     if ask.system:
         params["instructions"] = ask.system
+    if ask.image:
+        params["input"] = [{"role": "user", "content": [
+            {"type": "input_text", "text": ask.user},
+            {"type": "input_image", "image_url": "data:image/png;base64," + PNG_BASE64, "detail": "auto"}]}]
     if ask.history:
         params["input"] = [
             {"role": "user", "content": ask.user},
@@ -343,6 +354,10 @@ ANTHROPIC_STOPS = {"end_turn": "end", "max_tokens": "length", "tool_use": "tool"
 
 def run_anthropic(client, model, ask, result):
     messages = [{"role": "user", "content": ask.user}]
+    if ask.image:
+        messages[0]["content"] = [
+            {"type": "text", "text": ask.user},
+            {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": PNG_BASE64}}]
     if ask.history:
         messages += [
             {"role": "assistant",
@@ -428,6 +443,10 @@ def run_gemini(client, model, ask, result):
     if ask.reasoning:
         config.thinking_config = types.ThinkingConfig(include_thoughts=True, thinking_budget=2048)
     contents = ask.user
+    if ask.image:
+        # The SDK holds inline data as bytes and writes them as base64 itself.
+        contents = [types.Content(role="user", parts=[
+            types.Part(text=ask.user), types.Part.from_bytes(data=base64.b64decode(PNG_BASE64), mime_type="image/png")])]
     if ask.history:
         contents = [
             types.Content(role="user", parts=[types.Part(text=ask.user)]),
@@ -496,6 +515,8 @@ def ollama_error(error):
 def run_ollama(client, model, ask, result):
     messages = [{"role": "system", "content": ask.system}] if ask.system else []
     messages.append({"role": "user", "content": ask.user})
+    if ask.image:
+        messages[-1]["images"] = [PNG_BASE64]
     if ask.history:
         # The SDK's Message has no call id (nor tool_call_id): it drops "id", and the tool result goes by tool_name.
         messages += [

@@ -29,11 +29,15 @@ enum MatrixScenario: String, CaseIterable, Sendable {
     case jsonSchema = "json-schema"
     case reasoning
     case usage
+    case image
     case stopLength = "stop-length"
     case authenticationError = "error-authentication"
     case rateLimitError = "error-rate_limited"
     case contextLengthError = "error-context_length_exceeded"
     case midStreamError = "mid-stream-error"
+
+    /// The picture the image scenario sends (`Clients/matrix_client.py`'s `PNG_BASE64`).
+    static let pngBase64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 
     /// The backend answers with a stream (the client asks for one).
     var streamed: Bool { [.streamedText, .parallelToolCalls, .reasoning, .midStreamError].contains(self) }
@@ -86,6 +90,10 @@ enum MatrixScenario: String, CaseIterable, Sendable {
             #expect(usage?["cached"] == .int(cached), "\(pair)")
             let reasoning = client.carriesReasoningTokens && capabilities.contains(.reasoningTokens) ? 8 : 0
             #expect(usage?["reasoning"] == .int(reasoning), "\(pair)")
+        case .image:
+            #expect(result["text"] == "Hello there.", "\(pair)")
+            // The picture reached the backend as the client sent it, in standard base64 whatever the formats.
+            #expect(upstream.contains { $0.contains(Self.pngBase64) }, "the image went upstream: \(pair)")
         case .stopLength:
             #expect(result["text"] == "Once upon a", "\(pair)")
             #expect(result["stop"] == "length", "\(pair)")

@@ -126,7 +126,8 @@ public struct GeminiGenerateContentServerRequest: Sendable, Hashable {
                 content.append(.text(text))
             } else if let inline = part[proto: "inlineData"] {
                 content.append(.image(.base64(
-                    data: try RequestReader.string(inline["data"], at: partPath + ".inlineData.data"),
+                    // google-genai writes bytes as URL-safe base64; other backends (data: URLs) read the standard one.
+                    data: GeminiBase64.standard(try RequestReader.string(inline["data"], at: partPath + ".inlineData.data")),
                     mediaType: try RequestReader.string(inline[proto: "mimeType"], at: partPath + ".inlineData.mimeType"))))
             } else if let file = part[proto: "fileData"] {
                 content.append(.image(.url(try RequestReader.string(file[proto: "fileUri"], at: partPath + ".fileData.fileUri"))))

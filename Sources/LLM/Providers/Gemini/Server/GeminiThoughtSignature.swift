@@ -9,23 +9,14 @@ enum GeminiThoughtSignature {
 
     /// The signature as a reply carries it: Gemini's own (already base64) unchanged, any other wrapped.
     static func wire(_ signature: String) -> String {
-        isBase64(signature) ? signature : Data((marker + signature).utf8).base64EncodedString()
+        GeminiBase64.isValid(signature) ? signature : Data((marker + signature).utf8).base64EncodedString()
     }
 
     /// The signature a client sent back, unwrapped if the server side wrapped it.
     static func original(_ wire: String) -> String {
-        var standard = wire.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        standard += String(repeating: "=", count: (4 - standard.count % 4) % 4)
-        guard let data = Data(base64Encoded: standard), let text = String(data: data, encoding: .utf8), text.hasPrefix(marker) else {
+        guard let data = GeminiBase64.decoded(wire), let text = String(data: data, encoding: .utf8), text.hasPrefix(marker) else {
             return wire
         }
         return String(text.dropFirst(marker.count))
-    }
-
-    /// Whether `text` is base64 (standard or URL-safe, padded) that decodes to bytes.
-    static func isBase64(_ text: String) -> Bool {
-        guard !text.isEmpty, text.utf8.count % 4 == 0 else { return false }
-        let standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        return Data(base64Encoded: standard) != nil
     }
 }
