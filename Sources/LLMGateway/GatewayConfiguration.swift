@@ -35,6 +35,8 @@ public struct GatewayConfiguration: Sendable, Decodable, Equatable {
         public var weight: Int?
         /// What the target charges; nil takes the library's built-in table (``PriceTable/builtIn``) by model name.
         public var price: Price?
+        /// Where the target starts in the file it was read from, for error messages.
+        public var line: Int?
 
         public init(model: String, baseURL: String? = nil, apiKeyEnv: String? = nil, weight: Int? = nil, price: Price? = nil) {
             self.model = model
@@ -48,6 +50,16 @@ public struct GatewayConfiguration: Sendable, Decodable, Equatable {
             case model, weight, price
             case baseURL = "base_url"
             case apiKeyEnv = "api_key_env"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            model = try container.decode(String.self, forKey: .model)
+            baseURL = try container.decodeIfPresent(String.self, forKey: .baseURL)
+            apiKeyEnv = try container.decodeIfPresent(String.self, forKey: .apiKeyEnv)
+            weight = try container.decodeIfPresent(Int.self, forKey: .weight)
+            price = try container.decodeIfPresent(Price.self, forKey: .price)
+            line = decoder.mark?.line
         }
     }
 
@@ -108,8 +120,23 @@ public struct GatewayConfiguration: Sendable, Decodable, Equatable {
             self.allow = allow
         }
 
+        /// Where the alias starts in the file it was read from, for error messages.
+        public var line: Int?
+
         /// A name ending in `/*` serves every model under that prefix; `*` in its targets' models stands for the rest.
         public var isWildcard: Bool { name.hasSuffix("/*") }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decode(String.self, forKey: .name)
+            targets = try container.decode([Target].self, forKey: .targets)
+            timeoutSeconds = try container.decodeIfPresent(Double.self, forKey: .timeoutSeconds)
+            maxRetries = try container.decodeIfPresent(Int.self, forKey: .maxRetries)
+            cooldownSeconds = try container.decodeIfPresent(Double.self, forKey: .cooldownSeconds)
+            cooldownAfter = try container.decodeIfPresent(Int.self, forKey: .cooldownAfter)
+            allow = try container.decodeIfPresent([String].self, forKey: .allow)
+            line = decoder.mark?.line
+        }
 
         enum CodingKeys: String, CodingKey {
             case name, targets, allow
@@ -127,11 +154,16 @@ public struct GatewayConfiguration: Sendable, Decodable, Equatable {
     public var models: [ModelAlias]
     /// The largest request body accepted; larger ones get 413.
     public var maxBodyBytes: Int
+    /// `master_key_env` and `store` are read so that a file naming them is refused, not half served: the admin API,
+    /// keys, budgets and the ledger they configure are not in this version.
+    var masterKeyEnv: String?
+    var store: [String: String]?
 
     enum CodingKeys: String, CodingKey {
-        case listen, models
+        case listen, models, store
         case allowAnonymous = "allow_anonymous"
         case maxBodyBytes = "max_body_bytes"
+        case masterKeyEnv = "master_key_env"
     }
 
     public init(listen: String = "127.0.0.1:4000", allowAnonymous: Bool = true, models: [ModelAlias], maxBodyBytes: Int = 8 << 20) {
@@ -147,6 +179,8 @@ public struct GatewayConfiguration: Sendable, Decodable, Equatable {
         allowAnonymous = try container.decodeIfPresent(Bool.self, forKey: .allowAnonymous) ?? false
         models = try container.decode([ModelAlias].self, forKey: .models)
         maxBodyBytes = try container.decodeIfPresent(Int.self, forKey: .maxBodyBytes) ?? 8 << 20
+        masterKeyEnv = try container.decodeIfPresent(String.self, forKey: .masterKeyEnv)
+        store = try container.decodeIfPresent([String: String].self, forKey: .store)
     }
 
     /// Reads a configuration from YAML (JSON is YAML too), then checks it (see ``validate(environment:)``).
@@ -184,11 +218,13 @@ public struct GatewayConfiguration: Sendable, Decodable, Equatable {
             problems.append("allow_anonymous: false needs client keys, which come with the key store (not in this version); set it to true")
         }
         if maxBodyBytes < 1024 { problems.append("max_body_bytes: at least 1024") }
+        if masterKeyEnv != nil { problems.append("master_key_env: the admin API comes with the key store, which is not in this version") }
+        if store != nil { problems.append("store: keys, budgets and the ledger are not in this version; remove it") }
         if models.isEmpty { problems.append("models: at least one alias is needed") }
         let registry = ProviderRegistry(environment: environment)
         var seen: Set<String> = []
         for (index, alias) in models.enumerated() {
-            let path = "models[\(index)] (\(alias.name))"
+            let path = (alias.line.map { "line \($0): " } ?? "") + "models[\(index)] (\(alias.name))"
             if alias.name.isEmpty { problems.append("models[\(index)].name: empty") }
             if !seen.insert(alias.name).inserted { problems.append("\(path): the alias is defined twice") }
             if alias.targets.isEmpty { problems.append("\(path).targets: at least one target is needed") }
@@ -202,7 +238,7 @@ public struct GatewayConfiguration: Sendable, Decodable, Equatable {
                 problems.append("\(path).targets: a * in a target's model needs a wildcard alias (a name ending in /*)")
             }
             for (targetIndex, target) in alias.targets.enumerated() {
-                let targetPath = "\(path).targets[\(targetIndex)]"
+                let targetPath = (target.line.map { "line \($0): " } ?? "") + "models[\(index)] (\(alias.name)).targets[\(targetIndex)]"
                 let reference = ModelReference(parsing: target.model, defaultProvider: "")
                 if reference.provider.isEmpty || !registry.names.contains(reference.provider.lowercased()) {
                     problems.append("\(targetPath).model: unknown provider in \"\(target.model)\" (known: \(registry.names.joined(separator: ", ")))")

@@ -29,6 +29,16 @@ import Testing
         #expect(configuration.models[0].targets[0].price == nil)
     }
 
+    /// A problem in an alias or a target names its line in the file.
+    @Test func problemsNameTheirLine() {
+        #expect {
+            try GatewayConfiguration.load(yaml: Self.example, environment: [:])
+        } throws: { error in
+            // The second target (openai/gpt-4o-mini) starts on line 8 of the example.
+            (error as? GatewayConfigurationError)?.description.contains("line 8: models[0] (smol).targets[1].api_key_env") == true
+        }
+    }
+
     @Test func jsonIsAcceptedToo() throws {
         let json = #"{"allow_anonymous": true, "models": [{"name": "a", "targets": [{"model": "ollama/llama3.2"}]}]}"#
         #expect(try GatewayConfiguration.load(yaml: json, environment: [:]).models[0].targets[0].model == "ollama/llama3.2")
@@ -43,6 +53,8 @@ import Testing
         ("allow_anonymous: true", [:], "models is required"),
         ("models: [{name: a, targets: 7}]\nallow_anonymous: true", [:], "models[0].targets: expected"),
         ("models: [\n  {name: a", [:], "not valid YAML"),
+        ("allow_anonymous: true\nstore: {sqlite: ./x.db}\nmodels: [{name: a, targets: [{model: llamacpp/x}]}]", [:], "store: keys, budgets and the ledger are not in this version"),
+        (example + "\nmaster_key_env: ADMIN", ["UPSTREAM_KEY": "k"], "master_key_env: the admin API comes with the key store"),
         ("models: [{name: a, allow: [x], targets: [{model: llamacpp/x}]}]\nallow_anonymous: true", [:], "only a wildcard alias"),
         ("models: [{name: a, targets: [{model: llamacpp/*}]}]\nallow_anonymous: true", [:], "a * in a target's model needs a wildcard alias"),
         ("models: [{name: a, timeout_s: 0, targets: [{model: llamacpp/x}]}]\nallow_anonymous: true", [:], "timeout_s: more than 0"),
