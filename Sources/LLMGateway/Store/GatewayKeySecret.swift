@@ -1,0 +1,37 @@
+import Crypto
+import Foundation
+
+/// Client keys: 256 random bits, shown once at creation, stored only as their SHA-256. A key is looked up by its hash
+/// and the hashes compared again in constant time, so neither the store nor the comparison sees the key.
+public enum GatewayKeySecret {
+    /// The prefix that says what a key is for, as `sk-` does for OpenAI's.
+    static let prefix = "llmgw-"
+
+    /// A new key: the prefix and 32 random bytes in URL-safe base64.
+    public static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return prefix + Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    /// A new key id: `key_` and 12 random hex digits (not secret: it names the key in the admin API and the ledger).
+    public static func newID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return "key_" + (0..<6).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
+    }
+
+    /// The SHA-256 of `key`, hex.
+    public static func hash(_ key: String) -> String {
+        SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Whether two hashes are equal, in a time that depends only on their length.
+    static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+        let left = Array(a.utf8), right = Array(b.utf8)
+        guard left.count == right.count else { return false }
+        var difference: UInt8 = 0
+        for index in left.indices { difference |= left[index] ^ right[index] }
+        return difference == 0
+    }
+}

@@ -1,0 +1,252 @@
+import Foundation
+import SQLiteNIO
+
+/// The embedded store: one SQLite file in WAL mode, which several gateway processes on one machine may share
+/// (`BEGIN IMMEDIATE` takes the file's write lock, so their transactions are serialized too). A commit survives the
+/// process being killed at once after it (WAL with `synchronous = NORMAL`; only a power cut may lose the last ones).
+public final class SQLiteGatewayStore: GatewayStore {
+    private let connection: SQLiteConnection
+    private let lock = TransactionLock()
+
+    private init(connection: SQLiteConnection) {
+        self.connection = connection
+    }
+
+    /// Opens (creating it if need be) the store at `path` and applies the migrations.
+    public static func open(path: String) async throws -> SQLiteGatewayStore {
+        let connection = try await SQLiteConnection.open(storage: .file(path: path))
+        for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA busy_timeout = 10000", "PRAGMA foreign_keys = ON"] {
+            _ = try await connection.query(pragma, [])
+        }
+        let store = SQLiteGatewayStore(connection: connection)
+        try await store.migrate()
+        return store
+    }
+
+    /// The schema, one migration a version; a released migration is never edited, only followed by a new one.
+    static let migrations: [String] = [
+        """
+        CREATE TABLE keys (
+            id TEXT PRIMARY KEY, name TEXT NOT NULL, hash TEXT NOT NULL UNIQUE, models TEXT, rpm INTEGER, tpm INTEGER,
+            budget_picousd INTEGER, budget_period TEXT NOT NULL, expires_at INTEGER, created_at INTEGER NOT NULL, revoked_at INTEGER);
+        CREATE TABLE reservations (
+            request_id TEXT PRIMARY KEY, key_id TEXT NOT NULL, tokens INTEGER NOT NULL, cost_picousd INTEGER NOT NULL,
+            created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
+        CREATE INDEX reservations_by_key ON reservations (key_id, created_at);
+        CREATE TABLE ledger (
+            request_id TEXT PRIMARY KEY, time INTEGER NOT NULL, key_id TEXT, alias TEXT, provider TEXT, model TEXT,
+            format TEXT NOT NULL, streamed INTEGER NOT NULL, status INTEGER NOT NULL, error_kind TEXT,
+            input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, cache_read_tokens INTEGER NOT NULL,
+            cache_write_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL, cost_picousd INTEGER NOT NULL,
+            latency_ms INTEGER NOT NULL, ttft_ms INTEGER);
+        CREATE INDEX ledger_by_key_time ON ledger (key_id, time);
+        CREATE INDEX ledger_by_time ON ledger (time);
+        """,
+    ]
+
+    public func migrate() async throws {
+        try await transaction {
+            _ = try await self.connection.query("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)", [])
+            let applied = try await self.connection.query("SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations", [])
+            let current = applied.first?.column("version")?.integer ?? 0
+            for (index, migration) in Self.migrations.enumerated() where index + 1 > current {
+                for statement in migration.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }) where !statement.isEmpty {
+                    _ = try await self.connection.query(statement, [])
+                }
+                _ = try await self.connection.query("INSERT INTO schema_migrations (version) VALUES (?)", [.integer(index + 1)])
+            }
+        }
+    }
+
+    // MARK: Keys
+
+    public func insertKey(_ key: StoredKey) async throws {
+        try await transaction {
+            _ = try await self.connection.query(
+                """
+                INSERT INTO keys (id, name, hash, models, rpm, tpm, budget_picousd, budget_period, expires_at, created_at, revoked_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, Self.binds(key))
+        }
+    }
+
+    public func keys() async throws -> [StoredKey] {
+        try await read { try await self.connection.query("SELECT * FROM keys ORDER BY created_at, id", []).map(Self.key) }
+    }
+
+    public func key(id: String) async throws -> StoredKey? {
+        try await read { try await self.connection.query("SELECT * FROM keys WHERE id = ?", [.text(id)]).first.map(Self.key) }
+    }
+
+    public func key(hash: String) async throws -> StoredKey? {
+        try await read { try await self.connection.query("SELECT * FROM keys WHERE hash = ?", [.text(hash)]).first.map(Self.key) }
+    }
+
+    public func updateKey(_ key: StoredKey) async throws {
+        try await transaction {
+            var binds = Self.binds(key)
+            binds.append(binds.removeFirst())  // the id goes last, in the WHERE clause
+            _ = try await self.connection.query(
+                """
+                UPDATE keys SET name = ?, hash = ?, models = ?, rpm = ?, tpm = ?, budget_picousd = ?, budget_period = ?, expires_at = ?,
+                created_at = ?, revoked_at = ? WHERE id = ?
+                """, binds)
+        }
+    }
+
+    public func spending(ofKey id: String, since: Date) async throws -> Spending {
+        try await read {
+            let row = try await self.connection.query(
+                """
+                SELECT COUNT(*) AS requests, COALESCE(SUM(input_tokens + output_tokens), 0) AS tokens, COALESCE(SUM(cost_picousd), 0) AS cost
+                FROM ledger WHERE key_id = ? AND time >= ?
+                """, [.text(id), Self.time(since)]).first
+            return Spending(
+                requests: Int(row?.column("requests")?.integer ?? 0), tokens: Int(row?.column("tokens")?.integer ?? 0),
+                cost: Picodollars(Int64(row?.column("cost")?.integer ?? 0)))
+        }
+    }
+
+    // MARK: Admission and settlement
+
+    public func admit(_ admission: Admission) async throws -> AdmissionDecision {
+        try await transaction {
+            let now = Self.milliseconds(admission.now)
+            let key = admission.key.id
+            _ = try await self.connection.query("DELETE FROM reservations WHERE expires_at <= ?", [.integer(now)])
+            let windowStart = now - 60_000
+            let settled = try await self.connection.query(
+                "SELECT COUNT(*) AS n, COALESCE(SUM(input_tokens + output_tokens), 0) AS t, MIN(time) AS oldest FROM ledger WHERE key_id = ? AND time > ?",
+                [.text(key), .integer(windowStart)]).first
+            let pending = try await self.connection.query(
+                "SELECT COUNT(*) AS n, COALESCE(SUM(tokens), 0) AS t, MIN(created_at) AS oldest FROM reservations WHERE key_id = ? AND created_at > ?",
+                [.text(key), .integer(windowStart)]).first
+            let window = AdmissionWindow(
+                requests: Int(settled?.column("n")?.integer ?? 0) + Int(pending?.column("n")?.integer ?? 0),
+                tokens: Int(settled?.column("t")?.integer ?? 0) + Int(pending?.column("t")?.integer ?? 0),
+                oldest: [settled?.column("oldest")?.integer, pending?.column("oldest")?.integer].compactMap { $0 }.min())
+            var committed = Picodollars.zero
+            if admission.key.budget != nil {
+                let periodStart = Self.milliseconds(admission.key.budgetPeriod.start(containing: admission.now))
+                let spent = try await self.connection.query(
+                    "SELECT COALESCE(SUM(cost_picousd), 0) AS c FROM ledger WHERE key_id = ? AND time >= ?", [.text(key), .integer(periodStart)]).first
+                let reserved = try await self.connection.query(
+                    "SELECT COALESCE(SUM(cost_picousd), 0) AS c FROM reservations WHERE key_id = ?", [.text(key)]).first
+                committed = Picodollars(Int64(spent?.column("c")?.integer ?? 0) + Int64(reserved?.column("c")?.integer ?? 0))
+            }
+            let decision = window.decide(admission, committed: committed, now: now)
+            guard decision == .admitted else { return decision }
+            _ = try await self.connection.query(
+                "INSERT INTO reservations (request_id, key_id, tokens, cost_picousd, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    .text(admission.requestID), .text(key), .integer(admission.tokens), .integer(Int(admission.cost.value)), .integer(now),
+                    .integer(now + Int(admission.holdFor * 1000)),
+                ])
+            return .admitted
+        }
+    }
+
+    public func settle(_ row: LedgerRow) async throws {
+        try await transaction {
+            _ = try await self.connection.query(
+                """
+                INSERT INTO ledger (request_id, time, key_id, alias, provider, model, format, streamed, status, error_kind, input_tokens,
+                output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_picousd, latency_ms, ttft_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING
+                """, Self.binds(row))
+            _ = try await self.connection.query("DELETE FROM reservations WHERE request_id = ?", [.text(row.requestID)])
+        }
+    }
+
+    public func ledger(_ query: LedgerQuery) async throws -> [LedgerRow] {
+        var conditions: [String] = []
+        var binds: [SQLiteData] = []
+        if let key = query.keyID { conditions.append("key_id = ?"); binds.append(.text(key)) }
+        if let alias = query.alias { conditions.append("alias = ?"); binds.append(.text(alias)) }
+        if let since = query.since { conditions.append("time >= ?"); binds.append(Self.time(since)) }
+        if let until = query.until { conditions.append("time < ?"); binds.append(Self.time(until)) }
+        binds.append(.integer(max(0, min(query.limit, 10_000))))
+        let sql = "SELECT * FROM ledger" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
+            + " ORDER BY time DESC, request_id DESC LIMIT ?"
+        let bound = binds
+        return try await read { try await self.connection.query(sql, bound).map(Self.ledgerRow) }
+    }
+
+    public func close() async throws {
+        try await connection.close()
+    }
+
+    // MARK: Transactions
+
+    /// `body` in a write transaction (`BEGIN IMMEDIATE`: the file's write lock is taken at once, so concurrent
+    /// processes queue here instead of failing at their first write), rolled back if it throws.
+    private func transaction<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await lock.exclusively {
+            _ = try await connection.query("BEGIN IMMEDIATE", [])
+            do {
+                let value = try await body()
+                _ = try await connection.query("COMMIT", [])
+                return value
+            } catch {
+                _ = try? await connection.query("ROLLBACK", [])
+                throw error
+            }
+        }
+    }
+
+    /// `body` alone on the connection (no transaction of another task in between).
+    private func read<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await lock.exclusively { try await body() }
+    }
+
+    // MARK: Rows
+
+    static func milliseconds(_ date: Date) -> Int { Int((date.timeIntervalSince1970 * 1000).rounded()) }
+    static func time(_ date: Date) -> SQLiteData { .integer(milliseconds(date)) }
+    static func date(_ data: SQLiteData?) -> Date? {
+        data?.integer.map { Date(timeIntervalSince1970: Double($0) / 1000) }
+    }
+    static func optional(_ value: Int?) -> SQLiteData { value.map { .integer($0) } ?? .null }
+    static func optional(_ value: String?) -> SQLiteData { value.map { .text($0) } ?? .null }
+
+    static func binds(_ key: StoredKey) -> [SQLiteData] {
+        let models = key.models.flatMap { try? JSONEncoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) }
+        return [
+            .text(key.id), .text(key.name), .text(key.hash), optional(models), optional(key.rpm), optional(key.tpm),
+            optional(key.budget.map { Int($0.value) }), .text(key.budgetPeriod.rawValue), key.expiresAt.map(time) ?? .null,
+            time(key.createdAt), key.revokedAt.map(time) ?? .null,
+        ]
+    }
+
+    static func key(_ row: SQLiteRow) -> StoredKey {
+        let models = row.column("models")?.string.flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }
+        return StoredKey(
+            id: row.column("id")?.string ?? "", name: row.column("name")?.string ?? "", hash: row.column("hash")?.string ?? "",
+            models: models, rpm: row.column("rpm")?.integer, tpm: row.column("tpm")?.integer,
+            budget: row.column("budget_picousd")?.integer.map { Picodollars(Int64($0)) },
+            budgetPeriod: BudgetPeriod(rawValue: row.column("budget_period")?.string ?? "") ?? .total,
+            expiresAt: date(row.column("expires_at")), createdAt: date(row.column("created_at")) ?? Date(timeIntervalSince1970: 0),
+            revokedAt: date(row.column("revoked_at")))
+    }
+
+    static func binds(_ row: LedgerRow) -> [SQLiteData] {
+        [
+            .text(row.requestID), time(row.time), optional(row.keyID), optional(row.alias), optional(row.provider), optional(row.model),
+            .text(row.format), .integer(row.streamed ? 1 : 0), .integer(row.status), optional(row.errorKind), .integer(row.inputTokens),
+            .integer(row.outputTokens), .integer(row.cacheReadTokens), .integer(row.cacheWriteTokens), .integer(row.reasoningTokens),
+            .integer(Int(row.cost.value)), .integer(row.latencyMilliseconds), optional(row.timeToFirstTokenMilliseconds),
+        ]
+    }
+
+    static func ledgerRow(_ row: SQLiteRow) -> LedgerRow {
+        func int(_ name: String) -> Int { row.column(name)?.integer ?? 0 }
+        return LedgerRow(
+            requestID: row.column("request_id")?.string ?? "", time: date(row.column("time")) ?? Date(timeIntervalSince1970: 0),
+            keyID: row.column("key_id")?.string, alias: row.column("alias")?.string, provider: row.column("provider")?.string,
+            model: row.column("model")?.string, format: row.column("format")?.string ?? "", streamed: int("streamed") != 0,
+            status: int("status"), errorKind: row.column("error_kind")?.string, inputTokens: int("input_tokens"),
+            outputTokens: int("output_tokens"), cacheReadTokens: int("cache_read_tokens"), cacheWriteTokens: int("cache_write_tokens"),
+            reasoningTokens: int("reasoning_tokens"), cost: Picodollars(Int64(int("cost_picousd"))), latencyMilliseconds: int("latency_ms"),
+            timeToFirstTokenMilliseconds: row.column("ttft_ms")?.integer)
+    }
+}

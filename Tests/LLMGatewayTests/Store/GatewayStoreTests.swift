@@ -1,0 +1,191 @@
+import Foundation
+import LLMGateway
+import Testing
+
+/// The stores where keys, limits and the ledger live. ONE behavioural suite for every store: each test runs on each.
+@Suite struct GatewayStoreTests {
+    /// A store to test on, made fresh for each test.
+    struct Subject: Sendable, CustomTestStringConvertible {
+        var name: String
+        var open: @Sendable () async throws -> (any GatewayStore, reopen: @Sendable () async throws -> any GatewayStore)
+
+        var testDescription: String { name }
+
+        static let sqlite = Subject(name: "sqlite") {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString).sqlite").path
+            return (try await SQLiteGatewayStore.open(path: path), { try await SQLiteGatewayStore.open(path: path) })
+        }
+
+        static let all: [Subject] = [.sqlite]
+    }
+
+    static let dollar = Picodollars(dollars: 1)
+
+    func key(_ id: String = GatewayKeySecret.newID(), rpm: Int? = nil, tpm: Int? = nil, budget: Picodollars? = nil) -> StoredKey {
+        StoredKey(id: id, name: "test", hash: GatewayKeySecret.hash(GatewayKeySecret.generate()), rpm: rpm, tpm: tpm, budget: budget, createdAt: Date())
+    }
+
+    func row(_ requestID: String, key: String?, time: Date = Date(), cost: Picodollars = .zero, tokens: (Int, Int) = (0, 0), alias: String = "m") -> LedgerRow {
+        LedgerRow(
+            requestID: requestID, time: time, keyID: key, alias: alias, provider: "openai", model: "up", format: "openai-chat", streamed: false,
+            status: 200, errorKind: nil, inputTokens: tokens.0, outputTokens: tokens.1, cacheReadTokens: 0, cacheWriteTokens: 0,
+            reasoningTokens: 0, cost: cost, latencyMilliseconds: 12, timeToFirstTokenMilliseconds: nil)
+    }
+
+    @Test(arguments: Subject.all)
+    func keysAreStoredReadAndUpdatedAsGiven(_ subject: Subject) async throws {
+        let (store, reopen) = try await subject.open()
+        var stored = key(budget: Self.dollar)
+        stored.name = "o'brien\"; DROP TABLE keys; --"
+        stored.models = ["smol", "claude"]
+        stored.expiresAt = Date(timeIntervalSince1970: 2_000_000_000)
+        try await store.insertKey(stored)
+
+        #expect(try await store.key(id: stored.id)?.name == stored.name)
+        #expect(try await store.key(hash: stored.hash)?.id == stored.id)
+        #expect(try await store.key(hash: GatewayKeySecret.hash("llmgw-other")) == nil)
+        var revoked = try #require(try await store.key(id: stored.id))
+        #expect(revoked.models == ["smol", "claude"])
+        #expect(revoked.budget == Self.dollar)
+        revoked.revokedAt = Date()
+        try await store.updateKey(revoked)
+        try await store.close()
+
+        // Another connection (another instance) sees the same, and migrating again changes nothing.
+        let again = try await reopen()
+        #expect(try await again.keys().map(\.id) == [stored.id])
+        #expect(try await again.key(id: stored.id)?.revokedAt != nil)
+        try await again.close()
+    }
+
+    /// 50 requests race for a $1 budget, each reserving $0.30: three fit, whatever the interleaving.
+    @Test(arguments: Subject.all)
+    func concurrentRequestsCannotOverrunABudget(_ subject: Subject) async throws {
+        let (store, reopen) = try await subject.open()
+        let second = try await reopen()  // a second instance on the same store
+        let key = key(budget: Self.dollar)
+        try await store.insertKey(key)
+        let reservation = Picodollars(dollars: Decimal(string: "0.30")!)
+
+        let admitted = try await withThrowingTaskGroup(of: String?.self) { group in
+            for index in 0..<50 {
+                group.addTask {
+                    let decision = try await (index % 2 == 0 ? store : second).admit(Admission(requestID: "r\(index)", key: key, tokens: 10, cost: reservation))
+                    return decision == .admitted ? "r\(index)" : nil
+                }
+            }
+            return try await group.reduce(into: [String]()) { if let id = $1 { $0.append(id) } }
+        }
+
+        #expect(admitted.count == 3, "\(admitted)")
+        // Each settles at $0.25: $0.75 spent, so one more at $0.30 does not fit and one at $0.25 does.
+        for id in admitted { try await second.settle(row(id, key: key.id, cost: Picodollars(dollars: Decimal(string: "0.25")!))) }
+        #expect(try await store.spending(ofKey: key.id, since: .distantPast) == Spending(requests: 3, tokens: 0, cost: Picodollars(dollars: Decimal(string: "0.75")!)))
+        #expect(try await store.admit(Admission(requestID: "late", key: key, tokens: 1, cost: reservation)) != .admitted)
+        #expect(try await store.admit(Admission(requestID: "fits", key: key, tokens: 1, cost: Picodollars(dollars: Decimal(string: "0.25")!))) == .admitted)
+        try await store.close()
+        try await second.close()
+    }
+
+    @Test(arguments: Subject.all)
+    func spendingAndReservationsTogetherBoundTheBudget(_ subject: Subject) async throws {
+        let (store, _) = try await subject.open()
+        let key = key(budget: Self.dollar)
+        try await store.insertKey(key)
+        let quarter = Picodollars(dollars: Decimal(string: "0.25")!)
+        let third = Picodollars(dollars: Decimal(string: "0.30")!)
+
+        for index in 0..<3 {
+            #expect(try await store.admit(Admission(requestID: "r\(index)", key: key, tokens: 1, cost: third)) == .admitted)
+            try await store.settle(row("r\(index)", key: key.id, cost: quarter))
+        }
+
+        guard case .budgetExhausted = try await store.admit(Admission(requestID: "r3", key: key, tokens: 1, cost: third)) else {
+            Issue.record("$0.75 spent and $0.30 more passes $1")
+            return
+        }
+        #expect(try await store.admit(Admission(requestID: "r4", key: key, tokens: 1, cost: quarter)) == .admitted)
+        guard case .budgetExhausted = try await store.admit(Admission(requestID: "r5", key: key, tokens: 1, cost: Picodollars(1))) else {
+            Issue.record("the reservation of r4 counts until it settles")
+            return
+        }
+        try await store.close()
+    }
+
+    @Test(arguments: Subject.all)
+    func requestsAndTokensPerMinuteHold(_ subject: Subject) async throws {
+        let (store, _) = try await subject.open()
+        let limited = key(rpm: 5)
+        let tokens = key(tpm: 1000)
+        try await store.insertKey(limited)
+        try await store.insertKey(tokens)
+        let start = Date()
+
+        var decisions: [AdmissionDecision] = []
+        for index in 0..<8 {
+            decisions.append(try await store.admit(Admission(requestID: "a\(index)", key: limited, tokens: 1, cost: .zero, now: start)))
+        }
+        #expect(decisions.prefix(5).allSatisfy { $0 == .admitted })
+        for decision in decisions.dropFirst(5) {
+            guard case .rateLimited(let retryAfter, _) = decision else {
+                Issue.record("expected a rate limit, got \(decision)")
+                continue
+            }
+            #expect(retryAfter > 0 && retryAfter <= 60)
+        }
+        // A minute later the window is empty again.
+        #expect(try await store.admit(Admission(requestID: "a9", key: limited, tokens: 1, cost: .zero, now: start + 61)) == .admitted)
+
+        #expect(try await store.admit(Admission(requestID: "t1", key: tokens, tokens: 400, cost: .zero, now: start)) == .admitted)
+        try await store.settle(row("t1", key: tokens.id, time: start, tokens: (100, 300)))
+        #expect(try await store.admit(Admission(requestID: "t2", key: tokens, tokens: 400, cost: .zero, now: start)) == .admitted)
+        guard case .rateLimited = try await store.admit(Admission(requestID: "t3", key: tokens, tokens: 400, cost: .zero, now: start)) else {
+            Issue.record("400 settled, 400 reserved and 400 more pass 1000 a minute")
+            return
+        }
+        guard case .rateLimited(_, let reason) = try await store.admit(Admission(requestID: "t4", key: tokens, tokens: 2000, cost: .zero, now: start + 120)) else {
+            Issue.record("a request larger than the whole limit never fits")
+            return
+        }
+        #expect(reason.contains("lower max_tokens"))
+        try await store.close()
+    }
+
+    /// The reservation of an instance that died (never settled) expires, and the budget it held comes back.
+    @Test(arguments: Subject.all)
+    func aReservationNobodySettlesExpires(_ subject: Subject) async throws {
+        let (store, _) = try await subject.open()
+        let key = key(budget: Self.dollar)
+        try await store.insertKey(key)
+        let start = Date()
+
+        #expect(try await store.admit(Admission(requestID: "dead", key: key, tokens: 1, cost: Self.dollar, now: start, holdFor: 30)) == .admitted)
+        guard case .budgetExhausted = try await store.admit(Admission(requestID: "r1", key: key, tokens: 1, cost: Picodollars(1), now: start + 10)) else {
+            Issue.record("the reservation still holds")
+            return
+        }
+        #expect(try await store.admit(Admission(requestID: "r2", key: key, tokens: 1, cost: Picodollars(1), now: start + 31)) == .admitted)
+        try await store.close()
+    }
+
+    @Test(arguments: Subject.all)
+    func theLedgerKeepsOneRowARequestNewestFirst(_ subject: Subject) async throws {
+        let (store, _) = try await subject.open()
+        let key = key()
+        try await store.insertKey(key)
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        for index in 0..<5 {
+            try await store.settle(row("q\(index)", key: key.id, time: start + Double(index), cost: Picodollars(10), tokens: (3, 4), alias: index % 2 == 0 ? "even" : "odd"))
+        }
+        try await store.settle(row("q0", key: key.id, time: start + 100, cost: Picodollars(999)))  // settled twice: no change
+
+        let all = try await store.ledger(LedgerQuery())
+        #expect(all.map(\.requestID) == ["q4", "q3", "q2", "q1", "q0"])
+        #expect(all.last == row("q0", key: key.id, time: start, cost: Picodollars(10), tokens: (3, 4), alias: "even"))
+        #expect(try await store.ledger(LedgerQuery(alias: "odd")).map(\.requestID) == ["q3", "q1"])
+        #expect(try await store.ledger(LedgerQuery(since: start + 1, until: start + 3)).map(\.requestID) == ["q2", "q1"])
+        #expect(try await store.ledger(LedgerQuery(limit: 2)).count == 2)
+        #expect(try await store.spending(ofKey: key.id, since: start + 2) == Spending(requests: 3, tokens: 21, cost: Picodollars(30)))
+        try await store.close()
+    }
+}
