@@ -11,6 +11,7 @@ struct AnthropicRoutes: Sendable {
     /// The router and body limit of the configuration in force (a reload may replace them).
     var router: ModelRouter { live.current.router }
     var maxBodyBytes: Int { live.current.configuration.maxBodyBytes }
+    var access: GatewayAccess { live.access }
 
     func add(to routes: Router<GatewayRequestContext>) {
         routes.post("/v1/messages") { request, context in await messages(request, context: context) }
@@ -29,9 +30,11 @@ struct AnthropicRoutes: Sendable {
                 body = .object(object)
             }
             let incoming = try AnthropicMessagesServerRequest(decoding: body)
+            try access.permit(incoming.request.model, key: record.snapshot.key, router: router)
             let count = try await router.countTokens(incoming.request)
             return GatewayHTTP.json(["input_tokens": .int(count.tokens)], requestID: requestID, headers: [(TokenCount.header, count.headerValue)])
         } catch {
+            record.noteError(error)
             return GatewayHTTP.error(AnthropicMessagesServerResponse.error(error), requestID: requestID)
         }
     }
@@ -41,21 +44,24 @@ struct AnthropicRoutes: Sendable {
         record.update { $0.format = "anthropic" }
         let requestID = record.requestID
         do {
+            let key = record.snapshot.key
             let incoming = try AnthropicMessagesServerRequest(decoding: try await GatewayHTTP.json(of: request, limit: maxBodyBytes))
+            let chat = try await access.admitting(incoming.request, key: key, router: router, record: record)
             let id = "msg_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
             guard incoming.stream else {
-                let response = try await router.complete(incoming.request, record: record)
+                let response = try await router.complete(chat, record: record)
                 return GatewayHTTP.json(AnthropicMessagesServerResponse.message(response, id: id), requestID: requestID)
             }
             let encoder = EncoderBox(AnthropicMessagesStreamEncoder(id: id, model: incoming.request.model))
             return try await GatewayHTTP.stream(
-                router.stream(incoming.request, record: record), record: record,
+                router.stream(chat, record: record), record: record,
                 encode: { event, buffer in
                     for out in encoder.value.events(for: event) { AnthropicMessagesStreamEncoder.sseEvent(out, into: &buffer) }
                 },
                 finish: { _ in },
                 failure: { error, buffer in AnthropicMessagesStreamEncoder.sseEvent(AnthropicMessagesStreamEncoder.errorEvent(error), into: &buffer) })
         } catch {
+            record.noteError(error)
             return GatewayHTTP.error(AnthropicMessagesServerResponse.error(error), requestID: requestID)
         }
     }

@@ -15,19 +15,42 @@ public struct Gateway: Sendable {
     /// What `GET /metrics` serves.
     public let metrics: GatewayMetrics
     let accessLogger: Logger
+    /// The SHA-256 of the admin API's key; nil: no admin API.
+    let masterKeyHash: String?
+
+    /// A gateway with the store its configuration names opened (and migrated).
+    public static func open(
+        configuration: GatewayConfiguration, environment: [String: String], logger: Logger = Logger(label: "llm.gateway")
+    ) async throws -> Gateway {
+        try configuration.validate(environment: environment)
+        let store: (any GatewayStore)? = switch configuration.store {
+        case .sqlite(let path)?: try await SQLiteGatewayStore.open(path: path)
+        case .postgres?: throw GatewayConfigurationError("store: postgres is not in this version; use sqlite")
+        case nil: nil
+        }
+        return try Gateway(configuration: configuration, environment: environment, logger: logger, store: store)
+    }
 
     /// - Parameters:
     ///   - logger: the server's logger.
     ///   - accessLogger: where the line a request goes; `nil` gives `llm.gateway.access` at `logger`'s level.
     ///   - metrics: where the gateway's and its upstream calls' metrics go (a new registry unless one is given).
+    ///   - store: the store the configuration names, opened (``open(configuration:environment:logger:)`` opens it).
     public init(
         configuration: GatewayConfiguration, environment: [String: String], transport: any HTTPTransport = NIOHTTPTransport.shared,
-        logger: Logger = Logger(label: "llm.gateway"), accessLogger: Logger? = nil, metrics: GatewayMetrics = GatewayMetrics()
+        logger: Logger = Logger(label: "llm.gateway"), accessLogger: Logger? = nil, metrics: GatewayMetrics = GatewayMetrics(),
+        store: (any GatewayStore)? = nil
     ) throws(GatewayConfigurationError) {
         try configuration.validate(environment: environment)
-        live = LiveConfiguration(.init(
-            configuration: configuration,
-            router: try ModelRouter(configuration: configuration, environment: environment, transport: transport, metrics: metrics)))
+        if configuration.store != nil && store == nil {
+            throw GatewayConfigurationError("store: the configuration names a store; open it first (Gateway.open does)")
+        }
+        live = LiveConfiguration(
+            .init(
+                configuration: configuration,
+                router: try ModelRouter(configuration: configuration, environment: environment, transport: transport, metrics: metrics)),
+            access: GatewayAccess(store: store, allowAnonymous: configuration.allowAnonymous))
+        masterKeyHash = configuration.masterKeyEnv.flatMap { environment[$0] }.map(GatewayKeySecret.hash)
         self.transport = transport
         self.logger = logger
         self.accessLogger = accessLogger ?? {
@@ -41,7 +64,8 @@ public struct Gateway: Sendable {
     /// The Hummingbird application; `onServerRunning` learns the bound port (useful with port 0).
     public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let routes = Router(context: GatewayRequestContext.self)
-        routes.add(middleware: AccessLogMiddleware(observer: GatewayObserver(metrics: metrics, logger: accessLogger)))
+        routes.add(middleware: AccessLogMiddleware(observer: GatewayObserver(metrics: metrics, logger: accessLogger), live: live))
+        routes.add(middleware: KeyAuthenticationMiddleware(live: live))
         routes.get("/health") { _, _ in "ok" }
         routes.get("/ready") { _, _ in "ready" }
         routes.get("/metrics") { [metrics] _, _ in
@@ -53,6 +77,7 @@ public struct Gateway: Sendable {
         AnthropicRoutes(live: live).add(to: routes)
         OllamaRoutes(live: live).add(to: routes)
         GeminiRoutes(live: live).add(to: routes)
+        if let masterKeyHash, let store = live.access.store { AdminRoutes(store: store, masterKeyHash: masterKeyHash).add(to: routes) }
         let configuration = self.configuration
         let address = GatewayAddress(configuration.listen) ?? GatewayAddress("127.0.0.1:4000")!
         return Application(
@@ -73,6 +98,11 @@ public struct Gateway: Sendable {
         let current = live.current.configuration
         guard configuration.listen == current.listen else {
             throw GatewayConfigurationError("listen: the gateway serves \(current.listen); a new address needs a restart")
+        }
+        guard configuration.store == current.store, configuration.masterKeyEnv == current.masterKeyEnv,
+            configuration.allowAnonymous == current.allowAnonymous
+        else {
+            throw GatewayConfigurationError("store, master_key_env and allow_anonymous cannot change while serving; restart to change them")
         }
         try configuration.validate(environment: environment)
         let router = try ModelRouter(configuration: configuration, environment: environment, transport: transport, metrics: metrics)

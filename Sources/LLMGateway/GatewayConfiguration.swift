@@ -103,6 +103,9 @@ public struct GatewayConfiguration: Sendable, Decodable, Equatable {
         /// (default 3).
         public var cooldownSeconds: Double?
         public var cooldownAfter: Int?
+        /// The most output tokens a request may ask for on a key with a budget or a token limit (the request's own
+        /// `max_tokens` is lowered to it, or set to it when absent, so that its reservation bounds its cost).
+        public var maxOutputTokens: Int?
         /// For a wildcard alias (`name: openrouter/*`): the models it may pass on, as patterns with `*`
         /// (`anthropic/claude-*`). Without it, any model.
         public var allow: [String]?
@@ -135,6 +138,7 @@ public struct GatewayConfiguration: Sendable, Decodable, Equatable {
             cooldownSeconds = try container.decodeIfPresent(Double.self, forKey: .cooldownSeconds)
             cooldownAfter = try container.decodeIfPresent(Int.self, forKey: .cooldownAfter)
             allow = try container.decodeIfPresent([String].self, forKey: .allow)
+            maxOutputTokens = try container.decodeIfPresent(Int.self, forKey: .maxOutputTokens)
             line = decoder.mark?.line
         }
 
@@ -144,20 +148,43 @@ public struct GatewayConfiguration: Sendable, Decodable, Equatable {
             case maxRetries = "max_retries"
             case cooldownSeconds = "cooldown_s"
             case cooldownAfter = "cooldown_after"
+            case maxOutputTokens = "max_output_tokens"
         }
     }
 
     /// `host:port` to listen on; port 0 picks a free one.
     public var listen: String
-    /// Requests need no key (local use). Keys come with the key store; until then this must be true.
+    /// Requests need no key (local use). False needs a `store`, where the keys are.
     public var allowAnonymous: Bool
     public var models: [ModelAlias]
     /// The largest request body accepted; larger ones get 413.
     public var maxBodyBytes: Int
-    /// `master_key_env` and `store` are read so that a file naming them is refused, not half served: the admin API,
-    /// keys, budgets and the ledger they configure are not in this version.
-    var masterKeyEnv: String?
-    var store: [String: String]?
+    /// The variable holding the admin API's key (`Authorization: Bearer` on `/admin/...`); nil: no admin API.
+    public var masterKeyEnv: String?
+    /// Where keys, limits, budgets and the ledger live; nil: no keys and no ledger.
+    public var store: StoreLocation?
+
+    /// `store: {sqlite: ./llm-gateway.db}` or `store: {postgres: "postgres://user@127.0.0.1:5432/db"}`.
+    public enum StoreLocation: Sendable, Equatable, Decodable {
+        case sqlite(path: String)
+        case postgres(url: String)
+
+        enum CodingKeys: String, CodingKey {
+            case sqlite, postgres
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            let sqlite = try container.decodeIfPresent(String.self, forKey: .sqlite)
+            let postgres = try container.decodeIfPresent(String.self, forKey: .postgres)
+            switch (sqlite, postgres) {
+            case (let path?, nil): self = .sqlite(path: path)
+            case (nil, let url?): self = .postgres(url: url)
+            default:
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "one of sqlite or postgres"))
+            }
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
         case listen, models, store
@@ -166,7 +193,12 @@ public struct GatewayConfiguration: Sendable, Decodable, Equatable {
         case masterKeyEnv = "master_key_env"
     }
 
-    public init(listen: String = "127.0.0.1:4000", allowAnonymous: Bool = true, models: [ModelAlias], maxBodyBytes: Int = 8 << 20) {
+    public init(
+        listen: String = "127.0.0.1:4000", allowAnonymous: Bool = true, models: [ModelAlias], maxBodyBytes: Int = 8 << 20,
+        store: StoreLocation? = nil, masterKeyEnv: String? = nil
+    ) {
+        self.store = store
+        self.masterKeyEnv = masterKeyEnv
         self.listen = listen
         self.allowAnonymous = allowAnonymous
         self.models = models
@@ -180,7 +212,7 @@ public struct GatewayConfiguration: Sendable, Decodable, Equatable {
         models = try container.decode([ModelAlias].self, forKey: .models)
         maxBodyBytes = try container.decodeIfPresent(Int.self, forKey: .maxBodyBytes) ?? 8 << 20
         masterKeyEnv = try container.decodeIfPresent(String.self, forKey: .masterKeyEnv)
-        store = try container.decodeIfPresent([String: String].self, forKey: .store)
+        store = try container.decodeIfPresent(StoreLocation.self, forKey: .store)
     }
 
     /// Reads a configuration from YAML (JSON is YAML too), then checks it (see ``validate(environment:)``).
@@ -214,12 +246,15 @@ public struct GatewayConfiguration: Sendable, Decodable, Equatable {
     public func validate(environment: [String: String]) throws(GatewayConfigurationError) {
         var problems: [String] = []
         if GatewayAddress(listen) == nil { problems.append("listen: \"\(listen)\" is not host:port") }
-        if !allowAnonymous {
-            problems.append("allow_anonymous: false needs client keys, which come with the key store (not in this version); set it to true")
+        if !allowAnonymous && store == nil {
+            problems.append("allow_anonymous: false needs client keys, which live in a store: add store: {sqlite: ./llm-gateway.db}")
         }
+        if let variable = masterKeyEnv {
+            if store == nil { problems.append("master_key_env: the admin API manages the keys of a store: add one") }
+            if (environment[variable] ?? "").count < 16 { problems.append("master_key_env: the variable \(variable) must hold a key of 16 characters or more") }
+        }
+        if case .postgres? = store { problems.append("store: postgres is not in this version; use sqlite") }
         if maxBodyBytes < 1024 { problems.append("max_body_bytes: at least 1024") }
-        if masterKeyEnv != nil { problems.append("master_key_env: the admin API comes with the key store, which is not in this version") }
-        if store != nil { problems.append("store: keys, budgets and the ledger are not in this version; remove it") }
         if models.isEmpty { problems.append("models: at least one alias is needed") }
         let registry = ProviderRegistry(environment: environment)
         var seen: Set<String> = []
@@ -232,6 +267,7 @@ public struct GatewayConfiguration: Sendable, Decodable, Equatable {
             if let seconds = alias.cooldownSeconds, seconds < 0 { problems.append("\(path).cooldown_s: not negative") }
             if let retries = alias.maxRetries, retries < 0 { problems.append("\(path).max_retries: not negative") }
             if let timeout = alias.timeoutSeconds, timeout <= 0 { problems.append("\(path).timeout_s: more than 0") }
+            if let cap = alias.maxOutputTokens, cap < 1 { problems.append("\(path).max_output_tokens: at least 1") }
             if alias.isWildcard, alias.name.count < 3 { problems.append("\(path).name: a wildcard alias needs a prefix, as openrouter/*") }
             if alias.allow != nil, !alias.isWildcard { problems.append("\(path).allow: only a wildcard alias (a name ending in /*) has an allow-list") }
             if !alias.isWildcard, alias.targets.contains(where: { $0.model.contains("*") }) {

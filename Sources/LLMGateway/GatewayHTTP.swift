@@ -84,6 +84,8 @@ enum GatewayHTTP {
                     switch item {
                     case .event(let event):
                         record.observe(event)
+                        // The ledger row is committed before the reply's last bytes go out.
+                        if case .finish = event { await record.settle(status: 200) }
                         encode(event, &buffer)
                     case .heartbeat: if let heartbeat { buffer.writeStaticString(heartbeat) }
                     }
@@ -92,12 +94,16 @@ enum GatewayHTTP {
                         buffer.clear()
                     }
                 }
+                await record.settle(status: 200)
                 finish(&buffer)
             } catch let error as LLMError where error != .cancelled {
                 broke = error
+                await record.settle(status: 200, error: error.kind)
                 failure(error, &buffer)
             } catch {
+                // The client went away: the row keeps the usage so far.
                 broke = .cancelled
+                await record.settle(status: 499, error: "cancelled")
                 throw error
             }
             // A write that fails (the client went away) throws out of here; leaving the loop ends the stream of

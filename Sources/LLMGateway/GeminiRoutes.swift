@@ -13,6 +13,7 @@ struct GeminiRoutes: Sendable {
     /// The router and body limit of the configuration in force (a reload may replace them).
     var router: ModelRouter { live.current.router }
     var maxBodyBytes: Int { live.current.configuration.maxBodyBytes }
+    var access: GatewayAccess { live.access }
 
     func add(to routes: Router<GatewayRequestContext>) {
         routes.post("/v1beta/models/{model}") { request, context in await call(request, context: context, parameter: "model") }
@@ -59,17 +60,20 @@ struct GeminiRoutes: Sendable {
             if method == "countTokens" {
                 // `contents` alone, or a whole `generateContentRequest` (system instruction and tools count too).
                 let whole = (body["generateContentRequest"] ?? body["generate_content_request"]).flatMap { $0 == .null ? nil : $0 } ?? body
-                let count = try await router.countTokens(try GeminiGenerateContentServerRequest(decoding: whole, model: model).request)
+                let counted = try GeminiGenerateContentServerRequest(decoding: whole, model: model).request
+                try access.permit(counted.model, key: record.snapshot.key, router: router)
+                let count = try await router.countTokens(counted)
                 return GatewayHTTP.json(["totalTokens": .int(count.tokens)], requestID: requestID, headers: [(TokenCount.header, count.headerValue)])
             }
             let incoming = try GeminiGenerateContentServerRequest(decoding: body, model: model)
+            let chat = try await access.admitting(incoming.request, key: record.snapshot.key, router: router, record: record)
             let id = UUID().uuidString.lowercased()
             guard method == "streamGenerateContent" else {
-                let response = try await router.complete(incoming.request, record: record)
+                let response = try await router.complete(chat, record: record)
                 return GatewayHTTP.json(GeminiServerResponse.reply(response, id: id), requestID: requestID)
             }
             let encoder = EncoderBox(GeminiStreamEncoder(id: id, model: model))
-            let events = router.stream(incoming.request, record: record)
+            let events = router.stream(chat, record: record)
             if request.uri.queryParameters.get("alt") == "sse" {
                 return try await GatewayHTTP.stream(
                     events, record: record,
@@ -97,6 +101,7 @@ struct GeminiRoutes: Sendable {
                     buffer.writeString("]")
                 })
         } catch {
+            record.noteError(error)
             return self.error(error, requestID: requestID)
         }
     }

@@ -11,9 +11,12 @@ final class LiveConfiguration: Sendable {
     }
 
     private let box: NIOLockedValueBox<Serving>
+    /// Keys, limits and the ledger: the store cannot change on reload, so neither does this.
+    let access: GatewayAccess
 
-    init(_ serving: Serving) {
+    init(_ serving: Serving, access: GatewayAccess) {
         box = NIOLockedValueBox(serving)
+        self.access = access
     }
 
     var current: Serving { box.withLockedValue { $0 } }

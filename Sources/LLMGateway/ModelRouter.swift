@@ -11,6 +11,11 @@ public struct ModelRouter: Sendable {
         var model: String
         /// The provider itself when it can count tokens (the instrumented wrapper cannot).
         var counter: (any TokenCounting)?
+        /// The target's price from the configuration; nil looks the upstream model up in the built-in table.
+        var price: ModelPrice?
+
+        /// What `model` costs on this target, if anyone knows.
+        func price(for model: String) -> ModelPrice? { price ?? PriceTable.builtIn.price(for: model) }
     }
 
     private let routes: [String: [Target]]
@@ -20,6 +25,8 @@ public struct ModelRouter: Sendable {
     public let aliases: [String]
     /// The models a wildcard alias may pass on (glob patterns), by alias.
     private let allowLists: [String: [String]]
+    /// Each alias's `max_output_tokens`.
+    let outputCaps: [String: Int]
     private let selection: TargetSelection
 
     /// Providers for every target, from the registry's providers with each target's base URL and key variable.
@@ -62,7 +69,7 @@ public struct ModelRouter: Sendable {
                     targets.append(Target(
                         provider: metrics.map { Self.instrument(provider, metrics: $0, prices: Self.prices(for: target, model: model)) } ?? provider,
                         model: model,
-                        counter: provider as? any TokenCounting))
+                        counter: provider as? any TokenCounting, price: target.price?.modelPrice))
                 } catch {
                     throw GatewayConfigurationError("models (\(alias.name)): \(target.model): \(error)")
                 }
@@ -75,6 +82,7 @@ public struct ModelRouter: Sendable {
         }) { first, _ in first }
         aliases = configuration.models.map(\.name)
         allowLists = Dictionary(configuration.models.compactMap { alias in alias.allow.map { (alias.name, $0) } }) { first, _ in first }
+        outputCaps = Dictionary(configuration.models.compactMap { alias in alias.maxOutputTokens.map { (alias.name, $0) } }) { first, _ in first }
     }
 
     /// Whether clients may ask for `alias`.

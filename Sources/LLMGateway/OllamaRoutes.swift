@@ -11,6 +11,7 @@ struct OllamaRoutes: Sendable {
     /// The router and body limit of the configuration in force (a reload may replace them).
     var router: ModelRouter { live.current.router }
     var maxBodyBytes: Int { live.current.configuration.maxBodyBytes }
+    var access: GatewayAccess { live.access }
 
     /// Made once: a formatter is costly to make, and this one is safe to share between threads.
     nonisolated(unsafe) static let timestamps = ISO8601DateFormatter()
@@ -56,6 +57,7 @@ struct OllamaRoutes: Sendable {
                 ],
                 requestID: requestID)
         } catch {
+            record.noteError(error)
             return self.error(error, requestID: requestID)
         }
     }
@@ -65,15 +67,17 @@ struct OllamaRoutes: Sendable {
         record.update { $0.format = "ollama" }
         let requestID = record.requestID
         do {
+            let key = record.snapshot.key
             let incoming = try OllamaChatServerRequest(decoding: try await GatewayHTTP.json(of: request, limit: maxBodyBytes))
+            let chat = try await access.admitting(incoming.request, key: key, router: router, record: record)
             let createdAt = Self.timestamps.string(from: Date())
             guard incoming.stream else {
-                let response = try await router.complete(incoming.request, record: record)
+                let response = try await router.complete(chat, record: record)
                 return GatewayHTTP.json(OllamaChatServerResponse.reply(response, createdAt: createdAt), requestID: requestID)
             }
             let encoder = EncoderBox(OllamaChatStreamEncoder(model: incoming.request.model, createdAt: createdAt))
             return try await GatewayHTTP.stream(
-                router.stream(incoming.request, record: record), record: record, contentType: "application/x-ndjson",
+                router.stream(chat, record: record), record: record, contentType: "application/x-ndjson",
                 heartbeat: nil,
                 encode: { event, buffer in
                     for line in encoder.value.lines(for: event) { OllamaChatStreamEncoder.line(line, into: &buffer) }
@@ -81,6 +85,7 @@ struct OllamaRoutes: Sendable {
                 finish: { _ in },
                 failure: { error, buffer in OllamaChatStreamEncoder.line(OllamaChatServerResponse.streamError(error), into: &buffer) })
         } catch {
+            record.noteError(error)
             return self.error(error, requestID: requestID)
         }
     }
@@ -91,6 +96,7 @@ struct OllamaRoutes: Sendable {
         let requestID = record.requestID
         do {
             let incoming = try OllamaGenerateServerRequest(decoding: try await GatewayHTTP.json(of: request, limit: maxBodyBytes))
+            try access.permit(incoming.request.model, key: record.snapshot.key, router: router)
             let createdAt = Self.timestamps.string(from: Date())
             if incoming.loadsOnly {
                 guard router.serves(incoming.request.model) else {
@@ -98,13 +104,14 @@ struct OllamaRoutes: Sendable {
                 }
                 return GatewayHTTP.json(OllamaGenerateServerResponse.loaded(model: incoming.request.model, createdAt: createdAt), requestID: requestID)
             }
+            let chat = try await access.admitting(incoming.request, key: record.snapshot.key, router: router, record: record)
             guard incoming.stream else {
-                let response = try await router.complete(incoming.request, record: record)
+                let response = try await router.complete(chat, record: record)
                 return GatewayHTTP.json(OllamaGenerateServerResponse.reply(response, createdAt: createdAt), requestID: requestID)
             }
             let encoder = EncoderBox(OllamaGenerateStreamEncoder(model: incoming.request.model, createdAt: createdAt))
             return try await GatewayHTTP.stream(
-                router.stream(incoming.request, record: record), record: record, contentType: "application/x-ndjson",
+                router.stream(chat, record: record), record: record, contentType: "application/x-ndjson",
                 heartbeat: nil,
                 encode: { event, buffer in
                     for line in encoder.value.lines(for: event) { OllamaChatStreamEncoder.line(line, into: &buffer) }
@@ -112,6 +119,7 @@ struct OllamaRoutes: Sendable {
                 finish: { _ in },
                 failure: { error, buffer in OllamaChatStreamEncoder.line(OllamaChatServerResponse.streamError(error), into: &buffer) })
         } catch {
+            record.noteError(error)
             return self.error(LLMError(normalising: error), requestID: requestID)
         }
     }

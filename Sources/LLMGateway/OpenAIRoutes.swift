@@ -11,6 +11,7 @@ struct OpenAIRoutes: Sendable {
     /// The router and body limit of the configuration in force (a reload may replace them).
     var router: ModelRouter { live.current.router }
     var maxBodyBytes: Int { live.current.configuration.maxBodyBytes }
+    var access: GatewayAccess { live.access }
 
     func add(to routes: Router<GatewayRequestContext>) {
         routes.post("/v1/chat/completions") { request, context in await chatCompletions(request, context: context) }
@@ -39,23 +40,26 @@ struct OpenAIRoutes: Sendable {
         record.update { $0.format = "openai-chat" }
         let requestID = record.requestID
         do {
+            let key = record.snapshot.key
             let incoming = try OpenAIChatServerRequest(decoding: try await GatewayHTTP.json(of: request, limit: maxBodyBytes))
+            let chat = try await access.admitting(incoming.request, key: key, router: router, record: record)
             let id = "chatcmpl-" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
             let created = Int(Date().timeIntervalSince1970)
             guard incoming.stream else {
-                let response = try await router.complete(incoming.request, record: record)
+                let response = try await router.complete(chat, record: record)
                 return GatewayHTTP.json(OpenAIChatServerResponse.completion(response, id: id, created: created), requestID: requestID)
             }
             let encoder = EncoderBox(OpenAIChatStreamEncoder(
                 id: id, created: created, model: incoming.request.model, includeUsage: incoming.includeStreamUsage))
             return try await GatewayHTTP.stream(
-                router.stream(incoming.request, record: record), record: record,
+                router.stream(chat, record: record), record: record,
                 encode: { event, buffer in
                     for chunk in encoder.value.chunks(for: event) { OpenAIChatStreamEncoder.sseEvent(chunk, into: &buffer) }
                 },
                 finish: { buffer in buffer.writeString(OpenAIChatStreamEncoder.done) },
                 failure: { error, buffer in OpenAIChatStreamEncoder.sseEvent(OpenAIChatServerResponse.streamError(error), into: &buffer) })
         } catch {
+            record.noteError(error)
             return self.error(error, requestID: requestID)
         }
     }
@@ -65,16 +69,18 @@ struct OpenAIRoutes: Sendable {
         record.update { $0.format = "openai-responses" }
         let requestID = record.requestID
         do {
+            let key = record.snapshot.key
             let incoming = try OpenAIResponsesServerRequest(decoding: try await GatewayHTTP.json(of: request, limit: maxBodyBytes))
+            let chat = try await access.admitting(incoming.request, key: key, router: router, record: record)
             let id = "resp_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
             let created = Int(Date().timeIntervalSince1970)
             guard incoming.stream else {
-                let response = try await router.complete(incoming.request, record: record)
+                let response = try await router.complete(chat, record: record)
                 return GatewayHTTP.json(OpenAIResponsesServerResponse.response(response, id: id, createdAt: created), requestID: requestID)
             }
             let encoder = EncoderBox(OpenAIResponsesStreamEncoder(id: id, createdAt: created, model: incoming.request.model))
             return try await GatewayHTTP.stream(
-                router.stream(incoming.request, record: record), record: record,
+                router.stream(chat, record: record), record: record,
                 encode: { event, buffer in
                     for out in encoder.value.events(for: event) { OpenAIResponsesStreamEncoder.sseEvent(out, into: &buffer) }
                 },
@@ -83,6 +89,7 @@ struct OpenAIRoutes: Sendable {
                     for out in encoder.value.failed(error) { OpenAIResponsesStreamEncoder.sseEvent(out, into: &buffer) }
                 })
         } catch {
+            record.noteError(error)
             return self.error(error, requestID: requestID)
         }
     }

@@ -23,7 +23,7 @@ struct GatewayCommand: AsyncParsableCommand {
             do {
                 let configuration = try GatewayConfiguration.load(file: config, environment: environment)
                 let file = config
-                try await Gateway(configuration: configuration, environment: environment).run(reload: {
+                try await Gateway.open(configuration: configuration, environment: environment).run(reload: {
                     try GatewayConfiguration.load(file: file, environment: ProcessInfo.processInfo.environment)
                 })
             } catch let error as GatewayConfigurationError {

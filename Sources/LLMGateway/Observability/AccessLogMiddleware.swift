@@ -1,25 +1,58 @@
 import Hummingbird
 import Logging
 
-/// Gives each request its ``RequestRecord`` and, when the request is over, writes its one access-log line and its
-/// metrics. A stream is over when its last byte is written (``GatewayHTTP/stream``), not when its head is.
+/// Gives each request its ``RequestRecord`` and, when the request is over, writes its ledger row (before the reply
+/// leaves), its one access-log line and its metrics. A stream is over when its last byte is written
+/// (``GatewayHTTP/stream`` settles it before that byte), not when its head is.
 struct AccessLogMiddleware: RouterMiddleware {
     typealias Context = GatewayRequestContext
 
     let observer: GatewayObserver
+    let live: LiveConfiguration
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        let record = RequestRecord(requestID: GatewayHTTP.requestID(of: request), method: request.method.rawValue, path: request.uri.path, observer: observer)
+        let live = self.live
+        let record = RequestRecord(
+            requestID: GatewayHTTP.requestID(of: request), method: request.method.rawValue, path: request.uri.path, observer: observer,
+            settler: { record, status, error in await live.access.settle(record, status: status, error: error, router: live.current.router) })
         context.record = record
         do {
             let response = try await next(request, context)
-            if !record.snapshot.streaming { record.finish(status: response.status.code) }
+            if !record.snapshot.streaming {
+                await record.settle(status: response.status.code)
+                record.finish(status: response.status.code)
+            }
             return response
         } catch {
-            record.finish(status: (error as? any HTTPResponseError)?.status.code ?? 500)
+            let status = (error as? any HTTPResponseError)?.status.code ?? 500
+            await record.settle(status: status)
+            record.finish(status: status)
             throw error
         }
+    }
+}
+
+/// Refuses a request without a valid key (when keys are needed) before its body is read, in its client's format; a
+/// valid key goes on in the request's record. Probes and the admin API (which has its own key) are not checked here.
+struct KeyAuthenticationMiddleware: RouterMiddleware {
+    typealias Context = GatewayRequestContext
+
+    let live: LiveConfiguration
+
+    static let unchecked: Set<String> = ["/health", "/ready", "/metrics"]
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        guard !Self.unchecked.contains(path), !path.hasPrefix("/admin/") else { return try await next(request, context) }
+        do {
+            let key = try await live.access.authenticate(request)
+            context.record.update { $0.key = key }
+        } catch {
+            context.record.noteError(error)
+            return ClientFormat(path: path, method: request.method).error(error, requestID: context.record.requestID)
+        }
+        return try await next(request, context)
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import LLM
 import NIOConcurrencyHelpers
 
@@ -13,6 +14,14 @@ final class RequestRecord: Sendable {
         var firstToken: ContinuousClock.Instant?
         var streaming = false
         var finished = false
+        /// The client's key (nil: anonymous).
+        var key: StoredKey?
+        /// The key it was admitted on, and when (nil: not admitted, so no ledger row).
+        var keyID: String?
+        var admittedAt: Date?
+        var errorKind: String?
+        var settled = false
+        var settlementFailed = false
     }
 
     let requestID: String
@@ -21,12 +30,37 @@ final class RequestRecord: Sendable {
     let started = ContinuousClock.now
     private let fields = NIOLockedValueBox(Fields())
     private let observer: GatewayObserver?
+    /// Writes the ledger row of an admitted request (``GatewayAccess/settle(_:status:error:router:)``).
+    private let settler: (@Sendable (RequestRecord, Int, String?) async -> Void)?
 
-    init(requestID: String, method: String, path: String, observer: GatewayObserver?) {
+    init(
+        requestID: String, method: String, path: String, observer: GatewayObserver?,
+        settler: (@Sendable (RequestRecord, Int, String?) async -> Void)? = nil
+    ) {
         self.requestID = requestID
         self.method = method
         self.path = path
         self.observer = observer
+        self.settler = settler
+    }
+
+    /// Records the request in the ledger if it was admitted: call it before the reply's last bytes go out.
+    func settle(status: Int, error: String? = nil) async {
+        await settler?(self, status, error ?? snapshot.errorKind)
+    }
+
+    /// Notes the error a request is answered with, for its ledger row.
+    func noteError(_ error: any Error) {
+        let kind = LLMError(normalising: error).kind
+        update { $0.errorKind = kind }
+    }
+
+    /// Marks the record settled; true only the first time.
+    func markSettled() -> Bool {
+        fields.withLockedValue { fields in
+            defer { fields.settled = true }
+            return !fields.settled
+        }
     }
 
     /// The request is over: its log line and metrics are written (once, whoever calls first).

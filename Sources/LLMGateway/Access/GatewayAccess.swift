@@ -1,0 +1,162 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import LLM
+
+/// Who may use the gateway and how much: client keys (checked against the store), the aliases a key may use, its
+/// limits and budget (a reservation before the upstream call), and the ledger row each admitted request leaves.
+///
+/// Without a store there are no keys: every request is anonymous and nothing is recorded. With one, a request
+/// carrying a gateway key (`llmgw-…`) is held to that key; a request without one is refused unless
+/// `allow_anonymous` is true (SDKs that insist on some key may send any other string then).
+struct GatewayAccess: Sendable {
+    let store: (any GatewayStore)?
+    let allowAnonymous: Bool
+
+    /// Output tokens reserved for a request on a limited key that names no `max_tokens` and whose alias has no cap.
+    static let defaultOutputCap = 4096
+
+    /// The request's key, from the header its SDK sends it in: `Authorization: Bearer` (OpenAI, Ollama),
+    /// `x-api-key` (Anthropic), `x-goog-api-key` or `?key=` (Gemini).
+    ///
+    /// - Throws: `LLMError.authentication` (401): no key where one is needed, or a key that is unknown, revoked
+    ///   or expired.
+    func authenticate(_ request: Request, now: Date = Date()) async throws(LLMError) -> StoredKey? {
+        let presented = Self.presentedKey(request)
+        guard let store else { return nil }
+        guard let presented, presented.hasPrefix(GatewayKeySecret.prefix) else {
+            guard allowAnonymous else { throw Self.unauthorized("a gateway key is required") }
+            return nil
+        }
+        let hash = GatewayKeySecret.hash(presented)
+        let key: StoredKey?
+        do {
+            key = try await store.key(hash: hash)
+        } catch {
+            throw .serverError(ProviderErrorDetails(provider: "gateway", status: 503, message: "the key store cannot be read"))
+        }
+        guard let key, GatewayKeySecret.constantTimeEquals(key.hash, hash) else { throw Self.unauthorized("the key is not valid") }
+        if key.revokedAt != nil { throw Self.unauthorized("the key was revoked") }
+        if let expiry = key.expiresAt, expiry <= now { throw Self.unauthorized("the key has expired") }
+        return key
+    }
+
+    static func presentedKey(_ request: Request) -> String? {
+        if let bearer = request.headers[.authorization], bearer.lowercased().hasPrefix("bearer ") {
+            return String(bearer.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+        }
+        for name in ["x-api-key", "x-goog-api-key"] {
+            if let field = HTTPField.Name(name), let value = request.headers[field], !value.isEmpty { return value }
+        }
+        return request.uri.queryParameters.get("key")
+    }
+
+    static func unauthorized(_ message: String) -> LLMError {
+        .authentication(ProviderErrorDetails(provider: "gateway", status: 401, message: message))
+    }
+
+    /// Lets `request` go upstream on `key`, or says why not. A key with a budget or a token limit has the request's
+    /// output capped (the alias's `max_output_tokens`, else 4096), so that what it reserves bounds what it can cost.
+    ///
+    /// - Throws: `LLMError.permissionDenied` (403) for an alias the key may not use, or an alias with no known price
+    ///   on a key with a budget; `LLMError.rateLimited` (429) for a limit (with `Retry-After`) or a spent budget (code
+    ///   `insufficient_quota`).
+    func admitting(_ request: ChatRequest, key: StoredKey?, router: ModelRouter, record: RequestRecord, now: Date = Date()) async throws(LLMError) -> ChatRequest {
+        var request = request
+        try await admit(&request, key: key, router: router, record: record, now: now)
+        return request
+    }
+
+    func admit(_ request: inout ChatRequest, key: StoredKey?, router: ModelRouter, record: RequestRecord, now: Date = Date()) async throws(LLMError) {
+        guard let store, let key else { return }
+        let route = try permit(request.model, key: key, router: router)
+        if key.budget != nil || key.tpm != nil {
+            let cap = router.outputCaps[route.alias] ?? Self.defaultOutputCap
+            request.maxTokens = min(request.maxTokens ?? cap, cap)
+        }
+        let input = TokenCount.estimate(request).tokens
+        let output = request.maxTokens ?? 0
+        var cost = Picodollars.zero
+        if key.budget != nil {
+            // The dearest target prices the reservation: any of them may serve.
+            var dearest: Decimal?
+            for target in route.targets {
+                guard let price = target.price(for: route.upstream(request, target: target, retryPolicy: nil).model) else {
+                    throw .permissionDenied(ProviderErrorDetails(
+                        provider: "gateway", status: 403,
+                        message: "`\(route.alias)` has a target with no known price, so this key's budget cannot be kept; give it a price"))
+                }
+                let most = Usage(inputTokens: input, outputTokens: output).cost(with: price).total
+                dearest = max(dearest ?? most, most)
+            }
+            cost = Picodollars(dollars: dearest ?? 0)
+        }
+        let decision: AdmissionDecision
+        do {
+            decision = try await store.admit(Admission(requestID: record.requestID, key: key, tokens: input + output, cost: cost, now: now))
+        } catch {
+            throw .serverError(ProviderErrorDetails(provider: "gateway", status: 503, message: "the key store cannot be written"))
+        }
+        switch decision {
+        case .admitted:
+            record.update {
+                $0.keyID = key.id
+                $0.admittedAt = now
+            }
+        case .rateLimited(let retryAfter, let reason):
+            throw .rateLimited(
+                retryAfter: .milliseconds(Int(retryAfter * 1000)),
+                ProviderErrorDetails(provider: "gateway", status: 429, message: reason, code: "rate_limit_exceeded"))
+        case .budgetExhausted(let reason):
+            throw .rateLimited(retryAfter: nil, ProviderErrorDetails(provider: "gateway", status: 429, message: reason, code: "insufficient_quota"))
+        }
+    }
+
+    /// The alias that serves `model`, if `key` may use it.
+    ///
+    /// - Throws: `LLMError.modelNotFound` (404) for a model no alias serves, `LLMError.permissionDenied` (403) for an
+    ///   alias the key may not use.
+    @discardableResult
+    func permit(_ model: String, key: StoredKey?, router: ModelRouter) throws(LLMError) -> ModelRouter.Route {
+        let route = try router.resolve(model)
+        if let models = key?.models, !models.contains(route.alias) {
+            throw .permissionDenied(ProviderErrorDetails(
+                provider: "gateway", status: 403, message: "this key may not use `\(route.alias)`; it may use: \(models.joined(separator: ", "))"))
+        }
+        return route
+    }
+
+    /// Writes the ledger row of an admitted request (and releases what its reservation held beyond its real cost);
+    /// nothing for a request that was not admitted. Called before the reply's last bytes go out.
+    func settle(_ record: RequestRecord, status: Int, error: String?, router: ModelRouter) async {
+        guard let store else { return }
+        let fields = record.snapshot
+        guard let admittedAt = fields.admittedAt, record.markSettled() else { return }
+        let usage = fields.usage ?? Usage()
+        var cost = Picodollars.zero
+        if let alias = fields.alias, let model = fields.upstreamModel, let route = try? router.resolve(alias),
+            let target = route.targets.first(where: { $0.provider.name == fields.provider }), let price = target.price(for: model)
+        {
+            cost = Picodollars(dollars: usage.cost(with: price).total)
+        }
+        let now = ContinuousClock.now
+        let row = LedgerRow(
+            requestID: record.requestID, time: admittedAt, keyID: fields.keyID, alias: fields.alias, provider: fields.provider,
+            model: fields.upstreamModel, format: fields.format, streamed: fields.streaming, status: status, errorKind: error,
+            inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, cacheReadTokens: usage.cacheReadTokens,
+            cacheWriteTokens: usage.cacheWriteTokens, reasoningTokens: usage.reasoningTokens, cost: cost,
+            latencyMilliseconds: Self.milliseconds(now - record.started),
+            timeToFirstTokenMilliseconds: fields.firstToken.map { Self.milliseconds($0 - record.started) })
+        // A ledger that cannot be written must not lose the row silently; the reservation then expires on its own.
+        do {
+            try await store.settle(row)
+        } catch {
+            record.update { $0.settlementFailed = true }
+        }
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int {
+        let (seconds, attoseconds) = duration.components
+        return Int(seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+    }
+}
