@@ -15,11 +15,12 @@ struct RunningGateway {
 
     static func start(
         _ configuration: GatewayConfiguration, environment: [String: String] = [:], accessLogger: Logger? = nil,
-        metrics: GatewayMetrics = GatewayMetrics()
+        metrics: GatewayMetrics = GatewayMetrics(), store: (any GatewayStore)? = nil
     ) async throws -> RunningGateway {
         var configuration = configuration
         configuration.listen = "127.0.0.1:0"
-        let gateway = try Gateway(configuration: configuration, environment: environment, accessLogger: accessLogger, metrics: metrics)
+        let gateway = try Gateway(
+            configuration: configuration, environment: environment, accessLogger: accessLogger, metrics: metrics, store: store)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let task = Task {
             try await gateway.application(onServerRunning: { port in continuation.yield(port) }).run()
