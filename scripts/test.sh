@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine: installs and starts the real local model server and the MCP
-# reference server (scripts/local-model.sh, cached outside the checkout) and squid for the proxy tests, runs the unit tests in parallel,
+# reference server (scripts/local-model.sh, cached outside the checkout), squid for the proxy tests and PostgreSQL for
+# the gateway's store (scripts/postgres.sh), runs the unit tests in parallel,
 # then the end-to-end and timing tests one at a time (the real servers share two small slots, and a real
 # model on 2 cores is slow when asked many things at once), stops the servers,
 # prints "N passed, N failed, N skipped" and fails if any end-to-end test was skipped.
@@ -18,8 +19,10 @@ fi
 
 scripts/local-model.sh install
 scripts/local-model.sh start
-trap 'scripts/local-model.sh stop' EXIT
+scripts/postgres.sh start
+trap 'scripts/local-model.sh stop; scripts/postgres.sh stop' EXIT
 eval "$(scripts/local-model.sh env)"
+eval "$(scripts/postgres.sh env)"
 
 mkdir -p .build
 swift build --build-tests "$@"

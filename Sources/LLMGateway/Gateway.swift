@@ -25,7 +25,7 @@ public struct Gateway: Sendable {
         try configuration.validate(environment: environment)
         let store: (any GatewayStore)? = switch configuration.store {
         case .sqlite(let path)?: try await SQLiteGatewayStore.open(path: path)
-        case .postgres?: throw GatewayConfigurationError("store: postgres is not in this version; use sqlite")
+        case .postgres(let url)?: try await PostgresGatewayStore.open(url: url)
         case nil: nil
         }
         return try Gateway(configuration: configuration, environment: environment, logger: logger, store: store)

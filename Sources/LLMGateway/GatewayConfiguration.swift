@@ -253,7 +253,9 @@ public struct GatewayConfiguration: Sendable, Decodable, Equatable {
             if store == nil { problems.append("master_key_env: the admin API manages the keys of a store: add one") }
             if (environment[variable] ?? "").count < 16 { problems.append("master_key_env: the variable \(variable) must hold a key of 16 characters or more") }
         }
-        if case .postgres? = store { problems.append("store: postgres is not in this version; use sqlite") }
+        if case .postgres(let url)? = store, !(url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")) {
+            problems.append("store.postgres: a postgres://user@host:port/database URL")
+        }
         if maxBodyBytes < 1024 { problems.append("max_body_bytes: at least 1024") }
         if models.isEmpty { problems.append("models: at least one alias is needed") }
         let registry = ProviderRegistry(environment: environment)

@@ -16,7 +16,15 @@ import Testing
             return (try await SQLiteGatewayStore.open(path: path), { try await SQLiteGatewayStore.open(path: path) })
         }
 
-        static let all: [Subject] = [.sqlite]
+        /// A schema of its own in the test database that scripts/postgres.sh starts.
+        static let postgres = Subject(name: "postgres") {
+            let url = try #require(ProcessInfo.processInfo.environment["LLM_E2E_POSTGRES_URL"], "run scripts/test.sh: it starts PostgreSQL")
+            let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+            return (try await PostgresGatewayStore.open(url: url, schema: schema), { try await PostgresGatewayStore.open(url: url, schema: schema) })
+        }
+
+        /// Every store; PostgreSQL where scripts/test.sh has started it (the end-to-end phase fails if it has not).
+        static let all: [Subject] = ProcessInfo.processInfo.environment["LLM_E2E_POSTGRES_URL"] == nil ? [.sqlite] : [.sqlite, .postgres]
     }
 
     static let dollar = Picodollars(dollars: 1)

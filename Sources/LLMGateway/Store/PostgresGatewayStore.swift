@@ -1,0 +1,282 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The store for several gateway instances: one PostgreSQL database they all use (postgres-nio's connection pool).
+///
+/// Admission and settlement for a key lock its row (`SELECT … FOR UPDATE`), so every instance's transactions on one
+/// key take turns: the sums an admission reads (ledger and reservations) cannot be split by a settlement committing
+/// between its two reads.
+public final class PostgresGatewayStore: GatewayStore {
+    private let client: PostgresClient
+    private let running: Task<Void, Never>
+    private let logger: Logger
+
+    private init(client: PostgresClient, running: Task<Void, Never>, logger: Logger) {
+        self.client = client
+        self.running = running
+        self.logger = logger
+    }
+
+    /// Connects to `url` (`postgres://user[:password]@host:port/database`, no TLS: use it on a private network or
+    /// loopback), optionally in `schema` (made if missing), and applies the migrations.
+    public static func open(url: String, schema: String? = nil, logger: Logger = Logger(label: "llm.gateway.store")) async throws -> PostgresGatewayStore {
+        guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""), let host = components.host,
+            !host.isEmpty
+        else {
+            throw GatewayConfigurationError("store.postgres: not a postgres://user@host:port/database URL")
+        }
+        var configuration = PostgresClient.Configuration(
+            host: host, port: components.port ?? 5432, username: components.user ?? "postgres", password: components.password,
+            database: components.path.isEmpty ? nil : String(components.path.dropFirst()), tls: .disable)
+        if let schema { configuration.options.additionalStartupParameters = [("search_path", schema)] }
+        let client = PostgresClient(configuration: configuration)
+        let running = Task { await client.run() }
+        let store = PostgresGatewayStore(client: client, running: running, logger: logger)
+        do {
+            if let schema {
+                try await client.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \"\(schema.replacingOccurrences(of: "\"", with: ""))\""))
+            }
+            try await store.migrate()
+        } catch {
+            running.cancel()
+            throw error
+        }
+        return store
+    }
+
+    static let migrations: [[String]] = [
+        [
+            """
+            CREATE TABLE keys (
+                id TEXT PRIMARY KEY, name TEXT NOT NULL, hash TEXT NOT NULL UNIQUE, models TEXT, rpm BIGINT, tpm BIGINT,
+                budget_picousd BIGINT, budget_period TEXT NOT NULL, expires_at BIGINT, created_at BIGINT NOT NULL, revoked_at BIGINT)
+            """,
+            """
+            CREATE TABLE reservations (
+                request_id TEXT PRIMARY KEY, key_id TEXT NOT NULL, tokens BIGINT NOT NULL, cost_picousd BIGINT NOT NULL,
+                created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX reservations_by_key ON reservations (key_id, created_at)",
+            """
+            CREATE TABLE ledger (
+                request_id TEXT PRIMARY KEY, time BIGINT NOT NULL, key_id TEXT, alias TEXT, provider TEXT, model TEXT,
+                format TEXT NOT NULL, streamed BOOLEAN NOT NULL, status BIGINT NOT NULL, error_kind TEXT,
+                input_tokens BIGINT NOT NULL, output_tokens BIGINT NOT NULL, cache_read_tokens BIGINT NOT NULL,
+                cache_write_tokens BIGINT NOT NULL, reasoning_tokens BIGINT NOT NULL, cost_picousd BIGINT NOT NULL,
+                latency_ms BIGINT NOT NULL, ttft_ms BIGINT)
+            """,
+            "CREATE INDEX ledger_by_key_time ON ledger (key_id, time)",
+            "CREATE INDEX ledger_by_time ON ledger (time)",
+        ],
+    ]
+
+    public func migrate() async throws {
+        try await client.withTransaction(logger: logger) { connection in
+            // One migrator at a time, whichever instance starts first.
+            try await connection.query("SELECT pg_advisory_xact_lock(4242001)", logger: self.logger)
+            try await connection.query("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY)", logger: self.logger)
+            var current = 0
+            for try await version in try await connection.query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", logger: self.logger)
+                .decode(Int.self)
+            {
+                current = version
+            }
+            for (index, statements) in Self.migrations.enumerated() where index + 1 > current {
+                for statement in statements { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger) }
+                try await connection.query("INSERT INTO schema_migrations (version) VALUES (\(index + 1))", logger: self.logger)
+            }
+        }
+    }
+
+    // MARK: Keys
+
+    public func insertKey(_ key: StoredKey) async throws {
+        var query = PostgresQuery(unsafeSQL: """
+            INSERT INTO keys (id, name, hash, models, rpm, tpm, budget_picousd, budget_period, expires_at, created_at, revoked_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+            """)
+        query.binds = try Self.binds(key)
+        try await client.query(query, logger: logger)
+    }
+
+    public func keys() async throws -> [StoredKey] {
+        try await rows("SELECT * FROM keys ORDER BY created_at, id", Self.key)
+    }
+
+    public func key(id: String) async throws -> StoredKey? {
+        try await rows("SELECT * FROM keys WHERE id = \(id)", Self.key).first
+    }
+
+    public func key(hash: String) async throws -> StoredKey? {
+        try await rows("SELECT * FROM keys WHERE hash = \(hash)", Self.key).first
+    }
+
+    public func updateKey(_ key: StoredKey) async throws {
+        var query = PostgresQuery(unsafeSQL: """
+            UPDATE keys SET name = $2, hash = $3, models = $4, rpm = $5, tpm = $6, budget_picousd = $7, budget_period = $8,
+            expires_at = $9, created_at = $10, revoked_at = $11 WHERE id = $1
+            """)
+        query.binds = try Self.binds(key)
+        try await client.query(query, logger: logger)
+    }
+
+    public func spending(ofKey id: String, since: Date) async throws -> Spending {
+        let since = Self.milliseconds(since)
+        let result = try await rows(
+            """
+            SELECT COUNT(*)::BIGINT AS requests, COALESCE(SUM(input_tokens + output_tokens), 0)::BIGINT AS tokens,
+            COALESCE(SUM(cost_picousd), 0)::BIGINT AS cost FROM ledger WHERE key_id = \(id) AND time >= \(since)
+            """
+        ) { row in
+            Spending(requests: try row["requests"].decode(Int.self), tokens: try row["tokens"].decode(Int.self), cost: Picodollars(try row["cost"].decode(Int64.self)))
+        }
+        return result.first ?? Spending(requests: 0, tokens: 0, cost: .zero)
+    }
+
+    // MARK: Admission and settlement
+
+    public func admit(_ admission: Admission) async throws -> AdmissionDecision {
+        try await client.withTransaction(logger: logger) { connection in
+            let now = Self.milliseconds(admission.now)
+            let key = admission.key.id
+            // Every admission and settlement on this key, on every instance, waits here for the one before.
+            try await connection.query("SELECT id FROM keys WHERE id = \(key) FOR UPDATE", logger: self.logger)
+            try await connection.query("DELETE FROM reservations WHERE expires_at <= \(now)", logger: self.logger)
+            let windowStart = now - Int64(AdmissionWindow.length)
+            var window = AdmissionWindow(requests: 0, tokens: 0, oldest: nil)
+            for query: PostgresQuery in [
+                "SELECT COUNT(*)::BIGINT, COALESCE(SUM(input_tokens + output_tokens), 0)::BIGINT, MIN(time) FROM ledger WHERE key_id = \(key) AND time > \(windowStart)",
+                "SELECT COUNT(*)::BIGINT, COALESCE(SUM(tokens), 0)::BIGINT, MIN(created_at) FROM reservations WHERE key_id = \(key) AND created_at > \(windowStart)",
+            ] {
+                for try await (count, tokens, oldest) in try await connection.query(query, logger: self.logger).decode((Int, Int, Int?).self) {
+                    window.requests += count
+                    window.tokens += tokens
+                    if let oldest { window.oldest = min(window.oldest ?? oldest, oldest) }
+                }
+            }
+            var committed = Picodollars.zero
+            if admission.key.budget != nil {
+                let periodStart = Self.milliseconds(admission.key.budgetPeriod.start(containing: admission.now))
+                for query: PostgresQuery in [
+                    "SELECT COALESCE(SUM(cost_picousd), 0)::BIGINT FROM ledger WHERE key_id = \(key) AND time >= \(periodStart)",
+                    "SELECT COALESCE(SUM(cost_picousd), 0)::BIGINT FROM reservations WHERE key_id = \(key)",
+                ] {
+                    for try await sum in try await connection.query(query, logger: self.logger).decode(Int64.self) { committed = committed + Picodollars(sum) }
+                }
+            }
+            let decision = window.decide(admission, committed: committed, now: Int(now))
+            guard decision == .admitted else { return decision }
+            let expires = now + Int64(admission.holdFor * 1000)
+            try await connection.query(
+                """
+                INSERT INTO reservations (request_id, key_id, tokens, cost_picousd, created_at, expires_at)
+                VALUES (\(admission.requestID), \(key), \(admission.tokens), \(admission.cost.value), \(now), \(expires))
+                """, logger: self.logger)
+            return .admitted
+        }
+    }
+
+    public func settle(_ row: LedgerRow) async throws {
+        try await client.withTransaction(logger: logger) { connection in
+            if let key = row.keyID {
+                try await connection.query("SELECT id FROM keys WHERE id = \(key) FOR UPDATE", logger: self.logger)
+            }
+            var insert = PostgresQuery(unsafeSQL: """
+                INSERT INTO ledger (request_id, time, key_id, alias, provider, model, format, streamed, status, error_kind, input_tokens,
+                output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_picousd, latency_ms, ttft_ms)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) ON CONFLICT (request_id) DO NOTHING
+                """)
+            insert.binds = try Self.binds(row)
+            try await connection.query(insert, logger: self.logger)
+            try await connection.query("DELETE FROM reservations WHERE request_id = \(row.requestID)", logger: self.logger)
+        }
+    }
+
+    public func ledger(_ query: LedgerQuery) async throws -> [LedgerRow] {
+        var conditions: [String] = []
+        var binds = PostgresBindings()
+        if let key = query.keyID { binds.append(key); conditions.append("key_id = $\(binds.count)") }
+        if let alias = query.alias { binds.append(alias); conditions.append("alias = $\(binds.count)") }
+        if let since = query.since { binds.append(Self.milliseconds(since)); conditions.append("time >= $\(binds.count)") }
+        if let until = query.until { binds.append(Self.milliseconds(until)); conditions.append("time < $\(binds.count)") }
+        binds.append(Int64(max(0, min(query.limit, 10_000))))
+        let sql = "SELECT * FROM ledger" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
+            + " ORDER BY time DESC, request_id DESC LIMIT $\(binds.count)"
+        return try await rows(PostgresQuery(unsafeSQL: sql, binds: binds), Self.ledgerRow)
+    }
+
+    public func close() async throws {
+        running.cancel()
+    }
+
+    // MARK: Rows
+
+    private func rows<T>(_ query: PostgresQuery, _ make: (PostgresRandomAccessRow) throws -> T) async throws -> [T] {
+        var result: [T] = []
+        for try await row in try await client.query(query, logger: logger) { result.append(try make(row.makeRandomAccess())) }
+        return result
+    }
+
+    static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+    static func date(_ milliseconds: Int64?) -> Date? { milliseconds.map { Date(timeIntervalSince1970: Double($0) / 1000) } }
+
+    static func binds(_ key: StoredKey) throws -> PostgresBindings {
+        var binds = PostgresBindings()
+        binds.append(key.id)
+        binds.append(key.name)
+        binds.append(key.hash)
+        binds.append(key.models.flatMap { try? JSONEncoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) })
+        binds.append(key.rpm.map(Int64.init))
+        binds.append(key.tpm.map(Int64.init))
+        binds.append(key.budget?.value)
+        binds.append(key.budgetPeriod.rawValue)
+        binds.append(key.expiresAt.map(milliseconds))
+        binds.append(milliseconds(key.createdAt))
+        binds.append(key.revokedAt.map(milliseconds))
+        return binds
+    }
+
+    static func key(_ row: PostgresRandomAccessRow) throws -> StoredKey {
+        let models = try row["models"].decode(String?.self).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }
+        return StoredKey(
+            id: try row["id"].decode(String.self), name: try row["name"].decode(String.self), hash: try row["hash"].decode(String.self),
+            models: models, rpm: try row["rpm"].decode(Int?.self), tpm: try row["tpm"].decode(Int?.self),
+            budget: try row["budget_picousd"].decode(Int64?.self).map(Picodollars.init),
+            budgetPeriod: BudgetPeriod(rawValue: try row["budget_period"].decode(String.self)) ?? .total,
+            expiresAt: date(try row["expires_at"].decode(Int64?.self)), createdAt: date(try row["created_at"].decode(Int64.self)) ?? Date(),
+            revokedAt: date(try row["revoked_at"].decode(Int64?.self)))
+    }
+
+    static func binds(_ row: LedgerRow) throws -> PostgresBindings {
+        var binds = PostgresBindings()
+        binds.append(row.requestID)
+        binds.append(milliseconds(row.time))
+        binds.append(row.keyID)
+        binds.append(row.alias)
+        binds.append(row.provider)
+        binds.append(row.model)
+        binds.append(row.format)
+        binds.append(row.streamed)
+        binds.append(Int64(row.status))
+        binds.append(row.errorKind)
+        for count in [row.inputTokens, row.outputTokens, row.cacheReadTokens, row.cacheWriteTokens, row.reasoningTokens] { binds.append(Int64(count)) }
+        binds.append(row.cost.value)
+        binds.append(Int64(row.latencyMilliseconds))
+        binds.append(row.timeToFirstTokenMilliseconds.map(Int64.init))
+        return binds
+    }
+
+    static func ledgerRow(_ row: PostgresRandomAccessRow) throws -> LedgerRow {
+        func int(_ name: String) throws -> Int { try row[name].decode(Int.self) }
+        return LedgerRow(
+            requestID: try row["request_id"].decode(String.self), time: date(try row["time"].decode(Int64.self)) ?? Date(),
+            keyID: try row["key_id"].decode(String?.self), alias: try row["alias"].decode(String?.self),
+            provider: try row["provider"].decode(String?.self), model: try row["model"].decode(String?.self),
+            format: try row["format"].decode(String.self), streamed: try row["streamed"].decode(Bool.self), status: try int("status"),
+            errorKind: try row["error_kind"].decode(String?.self), inputTokens: try int("input_tokens"), outputTokens: try int("output_tokens"),
+            cacheReadTokens: try int("cache_read_tokens"), cacheWriteTokens: try int("cache_write_tokens"),
+            reasoningTokens: try int("reasoning_tokens"), cost: Picodollars(try row["cost_picousd"].decode(Int64.self)),
+            latencyMilliseconds: try int("latency_ms"), timeToFirstTokenMilliseconds: try row["ttft_ms"].decode(Int?.self))
+    }
+}
