@@ -49,7 +49,7 @@ public struct Gateway: Sendable {
             .init(
                 configuration: configuration,
                 router: try ModelRouter(configuration: configuration, environment: environment, transport: transport, metrics: metrics)),
-            access: GatewayAccess(store: store, allowAnonymous: configuration.allowAnonymous))
+            access: GatewayAccess(store: store, allowAnonymous: configuration.allowAnonymous, reservationHold: configuration.reservationHoldSeconds))
         masterKeyHash = configuration.masterKeyEnv.flatMap { environment[$0] }.map(GatewayKeySecret.hash)
         self.transport = transport
         self.logger = logger
@@ -100,9 +100,9 @@ public struct Gateway: Sendable {
             throw GatewayConfigurationError("listen: the gateway serves \(current.listen); a new address needs a restart")
         }
         guard configuration.store == current.store, configuration.masterKeyEnv == current.masterKeyEnv,
-            configuration.allowAnonymous == current.allowAnonymous
+            configuration.allowAnonymous == current.allowAnonymous, configuration.reservationHoldSeconds == current.reservationHoldSeconds
         else {
-            throw GatewayConfigurationError("store, master_key_env and allow_anonymous cannot change while serving; restart to change them")
+            throw GatewayConfigurationError("store, master_key_env, allow_anonymous and reservation_hold_s cannot change while serving; restart to change them")
         }
         try configuration.validate(environment: environment)
         let router = try ModelRouter(configuration: configuration, environment: environment, transport: transport, metrics: metrics)

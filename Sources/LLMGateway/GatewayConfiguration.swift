@@ -163,6 +163,9 @@ public struct GatewayConfiguration: Sendable, Decodable, Equatable {
     public var masterKeyEnv: String?
     /// Where keys, limits, budgets and the ledger live; nil: no keys and no ledger.
     public var store: StoreLocation?
+    /// How long a request's reservation holds if its instance dies before settling it (default 600 s: longer than
+    /// any request should take, since a live request past it would no longer count against its key).
+    public var reservationHoldSeconds: Double
 
     /// `store: {sqlite: ./llm-gateway.db}` or `store: {postgres: "postgres://user@127.0.0.1:5432/db"}`.
     public enum StoreLocation: Sendable, Equatable, Decodable {
@@ -191,13 +194,15 @@ public struct GatewayConfiguration: Sendable, Decodable, Equatable {
         case allowAnonymous = "allow_anonymous"
         case maxBodyBytes = "max_body_bytes"
         case masterKeyEnv = "master_key_env"
+        case reservationHoldSeconds = "reservation_hold_s"
     }
 
     public init(
         listen: String = "127.0.0.1:4000", allowAnonymous: Bool = true, models: [ModelAlias], maxBodyBytes: Int = 8 << 20,
-        store: StoreLocation? = nil, masterKeyEnv: String? = nil
+        store: StoreLocation? = nil, masterKeyEnv: String? = nil, reservationHoldSeconds: Double = 600
     ) {
         self.store = store
+        self.reservationHoldSeconds = reservationHoldSeconds
         self.masterKeyEnv = masterKeyEnv
         self.listen = listen
         self.allowAnonymous = allowAnonymous
@@ -213,6 +218,7 @@ public struct GatewayConfiguration: Sendable, Decodable, Equatable {
         maxBodyBytes = try container.decodeIfPresent(Int.self, forKey: .maxBodyBytes) ?? 8 << 20
         masterKeyEnv = try container.decodeIfPresent(String.self, forKey: .masterKeyEnv)
         store = try container.decodeIfPresent(StoreLocation.self, forKey: .store)
+        reservationHoldSeconds = try container.decodeIfPresent(Double.self, forKey: .reservationHoldSeconds) ?? 600
     }
 
     /// Reads a configuration from YAML (JSON is YAML too), then checks it (see ``validate(environment:)``).
@@ -249,6 +255,7 @@ public struct GatewayConfiguration: Sendable, Decodable, Equatable {
         if !allowAnonymous && store == nil {
             problems.append("allow_anonymous: false needs client keys, which live in a store: add store: {sqlite: ./llm-gateway.db}")
         }
+        if reservationHoldSeconds <= 0 { problems.append("reservation_hold_s: more than 0") }
         if let variable = masterKeyEnv {
             if store == nil { problems.append("master_key_env: the admin API manages the keys of a store: add one") }
             if (environment[variable] ?? "").count < 16 { problems.append("master_key_env: the variable \(variable) must hold a key of 16 characters or more") }

@@ -116,7 +116,7 @@ func gatewayBinary() throws -> URL {
 /// Starts the built `llm-gateway` on a free port with a configuration serving alias `m` from `upstream` (or the YAML
 /// given), and waits until it answers. Its standard error is returned as it is written, for log lines.
 func startGatewayProcess(
-    upstream: StubHTTPServer? = nil, yaml: ((Int) -> String)? = nil, standardError: Pipe? = nil
+    upstream: StubHTTPServer? = nil, yaml: ((Int) -> String)? = nil, standardError: Pipe? = nil, environment: [String: String] = [:]
 ) async throws -> (Process, Int, URL) {
     let port = try await freePort()
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-\(UUID().uuidString).yaml")
@@ -131,6 +131,7 @@ func startGatewayProcess(
     let process = Process()
     process.executableURL = try gatewayBinary()
     process.arguments = ["--config", file.path]
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, given in given }
     process.standardOutput = FileHandle.nullDevice
     process.standardError = standardError ?? FileHandle.nullDevice
     try process.run()

@@ -12,6 +12,8 @@ import LLM
 struct GatewayAccess: Sendable {
     let store: (any GatewayStore)?
     let allowAnonymous: Bool
+    /// How long a reservation holds if nobody settles it.
+    var reservationHold: TimeInterval = 600
 
     /// Output tokens reserved for a request on a limited key that names no `max_tokens` and whose alias has no cap.
     static let defaultOutputCap = 4096
@@ -93,7 +95,8 @@ struct GatewayAccess: Sendable {
         }
         let decision: AdmissionDecision
         do {
-            decision = try await store.admit(Admission(requestID: record.requestID, key: key, tokens: input + output, cost: cost, now: now))
+            decision = try await store.admit(Admission(
+                requestID: record.requestID, key: key, tokens: input + output, cost: cost, now: now, holdFor: reservationHold))
         } catch {
             throw .serverError(ProviderErrorDetails(provider: "gateway", status: 503, message: "the key store cannot be written"))
         }

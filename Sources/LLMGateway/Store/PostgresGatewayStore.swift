@@ -18,13 +18,17 @@ public final class PostgresGatewayStore: GatewayStore {
         self.logger = logger
     }
 
-    /// Connects to `url` (`postgres://user[:password]@host:port/database`, no TLS: use it on a private network or
-    /// loopback), optionally in `schema` (made if missing), and applies the migrations.
+    /// Connects to `url` (`postgres://user[:password]@host:port/database[?schema=name]`, no TLS: use it on a private
+    /// network or loopback), in `schema` (or the URL's; made if missing), and applies the migrations.
     public static func open(url: String, schema: String? = nil, logger: Logger = Logger(label: "llm.gateway.store")) async throws -> PostgresGatewayStore {
         guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""), let host = components.host,
             !host.isEmpty
         else {
             throw GatewayConfigurationError("store.postgres: not a postgres://user@host:port/database URL")
+        }
+        let schema = schema ?? components.queryItems?.first { $0.name == "schema" }?.value
+        if let schema, schema.isEmpty || !schema.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
+            throw GatewayConfigurationError("store.postgres: the schema must be letters, digits and _")
         }
         var configuration = PostgresClient.Configuration(
             host: host, port: components.port ?? 5432, username: components.user ?? "postgres", password: components.password,
@@ -35,7 +39,7 @@ public final class PostgresGatewayStore: GatewayStore {
         let store = PostgresGatewayStore(client: client, running: running, logger: logger)
         do {
             if let schema {
-                try await client.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \"\(schema.replacingOccurrences(of: "\"", with: ""))\""))
+                try await client.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"))
             }
             try await store.migrate()
         } catch {
