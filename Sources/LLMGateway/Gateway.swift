@@ -23,12 +23,16 @@ public struct Gateway: Sendable {
         configuration: GatewayConfiguration, environment: [String: String], logger: Logger = Logger(label: "llm.gateway")
     ) async throws -> Gateway {
         try configuration.validate(environment: environment)
-        let store: (any GatewayStore)? = switch configuration.store {
+        return try Gateway(configuration: configuration, environment: environment, logger: logger, store: try await openStore(configuration.store))
+    }
+
+    /// The store at `location`, opened and migrated; nil for none.
+    public static func openStore(_ location: GatewayConfiguration.StoreLocation?) async throws -> (any GatewayStore)? {
+        switch location {
         case .sqlite(let path)?: try await SQLiteGatewayStore.open(path: path)
         case .postgres(let url)?: try await PostgresGatewayStore.open(url: url)
         case nil: nil
         }
-        return try Gateway(configuration: configuration, environment: environment, logger: logger, store: store)
     }
 
     /// - Parameters:
@@ -77,7 +81,9 @@ public struct Gateway: Sendable {
         AnthropicRoutes(live: live).add(to: routes)
         OllamaRoutes(live: live).add(to: routes)
         GeminiRoutes(live: live).add(to: routes)
-        if let masterKeyHash, let store = live.access.store { AdminRoutes(store: store, masterKeyHash: masterKeyHash).add(to: routes) }
+        if let masterKeyHash, let store = live.access.store {
+            AdminRoutes(administration: KeyAdministration(store: store), masterKeyHash: masterKeyHash).add(to: routes)
+        }
         let configuration = self.configuration
         let address = GatewayAddress(configuration.listen) ?? GatewayAddress("127.0.0.1:4000")!
         return Application(

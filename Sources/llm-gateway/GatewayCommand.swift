@@ -8,7 +8,7 @@ struct GatewayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "llm-gateway",
         abstract: "Serve model aliases to OpenAI, Anthropic, Gemini and Ollama clients, from any provider.",
-        subcommands: [Serve.self, Check.self],
+        subcommands: [Serve.self, Check.self, Keys.self, Usage.self],
         defaultSubcommand: Serve.self)
 
     struct Serve: AsyncParsableCommand {

@@ -1,4 +1,5 @@
 import Foundation
+import LLM
 import Testing
 
 /// `llm-gateway check` explains a configuration, as a user runs it.
@@ -37,5 +38,42 @@ import Testing
             #expect(output.contains("unknown provider in \"nosuch/x\""))
             #expect(output.contains("the variable NOT_SET_ANYWHERE is not set"))
         }
+    }
+
+    /// `keys` and `usage` work on the store the configuration names, with no gateway running.
+    @Test func keysAreAdministeredFromTheCommandLine() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("keys-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("gateway.yaml")
+        try """
+            allow_anonymous: false
+            store: {sqlite: "\(directory.appendingPathComponent("store.db").path)"}
+            models: [{name: smol, targets: [{model: llamacpp/smol}]}]
+            """.write(to: file, atomically: true, encoding: .utf8)
+
+        let (created, output) = try run(["keys", "create", "--config", file.path, "--name", "ci", "--models", "smol", "--rpm", "30", "--budget-usd", "2.5"])
+        #expect(created == 0, "\(output)")
+        let key = try JSONValue(parsing: output)
+        let id = try #require(key["id"]?.stringValue)
+        #expect(key["key"]?.stringValue?.hasPrefix("llmgw-") == true)
+        #expect(key["budget_usd"] == 2.5 && key["rpm"] == 30 && key["models"] == ["smol"])
+
+        let (_, updated) = try run(["keys", "update", "--config", file.path, id, "--rpm", "none", "--budget-period", "daily"])
+        #expect(try JSONValue(parsing: updated)["rpm"] == .null)
+        #expect(try JSONValue(parsing: updated)["budget_period"] == "daily")
+        let (_, revoked) = try run(["keys", "revoke", "--config", file.path, id])
+        #expect(try JSONValue(parsing: revoked)["revoked"] == true)
+        let (_, listed) = try run(["keys", "list", "--config", file.path])
+        #expect(try JSONValue(parsing: listed)["data"]?.arrayValue?.map { $0["id"] } == [.string(id)])
+        #expect(!listed.contains("llmgw-"), "the secret is shown once, at creation")
+        let (usageStatus, usage) = try run(["usage", "--config", file.path, "--by", "alias"])
+        #expect(usageStatus == 0 && (try? JSONValue(parsing: usage))?["data"] == [], "\(usage)")
+
+        let (refused, message) = try run(["keys", "update", "--config", file.path, id, "--budget-period", "weekly"])
+        #expect(refused == 3)
+        #expect(message.contains("budget_period: total, daily or monthly"))
+        let (unknown, _) = try run(["keys", "show", "--config", file.path, "key_nosuch"])
+        #expect(unknown == 3)
     }
 }
