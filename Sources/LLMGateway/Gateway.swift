@@ -71,7 +71,16 @@ public struct Gateway: Sendable {
         routes.add(middleware: AccessLogMiddleware(observer: GatewayObserver(metrics: metrics, logger: accessLogger), live: live))
         routes.add(middleware: KeyAuthenticationMiddleware(live: live))
         routes.get("/health") { _, _ in "ok" }
-        routes.get("/ready") { _, _ in "ready" }
+        // Ready: the configuration is loaded (it is, or the gateway would not have started) and the store answers.
+        routes.get("/ready") { [live] _, _ in
+            guard let store = live.access.store else { return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ready"))) }
+            do {
+                try await store.ping()
+                return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ready")))
+            } catch {
+                return Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "the store cannot be reached")))
+            }
+        }
         routes.get("/metrics") { [metrics] _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

@@ -202,4 +202,60 @@ import Testing
         #expect(try await setup.admin(.GET, "/admin/usage?alias=m").1["data"]?.arrayValue?.count == 1)
         #expect(try await setup.admin(.GET, "/admin/usage?limit=0").0 == 400)
     }
+
+    @Test func anExpiredKeyIsRefusedAndReadyReportsTheStore() async throws {
+        let setup = try await setup()
+        defer { Task { await setup.stop() } }
+        let (secret, id) = try await setup.createKey(["name": "short-lived", "expires_at": "2030-01-01T00:00:00Z"])
+        _ = try await setup.openAI(secret).complete(ChatRequest(model: "m", messages: [.user("x")]))
+
+        #expect(try await setup.admin(.PATCH, "/admin/keys/\(id)", ["expires_at": 1_000_000]).0 == 200)
+        await #expect { try await setup.openAI(secret).complete(ChatRequest(model: "m", messages: [.user("x")])) } throws: { error in
+            (error as? LLMError)?.details?.message.contains("expired") == true
+        }
+
+        #expect(try await setup.admin(.GET, "/ready", key: nil).0 == 200)
+        try await setup.store.close()
+        #expect(try await setup.admin(.GET, "/ready", key: nil).0 == 503, "a store that cannot be reached is not ready")
+    }
+
+    /// A client that leaves mid-stream still leaves a row, with the usage so far and the error that ended it.
+    @Test func aStreamTheClientLeavesIsRecordedWithItsUsage() async throws {
+        let upstream = try await StubHTTPServer.start { _ in
+            StubResponse(headers: ["content-type": "text/event-stream"], actions: [
+                .send(#"data: {"id":"c","model":"up","choices":[{"index":0,"delta":{"role":"assistant","content":"hi"}}],"usage":{"prompt_tokens":5,"completion_tokens":1}}"# + "\n\n"),
+                .pause(.seconds(30)), .end,
+            ])
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("left-\(UUID().uuidString).sqlite").path
+        let store = try await SQLiteGatewayStore.open(path: path)
+        let gateway = try await RunningGateway.start(
+            GatewayConfiguration(
+                allowAnonymous: false, models: [.init(name: "m", targets: [.init(model: "llamacpp/up", baseURL: upstream.baseURL + "/v1")])],
+                store: .sqlite(path: path)),
+            store: store)
+        let setup = Setup(gateway: gateway, upstream: upstream, store: store)
+        defer { Task { await setup.stop() } }
+        let secret = try #require(try await KeyAdministration(store: store).create(["name": "leaver"])["key"]?.stringValue)
+
+        let reader = Task {
+            for try await event in setup.openAI(secret).stream(ChatRequest(model: "m", messages: [.user("x")])) {
+                if case .textDelta = event { return }  // leave after the first words
+            }
+        }
+        try await reader.value
+
+        var rows: [LedgerRow] = []
+        for _ in 0..<50 where rows.isEmpty {  // the gateway notices at its next heartbeat (400 ms)
+            try await Task.sleep(for: .milliseconds(100))
+            rows = try await store.ledger(LedgerQuery())
+        }
+        let row = try #require(rows.first)
+        #expect(row.errorKind == "cancelled", "\(row)")
+        #expect(row.status == 499)
+        #expect(row.streamed)
+        // The upstream reported no usage before the client left: the input estimated at admission (5 tokens for "x")
+        // and the two bytes streamed, as one token.
+        #expect(row.outputTokens == 1 && row.inputTokens == 5, "the usage so far: \(row)")
+    }
 }

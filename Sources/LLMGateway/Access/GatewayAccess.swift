@@ -105,6 +105,7 @@ struct GatewayAccess: Sendable {
             record.update {
                 $0.keyID = key.id
                 $0.admittedAt = now
+                $0.inputEstimate = input
             }
         case .rateLimited(let retryAfter, let reason):
             throw .rateLimited(
@@ -135,7 +136,9 @@ struct GatewayAccess: Sendable {
         guard let store else { return }
         let fields = record.snapshot
         guard let admittedAt = fields.admittedAt, record.markSettled() else { return }
-        let usage = fields.usage ?? Usage()
+        // A stream cut before its upstream reported usage is recorded with an estimate: the input estimated at
+        // admission, four bytes a token of what was streamed.
+        let usage = fields.usage ?? Usage(inputTokens: fields.inputEstimate ?? 0, outputTokens: (fields.streamedBytes + 3) / 4)
         var cost = Picodollars.zero
         if let alias = fields.alias, let model = fields.upstreamModel, let route = try? router.resolve(alias),
             let target = route.targets.first(where: { $0.provider.name == fields.provider }), let price = target.price(for: model)

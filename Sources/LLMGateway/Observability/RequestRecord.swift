@@ -22,6 +22,10 @@ final class RequestRecord: Sendable {
         var errorKind: String?
         var settled = false
         var settlementFailed = false
+        /// The input tokens estimated at admission, and the bytes of content streamed so far: the usage of a stream
+        /// cut before its upstream reported any.
+        var inputEstimate: Int?
+        var streamedBytes = 0
     }
 
     let requestID: String
@@ -86,7 +90,10 @@ final class RequestRecord: Sendable {
     func observe(_ event: StreamEvent) {
         fields.withLockedValue { fields in
             switch event {
-            case .textDelta, .reasoningDelta, .toolCallStart, .toolCall:
+            case .textDelta(let text, _), .reasoningDelta(let text, _), .toolCallDelta(_, let text):
+                if fields.firstToken == nil { fields.firstToken = .now }
+                fields.streamedBytes += text.utf8.count
+            case .toolCallStart, .toolCall:
                 if fields.firstToken == nil { fields.firstToken = .now }
             case .usage(let usage):
                 fields.usage = usage

@@ -10,6 +10,9 @@ public protocol GatewayStore: Sendable {
     /// Creates or upgrades the schema (versioned migrations; applying them twice changes nothing).
     func migrate() async throws
 
+    /// Throws if the store cannot be reached now (for `GET /ready`).
+    func ping() async throws
+
     func insertKey(_ key: StoredKey) async throws
     func keys() async throws -> [StoredKey]
     func key(id: String) async throws -> StoredKey?

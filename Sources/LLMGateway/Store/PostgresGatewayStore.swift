@@ -93,6 +93,10 @@ public final class PostgresGatewayStore: GatewayStore {
         }
     }
 
+    public func ping() async throws {
+        try await client.query("SELECT 1", logger: logger)
+    }
+
     // MARK: Keys
 
     public func insertKey(_ key: StoredKey) async throws {

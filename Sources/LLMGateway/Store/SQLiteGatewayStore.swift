@@ -58,6 +58,10 @@ public final class SQLiteGatewayStore: GatewayStore {
         }
     }
 
+    public func ping() async throws {
+        try await read { _ = try await self.connection.query("SELECT 1", []) }
+    }
+
     // MARK: Keys
 
     public func insertKey(_ key: StoredKey) async throws {
