@@ -26,6 +26,20 @@ import Testing
         #expect(output.contains("1 model alias(es): smol"))
     }
 
+    @Test func theShippedKeysExampleChecksOut() throws {
+        let process = Process()
+        process.executableURL = try gatewayBinary()
+        process.arguments = ["check", "--config", Self.root.appendingPathComponent("examples/gateway-keys.yaml").path]
+        process.environment = ["PATH": "/usr/bin:/bin", "LLM_GATEWAY_MASTER_KEY": "example-master-key-0123456789"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(output)")
+    }
+
     @Test func aBadConfigurationIsExplainedAndRefused() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-\(UUID().uuidString).yaml")
         try "allow_anonymous: true\nmodels:\n  - name: a\n    targets: [{model: nosuch/x, api_key_env: NOT_SET_ANYWHERE}]\n"
