@@ -71,23 +71,33 @@ struct OllamaRoutes: Sendable {
             let incoming = try OllamaChatServerRequest(decoding: try await GatewayHTTP.json(of: request, limit: maxBodyBytes))
             let chat = try await access.admitting(incoming.request, key: key, router: router, record: record)
             let createdAt = Self.timestamps.string(from: Date())
-            guard incoming.stream else {
-                let response = try await router.complete(chat, record: record)
-                return GatewayHTTP.json(OllamaChatServerResponse.reply(response, createdAt: createdAt), requestID: requestID)
-            }
-            let encoder = EncoderBox(OllamaChatStreamEncoder(model: incoming.request.model, createdAt: createdAt))
-            return try await GatewayHTTP.stream(
-                router.stream(chat, record: record), record: record, contentType: "application/x-ndjson",
-                heartbeat: nil,
-                encode: { event, buffer in
-                    for line in encoder.value.lines(for: event) { OllamaChatStreamEncoder.line(line, into: &buffer) }
-                },
-                finish: { _ in },
-                failure: { error, buffer in OllamaChatStreamEncoder.line(OllamaChatServerResponse.streamError(error), into: &buffer) })
+            var encoder = OllamaChatStreamEncoder(model: incoming.request.model, createdAt: createdAt)
+            return try await answer(
+                chat, stream: incoming.stream, record: record, reply: { OllamaChatServerResponse.reply($0, createdAt: createdAt) },
+                lines: { encoder.lines(for: $0) })
         } catch {
             record.noteError(error)
             return self.error(error, requestID: requestID)
         }
+    }
+
+    /// A chat's answer in Ollama's way: one object, or NDJSON lines (`lines` for each event, made on the stream's one
+    /// writer) ending in an error line if the stream breaks after it began.
+    private func answer(
+        _ chat: ChatRequest, stream: Bool, record: RequestRecord, reply: (LLMResponse) -> JSONValue,
+        lines: sending @escaping (StreamEvent) -> [JSONValue]
+    ) async throws(LLMError) -> Response {
+        guard stream else {
+            return GatewayHTTP.json(reply(try await router.complete(chat, record: record)), requestID: record.requestID)
+        }
+        let encoder = EncoderBox(lines)
+        return try await GatewayHTTP.stream(
+            router.stream(chat, record: record), record: record, contentType: "application/x-ndjson", heartbeat: nil,
+            encode: { event, buffer in
+                for line in encoder.value(event) { OllamaChatStreamEncoder.line(line, into: &buffer) }
+            },
+            finish: { _ in },
+            failure: { error, buffer in OllamaChatStreamEncoder.line(OllamaChatServerResponse.streamError(error), into: &buffer) })
     }
 
     private func generate(_ request: Request, context: GatewayRequestContext) async -> Response {
@@ -105,19 +115,10 @@ struct OllamaRoutes: Sendable {
                 return GatewayHTTP.json(OllamaGenerateServerResponse.loaded(model: incoming.request.model, createdAt: createdAt), requestID: requestID)
             }
             let chat = try await access.admitting(incoming.request, key: record.snapshot.key, router: router, record: record)
-            guard incoming.stream else {
-                let response = try await router.complete(chat, record: record)
-                return GatewayHTTP.json(OllamaGenerateServerResponse.reply(response, createdAt: createdAt), requestID: requestID)
-            }
-            let encoder = EncoderBox(OllamaGenerateStreamEncoder(model: incoming.request.model, createdAt: createdAt))
-            return try await GatewayHTTP.stream(
-                router.stream(chat, record: record), record: record, contentType: "application/x-ndjson",
-                heartbeat: nil,
-                encode: { event, buffer in
-                    for line in encoder.value.lines(for: event) { OllamaChatStreamEncoder.line(line, into: &buffer) }
-                },
-                finish: { _ in },
-                failure: { error, buffer in OllamaChatStreamEncoder.line(OllamaChatServerResponse.streamError(error), into: &buffer) })
+            var encoder = OllamaGenerateStreamEncoder(model: incoming.request.model, createdAt: createdAt)
+            return try await answer(
+                chat, stream: incoming.stream, record: record, reply: { OllamaGenerateServerResponse.reply($0, createdAt: createdAt) },
+                lines: { encoder.lines(for: $0) })
         } catch {
             record.noteError(error)
             return self.error(LLMError(normalising: error), requestID: requestID)

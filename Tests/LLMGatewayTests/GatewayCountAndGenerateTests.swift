@@ -16,11 +16,7 @@ import Testing
     }
 
     func post(_ gateway: RunningGateway, _ path: String, _ body: JSONValue) async throws -> (Int, String, HTTPHeaders) {
-        var buffer = ByteBuffer()
-        body.writeJSON(to: &buffer)
-        let response = try await NIOHTTPTransport.shared.send(TransportRequest(
-            url: gateway.baseURL + path, headers: ["content-type": "application/json"], body: buffer, proxy: .direct))
-        return (response.status, String(buffer: try await response.body.collect(upTo: 1 << 20)), response.headers)
+        try await exchange(.POST, gateway.baseURL + path, body)
     }
 
     @Test func tokensAreCountedByTheBackendsTokenizerWhereItHasOneAndEstimatedElsewhere() async throws {
@@ -63,17 +59,7 @@ import Testing
     }
 
     @Test func generateIsServedAsAOneTurnChatStreamedOrWhole() async throws {
-        let upstream = try await StubHTTPServer.start { request in
-            guard request.body.contains(#""stream":true"#) else {
-                return .json(200, #"{"id":"c","model":"up","choices":[{"index":0,"message":{"role":"assistant","content":"Hello there."},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":3}}"#)
-            }
-            return .sse([
-                #"data: {"id":"c","model":"up","choices":[{"index":0,"delta":{"role":"assistant","content":"Hello"}}]}"#,
-                #"data: {"id":"c","model":"up","choices":[{"index":0,"delta":{"content":" there."},"finish_reason":"stop"}]}"#,
-                #"data: {"id":"c","model":"up","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":3}}"#,
-                "data: [DONE]",
-            ])
-        }
+        let upstream = try await helloUpstream()
         defer { Task { try await upstream.shutdown() } }
         let gateway = try await RunningGateway.start(GatewayConfiguration(models: [alias("m", upstream.baseURL + "/v1")]))
         defer { Task { await gateway.stop() } }

@@ -24,18 +24,8 @@ import Testing
         }
 
         func admin(_ method: HTTPMethod, _ path: String, _ body: JSONValue? = nil, key: String? = GatewayKeysTests.master) async throws -> (Int, JSONValue) {
-            var headers: HTTPHeaders = ["content-type": "application/json"]
-            if let key { headers.add(name: "authorization", value: "Bearer \(key)") }
-            var buffer: ByteBuffer?
-            if let body {
-                var bytes = ByteBuffer()
-                body.writeJSON(to: &bytes)
-                buffer = bytes
-            }
-            let response = try await NIOHTTPTransport.shared.send(TransportRequest(
-                method: method, url: gateway.baseURL + path, headers: headers, body: buffer, proxy: .direct))
-            let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
-            return (response.status, (try? JSONValue(parsing: text)) ?? .string(text))
+            let (status, text, _) = try await exchange(method, gateway.baseURL + path, body, bearer: key)
+            return (status, (try? JSONValue(parsing: text)) ?? .string(text))
         }
 
         /// A new key's secret and id.

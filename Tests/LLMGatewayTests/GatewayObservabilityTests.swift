@@ -13,17 +13,7 @@ import Testing
     static let upstreamKey = "sk-upstream-SECRET-4242"
 
     @Test func eachRequestIsOneAccessLogLineAndCountedInTheMetrics() async throws {
-        let upstream = try await StubHTTPServer.start { request in
-            guard request.body.contains(#""stream":true"#) else {
-                return .json(200, #"{"id":"c","model":"up","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":1}}"#)
-            }
-            return .sse([
-                #"data: {"id":"c","model":"up","choices":[{"index":0,"delta":{"role":"assistant","content":"Hello"}}]}"#,
-                #"data: {"id":"c","model":"up","choices":[{"index":0,"delta":{"content":" there."},"finish_reason":"stop"}]}"#,
-                #"data: {"id":"c","model":"up","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":3}}"#,
-                "data: [DONE]",
-            ])
-        }
+        let upstream = try await helloUpstream()
         defer { Task { try await upstream.shutdown() } }
         let logs = CapturedLogs()
         let target = GatewayConfiguration.Target(
@@ -48,7 +38,7 @@ import Testing
         #expect(whole["alias"] == "m")
         #expect(whole["provider"] == "openai")
         #expect(whole["upstream_model"] == "up")
-        #expect(whole["output_tokens"] == "1")
+        #expect(whole["output_tokens"] == "3")
         #expect(whole["request_id"]?.isEmpty == false)
         let streamed = try #require(lines.first { $0["path"] == "/v1/messages" })
         #expect(streamed["stream"] == "true")
@@ -66,12 +56,12 @@ import Testing
             #"llm_gateway_requests_total{format="anthropic",alias="m",provider="openai",status="200"} 1"#,
             #"llm_gateway_requests_total{format="openai-chat",alias="unknown",provider="none",status="404"} 1"#,
             #"llm_gateway_time_to_first_token_seconds_count{format="anthropic",alias="m",provider="openai"} 1"#,
-            #"llm_gateway_tokens_total{alias="m",provider="openai",type="output"} 4"#,
+            #"llm_gateway_tokens_total{alias="m",provider="openai",type="output"} 6"#,
             #"llm_gateway_request_duration_seconds_count{format="openai-chat",alias="m",provider="openai",status="200"} 1"#,
             // The library's own instrumentation of the upstream calls, in the same registry.
             #"llm_requests_total{provider="openai",model="up",operation="stream"} 1"#,
-            // The target's price: $1 an input token and $2 an output token, so 3 + 2 and 5 + 6 dollars.
-            #"llm_cost_usd_total{provider="openai",model="up"} 16"#,
+            // The target's price: $1 an input token and $2 an output token, so 5 + 6 dollars a reply, twice.
+            #"llm_cost_usd_total{provider="openai",model="up"} 22"#,
         ] {
             #expect(metrics.contains(series), "\(series) in:\n\(metrics)")
         }
@@ -79,8 +69,8 @@ import Testing
     }
 
     func get(_ gateway: RunningGateway, _ path: String) async throws -> (Int, String) {
-        let response = try await NIOHTTPTransport.shared.send(TransportRequest(method: .GET, url: gateway.baseURL + path, headers: [:], body: nil, proxy: .direct))
-        return (response.status, String(buffer: try await response.body.collect(upTo: 1 << 22)))
+        let (status, text, _) = try await exchange(.GET, gateway.baseURL + path)
+        return (status, text)
     }
 }
 

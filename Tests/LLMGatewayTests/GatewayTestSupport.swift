@@ -3,6 +3,8 @@ import NIOConcurrencyHelpers
 import LLM
 import LLMGateway
 import LLMTesting
+import NIOCore
+import NIOHTTP1
 import Logging
 import Testing
 
@@ -176,4 +178,38 @@ final class PipeCollector: Sendable {
     }
 
     var text: String { collected.withLockedValue { $0 } }
+}
+
+// MARK: Scripted upstreams and plain HTTP
+
+/// An OpenAI-compatible upstream that answers "Hello there." (5 input and 3 output tokens), whole or streamed in two
+/// deltas with a usage chunk.
+func helloUpstream() async throws -> StubHTTPServer {
+    try await StubHTTPServer.start { request in
+        guard request.body.contains(#""stream":true"#) else {
+            return .json(200, #"{"id":"c","model":"up","choices":[{"index":0,"message":{"role":"assistant","content":"Hello there."},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":3}}"#)
+        }
+        return .sse([
+            #"data: {"id":"c","model":"up","choices":[{"index":0,"delta":{"role":"assistant","content":"Hello"}}]}"#,
+            #"data: {"id":"c","model":"up","choices":[{"index":0,"delta":{"content":" there."},"finish_reason":"stop"}]}"#,
+            #"data: {"id":"c","model":"up","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":3}}"#,
+            "data: [DONE]",
+        ])
+    }
+}
+
+/// One HTTP exchange with a JSON body (or none) and the answer's status, text and headers.
+func exchange(
+    _ method: HTTPMethod, _ url: String, _ body: JSONValue? = nil, bearer: String? = nil
+) async throws -> (status: Int, text: String, headers: HTTPHeaders) {
+    var headers: HTTPHeaders = ["content-type": "application/json"]
+    if let bearer { headers.add(name: "authorization", value: "Bearer \(bearer)") }
+    var buffer: ByteBuffer?
+    if let body {
+        var bytes = ByteBuffer()
+        body.writeJSON(to: &bytes)
+        buffer = bytes
+    }
+    let response = try await NIOHTTPTransport.shared.send(TransportRequest(method: method, url: url, headers: headers, body: buffer, proxy: .direct))
+    return (response.status, String(buffer: try await response.body.collect(upTo: 1 << 22)), response.headers)
 }

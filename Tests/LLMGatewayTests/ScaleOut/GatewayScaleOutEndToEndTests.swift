@@ -33,18 +33,9 @@ struct GatewayScaleOutEndToEndTests {
         }
 
         func admin(_ method: HTTPMethod, _ path: String, _ body: JSONValue? = nil, instance: Int = 0) async throws -> (Int, JSONValue) {
-            var buffer: ByteBuffer?
-            if let body {
-                var bytes = ByteBuffer()
-                body.writeJSON(to: &bytes)
-                buffer = bytes
-            }
-            let response = try await NIOHTTPTransport.shared.send(TransportRequest(
-                method: method, url: "http://127.0.0.1:\(ports[instance])" + path,
-                headers: ["content-type": "application/json", "authorization": "Bearer \(GatewayScaleOutEndToEndTests.master)"], body: buffer,
-                proxy: .direct))
-            let text = String(buffer: try await response.body.collect(upTo: 1 << 22))
-            return (response.status, (try? JSONValue(parsing: text)) ?? .string(text))
+            let (status, text, _) = try await exchange(
+                method, "http://127.0.0.1:\(ports[instance])" + path, body, bearer: GatewayScaleOutEndToEndTests.master)
+            return (status, (try? JSONValue(parsing: text)) ?? .string(text))
         }
 
         func client(_ key: String, instance: Int) -> OpenAIProvider {
