@@ -157,11 +157,13 @@ struct GatewayScaleOutEndToEndTests {
     @Test func anInstanceKilledMidStreamLosesNothing() async throws {
         let cluster = try await cluster(pause: .seconds(30))
         defer { Task { await cluster.stop() } }
-        // Each request reserves $0.000021 (5 input tokens estimated, 8 output) and costs $0.000011: $0.00005 holds the
-        // killed stream's reservation and one more, and not a third while the dead reservation holds.
-        let (_, created) = try await cluster.admin(.POST, "/admin/keys", ["name": "killed", "budget_usd": 0.00005])
+        // Each request reserves $0.000021 (5 input tokens estimated, 8 output) and costs $0.000011: $0.00006 holds a
+        // reply ($11), the killed stream's reservation ($21) and one more ($21), and not a third beside them.
+        let (_, created) = try await cluster.admin(.POST, "/admin/keys", ["name": "killed", "budget_usd": 0.00006])
         let key = try #require(created["key"]?.stringValue)
         let id = try #require(created["id"]?.stringValue)
+        // A reply the doomed instance gives in full just before it is killed keeps its row.
+        _ = try await cluster.client(key, instance: 2).complete(ChatRequest(model: "m", messages: [.user("x")], maxTokens: 8))
 
         let stream = Task {
             var words = ""
@@ -178,7 +180,7 @@ struct GatewayScaleOutEndToEndTests {
         guard case .failure(let error) = await Result(catching: {
             try await cluster.client(key, instance: 1).complete(ChatRequest(model: "m", messages: [.user("x")], maxTokens: 8))
         }), (error as? LLMError)?.details?.code == "insufficient_quota" else {
-            Issue.record("while the dead instance's reservation holds, the budget has room for one request only")
+            Issue.record("while the dead instance's reservation holds, the budget has room for one more request only")
             return
         }
 
@@ -190,7 +192,7 @@ struct GatewayScaleOutEndToEndTests {
         }
         #expect(served, "the dead instance's reservation expired")
         let rows = try #require(try await cluster.admin(.GET, "/admin/usage?key_id=\(id)").1["data"]?.arrayValue)
-        #expect(rows.count == 2, "the two replies received in full have their rows; the killed stream, which no client got whole, has none: \(rows)")
+        #expect(rows.count == 3, "the three replies received in full have their rows (one from the killed instance); the killed stream, which no client got whole, has none: \(rows)")
     }
 }
 
