@@ -91,7 +91,7 @@ public struct Gateway: Sendable {
         OllamaRoutes(live: live).add(to: routes)
         GeminiRoutes(live: live).add(to: routes)
         if let masterKeyHash, let store = live.access.store {
-            AdminRoutes(administration: KeyAdministration(store: store), masterKeyHash: masterKeyHash).add(to: routes)
+            AdminRoutes(administration: KeyAdministration(store: store), masterKeyHash: masterKeyHash, keys: live.access.keys).add(to: routes)
         }
         let configuration = self.configuration
         let address = GatewayAddress(configuration.listen) ?? GatewayAddress("127.0.0.1:4000")!

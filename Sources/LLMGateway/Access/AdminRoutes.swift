@@ -14,6 +14,8 @@ import LLM
 struct AdminRoutes: Sendable {
     let administration: KeyAdministration
     let masterKeyHash: String
+    /// This instance's cache of keys, from which a key changed here is evicted at once.
+    let keys: KeyCache
 
     func add(to routes: Router<GatewayRequestContext>) {
         routes.post("/admin/keys") { request, context in
@@ -25,11 +27,17 @@ struct AdminRoutes: Sendable {
         }
         routes.patch("/admin/keys/{id}") { request, context in
             await guarded(request, context) {
-                .init(status: 200, body: try await administration.update(context.parameters.get("id") ?? "", try await Self.body(of: request)))
+                let id = context.parameters.get("id") ?? ""
+                defer { keys.evict(id: id) }
+                return .init(status: 200, body: try await administration.update(id, try await Self.body(of: request)))
             }
         }
         routes.delete("/admin/keys/{id}") { request, context in
-            await guarded(request, context) { .init(status: 200, body: try await administration.revoke(context.parameters.get("id") ?? "")) }
+            await guarded(request, context) {
+                let id = context.parameters.get("id") ?? ""
+                defer { keys.evict(id: id) }
+                return .init(status: 200, body: try await administration.revoke(id))
+            }
         }
         routes.get("/admin/usage") { request, context in
             await guarded(request, context) {

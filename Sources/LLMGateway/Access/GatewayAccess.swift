@@ -14,6 +14,8 @@ struct GatewayAccess: Sendable {
     let allowAnonymous: Bool
     /// How long a reservation holds if nobody settles it.
     var reservationHold: TimeInterval = 600
+    /// Keys read in the last second.
+    let keys = KeyCache()
 
     /// Output tokens reserved for a request on a limited key that names no `max_tokens` and whose alias has no cap.
     static let defaultOutputCap = 4096
@@ -31,11 +33,14 @@ struct GatewayAccess: Sendable {
             return nil
         }
         let hash = GatewayKeySecret.hash(presented)
-        let key: StoredKey?
-        do {
-            key = try await store.key(hash: hash)
-        } catch {
-            throw .serverError(ProviderErrorDetails(provider: "gateway", status: 503, message: "the key store cannot be read"))
+        var key = keys.key(hash: hash)
+        if key == nil {
+            do {
+                key = try await store.key(hash: hash)
+            } catch {
+                throw .serverError(ProviderErrorDetails(provider: "gateway", status: 503, message: "the key store cannot be read"))
+            }
+            if let key { keys.store(key) }
         }
         guard let key, GatewayKeySecret.constantTimeEquals(key.hash, hash) else { throw Self.unauthorized("the key is not valid") }
         if key.revokedAt != nil { throw Self.unauthorized("the key was revoked") }

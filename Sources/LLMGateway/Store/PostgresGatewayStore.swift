@@ -11,6 +11,8 @@ public final class PostgresGatewayStore: GatewayStore {
     private let client: PostgresClient
     private let running: Task<Void, Never>
     private let logger: Logger
+    /// Expired reservations are deleted at most once a second by each instance; sums leave them out until then.
+    private let sweep = Sweep()
 
     private init(client: PostgresClient, running: Task<Void, Never>, logger: Logger) {
         self.client = client
@@ -72,6 +74,11 @@ public final class PostgresGatewayStore: GatewayStore {
             """,
             "CREATE INDEX ledger_by_key_time ON ledger (key_id, time)",
             "CREATE INDEX ledger_by_time ON ledger (time)",
+            """
+            CREATE TABLE spend (
+                key_id TEXT NOT NULL, period TEXT NOT NULL, period_start BIGINT NOT NULL, cost_picousd BIGINT NOT NULL,
+                PRIMARY KEY (key_id, period, period_start))
+            """,
         ],
     ]
 
@@ -150,28 +157,34 @@ public final class PostgresGatewayStore: GatewayStore {
             let key = admission.key.id
             // Every admission and settlement on this key, on every instance, waits here for the one before.
             try await connection.query("SELECT id FROM keys WHERE id = \(key) FOR UPDATE", logger: self.logger)
-            try await connection.query("DELETE FROM reservations WHERE expires_at <= \(now)", logger: self.logger)
-            let windowStart = now - Int64(AdmissionWindow.length)
-            var window = AdmissionWindow(requests: 0, tokens: 0, oldest: nil)
-            for query: PostgresQuery in [
-                "SELECT COUNT(*)::BIGINT, COALESCE(SUM(input_tokens + output_tokens), 0)::BIGINT, MIN(time) FROM ledger WHERE key_id = \(key) AND time > \(windowStart)",
-                "SELECT COUNT(*)::BIGINT, COALESCE(SUM(tokens), 0)::BIGINT, MIN(created_at) FROM reservations WHERE key_id = \(key) AND created_at > \(windowStart)",
-            ] {
-                for try await (count, tokens, oldest) in try await connection.query(query, logger: self.logger).decode((Int, Int, Int?).self) {
-                    window.requests += count
-                    window.tokens += tokens
-                    if let oldest { window.oldest = min(window.oldest ?? oldest, oldest) }
-                }
+            if self.sweep.due(now: Int(now)) {
+                try await connection.query("DELETE FROM reservations WHERE expires_at <= \(now)", logger: self.logger)
             }
+            let windowStart = now - Int64(AdmissionWindow.length)
+            let period = admission.key.budgetPeriod.rawValue
+            let periodStart = Self.milliseconds(admission.key.budgetPeriod.start(containing: admission.now))
+            var window = AdmissionWindow(requests: 0, tokens: 0, oldest: nil)
             var committed = Picodollars.zero
-            if admission.key.budget != nil {
-                let periodStart = Self.milliseconds(admission.key.budgetPeriod.start(containing: admission.now))
-                for query: PostgresQuery in [
-                    "SELECT COALESCE(SUM(cost_picousd), 0)::BIGINT FROM ledger WHERE key_id = \(key) AND time >= \(periodStart)",
-                    "SELECT COALESCE(SUM(cost_picousd), 0)::BIGINT FROM reservations WHERE key_id = \(key)",
-                ] {
-                    for try await sum in try await connection.query(query, logger: self.logger).decode(Int64.self) { committed = committed + Picodollars(sum) }
-                }
+            // The minute's settled and reserved requests and tokens, the period's spend and what is reserved, in one
+            // statement.
+            let sums: PostgresQuery = """
+                SELECT
+                  (SELECT COUNT(*) FROM ledger WHERE key_id = \(key) AND time > \(windowStart))::BIGINT,
+                  (SELECT COALESCE(SUM(input_tokens + output_tokens), 0) FROM ledger WHERE key_id = \(key) AND time > \(windowStart))::BIGINT,
+                  (SELECT MIN(time) FROM ledger WHERE key_id = \(key) AND time > \(windowStart)),
+                  (SELECT COUNT(*) FROM reservations WHERE key_id = \(key) AND created_at > \(windowStart) AND expires_at > \(now))::BIGINT,
+                  (SELECT COALESCE(SUM(tokens), 0) FROM reservations WHERE key_id = \(key) AND created_at > \(windowStart) AND expires_at > \(now))::BIGINT,
+                  (SELECT MIN(created_at) FROM reservations WHERE key_id = \(key) AND created_at > \(windowStart) AND expires_at > \(now)),
+                  (SELECT COALESCE(SUM(cost_picousd), 0) FROM spend WHERE key_id = \(key) AND period = \(period) AND period_start = \(periodStart))::BIGINT,
+                  (SELECT COALESCE(SUM(cost_picousd), 0) FROM reservations WHERE key_id = \(key) AND expires_at > \(now))::BIGINT
+                """
+            for try await (settledRequests, settledTokens, settledOldest, reservedRequests, reservedTokens, reservedOldest, spent, reserved)
+                in try await connection.query(sums, logger: self.logger).decode((Int, Int, Int?, Int, Int, Int?, Int64, Int64).self)
+            {
+                window = AdmissionWindow(
+                    requests: settledRequests + reservedRequests, tokens: settledTokens + reservedTokens,
+                    oldest: [settledOldest, reservedOldest].compactMap { $0 }.min())
+                committed = Picodollars(spent + reserved)
             }
             let decision = window.decide(admission, committed: committed, now: Int(now))
             guard decision == .admitted else { return decision }
@@ -194,9 +207,22 @@ public final class PostgresGatewayStore: GatewayStore {
                 INSERT INTO ledger (request_id, time, key_id, alias, provider, model, format, streamed, status, error_kind, input_tokens,
                 output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_picousd, latency_ms, ttft_ms)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) ON CONFLICT (request_id) DO NOTHING
+                RETURNING request_id
                 """)
             insert.binds = try Self.binds(row)
-            try await connection.query(insert, logger: self.logger)
+            var inserted = false
+            for try await _ in try await connection.query(insert, logger: self.logger) { inserted = true }
+            // The running spend of each budget period, added to once: only when the row is new.
+            if let key = row.keyID, inserted, row.cost.value > 0 {
+                for period in BudgetPeriod.allCases {
+                    let start = Self.milliseconds(period.start(containing: row.time))
+                    try await connection.query(
+                        """
+                        INSERT INTO spend (key_id, period, period_start, cost_picousd) VALUES (\(key), \(period.rawValue), \(start), \(row.cost.value))
+                        ON CONFLICT (key_id, period, period_start) DO UPDATE SET cost_picousd = spend.cost_picousd + EXCLUDED.cost_picousd
+                        """, logger: self.logger)
+                }
+            }
             try await connection.query("DELETE FROM reservations WHERE request_id = \(row.requestID)", logger: self.logger)
         }
     }

@@ -7,6 +7,8 @@ import SQLiteNIO
 public final class SQLiteGatewayStore: GatewayStore {
     private let connection: SQLiteConnection
     private let lock = TransactionLock()
+    /// Expired reservations are deleted at most once a second; until then admissions leave them out of their sums.
+    private let sweep = Sweep()
 
     private init(connection: SQLiteConnection) {
         self.connection = connection
@@ -41,6 +43,9 @@ public final class SQLiteGatewayStore: GatewayStore {
             latency_ms INTEGER NOT NULL, ttft_ms INTEGER);
         CREATE INDEX ledger_by_key_time ON ledger (key_id, time);
         CREATE INDEX ledger_by_time ON ledger (time);
+        CREATE TABLE spend (
+            key_id TEXT NOT NULL, period TEXT NOT NULL, period_start INTEGER NOT NULL, cost_picousd INTEGER NOT NULL,
+            PRIMARY KEY (key_id, period, period_start));
         """,
     ]
 
@@ -117,27 +122,33 @@ public final class SQLiteGatewayStore: GatewayStore {
         try await transaction {
             let now = Self.milliseconds(admission.now)
             let key = admission.key.id
-            _ = try await self.connection.query("DELETE FROM reservations WHERE expires_at <= ?", [.integer(now)])
-            let windowStart = now - 60_000
-            let settled = try await self.connection.query(
-                "SELECT COUNT(*) AS n, COALESCE(SUM(input_tokens + output_tokens), 0) AS t, MIN(time) AS oldest FROM ledger WHERE key_id = ? AND time > ?",
-                [.text(key), .integer(windowStart)]).first
-            let pending = try await self.connection.query(
-                "SELECT COUNT(*) AS n, COALESCE(SUM(tokens), 0) AS t, MIN(created_at) AS oldest FROM reservations WHERE key_id = ? AND created_at > ?",
-                [.text(key), .integer(windowStart)]).first
-            let window = AdmissionWindow(
-                requests: Int(settled?.column("n")?.integer ?? 0) + Int(pending?.column("n")?.integer ?? 0),
-                tokens: Int(settled?.column("t")?.integer ?? 0) + Int(pending?.column("t")?.integer ?? 0),
-                oldest: [settled?.column("oldest")?.integer, pending?.column("oldest")?.integer].compactMap { $0 }.min())
-            var committed = Picodollars.zero
-            if admission.key.budget != nil {
-                let periodStart = Self.milliseconds(admission.key.budgetPeriod.start(containing: admission.now))
-                let spent = try await self.connection.query(
-                    "SELECT COALESCE(SUM(cost_picousd), 0) AS c FROM ledger WHERE key_id = ? AND time >= ?", [.text(key), .integer(periodStart)]).first
-                let reserved = try await self.connection.query(
-                    "SELECT COALESCE(SUM(cost_picousd), 0) AS c FROM reservations WHERE key_id = ?", [.text(key)]).first
-                committed = Picodollars(Int64(spent?.column("c")?.integer ?? 0) + Int64(reserved?.column("c")?.integer ?? 0))
+            if self.sweep.due(now: now) {
+                _ = try await self.connection.query("DELETE FROM reservations WHERE expires_at <= ?", [.integer(now)])
             }
+            // The minute's settled and reserved requests and tokens, the period's spend and what is reserved, in one
+            // statement: each statement is a trip to sqlite-nio's thread.
+            let periodStart = Self.milliseconds(admission.key.budgetPeriod.start(containing: admission.now))
+            let row = try await self.connection.query(
+                """
+                SELECT
+                  (SELECT COUNT(*) FROM ledger WHERE key_id = ?1 AND time > ?2) AS settled_requests,
+                  (SELECT COALESCE(SUM(input_tokens + output_tokens), 0) FROM ledger WHERE key_id = ?1 AND time > ?2) AS settled_tokens,
+                  (SELECT MIN(time) FROM ledger WHERE key_id = ?1 AND time > ?2) AS settled_oldest,
+                  (SELECT COUNT(*) FROM reservations WHERE key_id = ?1 AND created_at > ?2 AND expires_at > ?3) AS reserved_requests,
+                  (SELECT COALESCE(SUM(tokens), 0) FROM reservations WHERE key_id = ?1 AND created_at > ?2 AND expires_at > ?3) AS reserved_tokens,
+                  (SELECT MIN(created_at) FROM reservations WHERE key_id = ?1 AND created_at > ?2 AND expires_at > ?3) AS reserved_oldest,
+                  (SELECT COALESCE(SUM(cost_picousd), 0) FROM spend WHERE key_id = ?1 AND period = ?4 AND period_start = ?5) AS spent,
+                  (SELECT COALESCE(SUM(cost_picousd), 0) FROM reservations WHERE key_id = ?1 AND expires_at > ?3) AS reserved_cost
+                """,
+                [
+                    .text(key), .integer(now - AdmissionWindow.length), .integer(now), .text(admission.key.budgetPeriod.rawValue),
+                    .integer(periodStart),
+                ]).first
+            func int(_ name: String) -> Int { row?.column(name)?.integer ?? 0 }
+            let window = AdmissionWindow(
+                requests: int("settled_requests") + int("reserved_requests"), tokens: int("settled_tokens") + int("reserved_tokens"),
+                oldest: [row?.column("settled_oldest")?.integer, row?.column("reserved_oldest")?.integer].compactMap { $0 }.min())
+            let committed = Picodollars(Int64(int("spent")) + Int64(int("reserved_cost")))
             let decision = window.decide(admission, committed: committed, now: now)
             guard decision == .admitted else { return decision }
             _ = try await self.connection.query(
@@ -152,12 +163,23 @@ public final class SQLiteGatewayStore: GatewayStore {
 
     public func settle(_ row: LedgerRow) async throws {
         try await transaction {
-            _ = try await self.connection.query(
+            let inserted = try await self.connection.query(
                 """
                 INSERT INTO ledger (request_id, time, key_id, alias, provider, model, format, streamed, status, error_kind, input_tokens,
                 output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_picousd, latency_ms, ttft_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING RETURNING request_id
                 """, Self.binds(row))
+            // The running spend of each budget period, added to once: only when the row is new.
+            if let key = row.keyID, !inserted.isEmpty, row.cost.value > 0 {
+                for period in BudgetPeriod.allCases {
+                    _ = try await self.connection.query(
+                        """
+                        INSERT INTO spend (key_id, period, period_start, cost_picousd) VALUES (?, ?, ?, ?)
+                        ON CONFLICT (key_id, period, period_start) DO UPDATE SET cost_picousd = cost_picousd + excluded.cost_picousd
+                        """,
+                        [.text(key), .text(period.rawValue), .integer(Self.milliseconds(period.start(containing: row.time))), .integer(Int(row.cost.value))])
+                }
+            }
             _ = try await self.connection.query("DELETE FROM reservations WHERE request_id = ?", [.text(row.requestID)])
         }
     }

@@ -1,0 +1,17 @@
+import NIOConcurrencyHelpers
+
+/// When a store last deleted expired reservations: doing it at every admission cost a statement each, and the sums
+/// leave expired ones out anyway.
+final class Sweep: Sendable {
+    private let last = NIOLockedValueBox(0)
+    static let interval = 1000
+
+    /// Whether a sweep is due at `now` (milliseconds); if so, it counts as done.
+    func due(now: Int) -> Bool {
+        last.withLockedValue { last in
+            guard now - last >= Self.interval else { return false }
+            last = now
+            return true
+        }
+    }
+}
