@@ -105,4 +105,24 @@ import Testing
         #expect(status == 400)
         #expect(try JSONValue(parsing: answer)["error"]?.stringValue?.hasPrefix(message) == true, "\(answer)")
     }
+
+    /// A client's members the library does not map go upstream, but never replace what the gateway decided: a Gemini
+    /// client's top-level `model` or `max_tokens` cannot pick another upstream model or lift the token limit.
+    @Test func aClientsExtraMembersCannotOverrideTheModelOrTheLimit() async throws {
+        let upstream = try await helloUpstream()
+        defer { shut(upstream) }
+        let gateway = try await RunningGateway.start(GatewayConfiguration(models: [alias("m", upstream.baseURL + "/v1", model: "the-target")]))
+        defer { Task { await gateway.stop() } }
+
+        let (status, _, _) = try await exchange(.POST, gateway.baseURL + "/v1beta/models/m:generateContent", [
+            "contents": [["role": "user", "parts": [["text": "hi"]]]], "generationConfig": ["maxOutputTokens": 10],
+            "model": "claude-opus-4-1", "max_tokens": 32000, "user": "u-1",
+        ])
+
+        #expect(status == 200)
+        let sent = try JSONValue(parsing: try #require(upstream.requests.first?.body))
+        #expect(sent["model"] == "the-target")
+        #expect(sent["max_tokens"] == 10)
+        #expect(sent["user"] == "u-1", "members nobody maps still go through")
+    }
 }

@@ -22,8 +22,9 @@ public struct ChatRequest: Sendable, Hashable {
     public var reasoning: ReasoningOptions?
     /// Overrides the provider's retry policy for this request only.
     public var retryPolicy: RetryPolicy?
-    /// Extra top-level fields merged into the provider's request body as they are (an escape hatch for
-    /// provider features this package does not model). They win over fields the package sets.
+    /// Extra top-level fields added to the provider's request body as they are (an escape hatch for provider
+    /// features this package does not model). They never replace a field the package sets (an object merges, the
+    /// package's keys winning): set the model, limits and options through the request's own properties.
     public var extraFields: [String: JSONValue]
 
     public init(

@@ -51,7 +51,7 @@ enum AnthropicRequestMapping {
         if let reasoning = request.reasoning {
             body["thinking"] = ["type": "enabled", "budget_tokens": .int(thinkingBudget(for: reasoning, maxTokens: request.maxTokens ?? defaultMaxTokens))]
         }
-        for (key, value) in request.extraFields { body[key] = value }
+        ExtraFields.add(request.extraFields, to: &body)
         return .object(body)
     }
 

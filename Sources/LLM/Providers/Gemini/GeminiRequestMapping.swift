@@ -17,15 +17,8 @@ enum GeminiRequestMapping {
         }
         let generation = generationConfig(for: request)
         if !generation.isEmpty { body["generationConfig"] = .object(generation) }
-        for (key, value) in request.extraFields {
-            // Most Gemini settings live one level down (`generationConfig.topK`), so an object merges into
-            // the one already built instead of replacing it; the extra keys still win.
-            if case .object(let extra) = value, case .object(let mine)? = body[key] {
-                body[key] = .object(mine.merging(extra) { _, theirs in theirs })
-            } else {
-                body[key] = value
-            }
-        }
+        // Most Gemini settings live one level down (`generationConfig.topK`): an extra object merges into the mapped one.
+        ExtraFields.add(request.extraFields, to: &body)
         return .object(body)
     }
 

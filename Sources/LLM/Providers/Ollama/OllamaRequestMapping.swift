@@ -29,15 +29,8 @@ enum OllamaRequestMapping {
         if !mapped.isEmpty { body["options"] = .object(mapped) }
         if let keepAlive = options.keepAlive { body["keep_alive"] = seconds(keepAlive) }
         if let think = think(for: request.reasoning) { body["think"] = think }
-        for (key, value) in request.extraFields {
-            // Merged key by key, so a request can add `num_ctx` without losing the mapped sampling options.
-            if key == "options", case .object(let extra) = value, case .object(var merged)? = body["options"] {
-                for (name, option) in extra { merged[name] = option }
-                body["options"] = .object(merged)
-            } else {
-                body[key] = value
-            }
-        }
+        // Merged key by key, so a request can add `num_ctx` without losing the mapped sampling options.
+        ExtraFields.add(request.extraFields, to: &body)
         return .object(body)
     }
 

@@ -34,7 +34,7 @@ enum OpenAIRequestMapping {
                 "json_schema": ["name": .string(name), "schema": schema.value, "strict": .bool(strict)],
             ]
         }
-        for (key, value) in request.extraFields { body[key] = value }
+        ExtraFields.add(request.extraFields, to: &body)
         return .object(body)
     }
 

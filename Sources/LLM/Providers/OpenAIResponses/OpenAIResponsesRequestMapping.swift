@@ -15,7 +15,7 @@ enum OpenAIResponsesRequestMapping {
         var body: [String: JSONValue] = [
             "model": .string(request.model),
             "input": .array(input(for: request.messages, stores: stores)),
-            "store": false,
+            "store": .bool(stores),
         ]
         if stream { body["stream"] = true }
         if let instructions = instructions(for: request) { body["instructions"] = .string(instructions) }
@@ -43,7 +43,7 @@ enum OpenAIResponsesRequestMapping {
             // Nothing is stored, so the reasoning must come back encrypted to be sent on the next turn.
             body["include"] = ["reasoning.encrypted_content"]
         }
-        for (key, value) in request.extraFields { body[key] = value }
+        ExtraFields.add(request.extraFields, to: &body)
         return .object(body)
     }
 

@@ -42,7 +42,8 @@ import Testing
         ]]]])
         #expect(body["toolConfig"] == ["functionCallingConfig": ["mode": "ANY", "allowedFunctionNames": ["get_weather"]]])
         #expect(body["generationConfig"] == [
-            "maxOutputTokens": 50, "temperature": 0.3, "topP": 0.9, "stopSequences": ["END"], "seed": 7, "topK": 40,
+            // The extra topK is added; its temperature does not replace the request's own.
+            "maxOutputTokens": 50, "temperature": 0.2, "topP": 0.9, "stopSequences": ["END"], "seed": 7, "topK": 40,
             "responseMimeType": "application/json",
             "responseSchema": ["type": "OBJECT", "properties": ["a": ["type": "INTEGER"]], "required": ["a"]],
             "thinkingConfig": ["thinkingBudget": 2048, "includeThoughts": true],

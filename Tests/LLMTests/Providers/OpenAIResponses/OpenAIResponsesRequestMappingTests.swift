@@ -46,9 +46,9 @@ import Testing
         #expect(body["messages"] == nil)
         #expect(body["response_format"] == nil)
         #expect(body["max_tokens"] == nil)
-        // Extra fields are sent as given and win over the package's own.
+        // Extra fields are added as given and never replace the package's own (a gateway passes clients' on).
         #expect(body["user"] == "u-1")
-        #expect(body["temperature"] == 0.3)
+        #expect(body["temperature"] == 0.2)
         #expect(body["stream"] == nil)
     }
 
