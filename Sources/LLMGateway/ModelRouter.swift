@@ -106,6 +106,7 @@ public struct ModelRouter: Sendable {
                 record?.update {
                     $0.provider = target.provider.name
                     $0.upstreamModel = upstream.model
+                    $0.price = target.price(for: upstream.model)
                 }
                 var response = try await target.provider.complete(upstream)
                 record?.update { $0.usage = response.usage }
@@ -143,6 +144,7 @@ public struct ModelRouter: Sendable {
                         record?.update {
                             $0.provider = target.provider.name
                             $0.upstreamModel = upstream.model
+                            $0.price = target.price(for: upstream.model)
                         }
                         do {
                             for try await event in target.provider.stream(upstream) {

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import LLM
+import Logging
 
 /// Who may use the gateway and how much: client keys (checked against the store), the aliases a key may use, its
 /// limits and budget (a reservation before the upstream call), and the ledger row each admitted request leaves.
@@ -16,6 +17,7 @@ struct GatewayAccess: Sendable {
     var reservationHold: TimeInterval = 600
     /// Keys read in the last second.
     let keys = KeyCache()
+    var logger = Logger(label: "llm.gateway.store")
 
     /// Output tokens reserved for a request on a limited key that names no `max_tokens` and whose alias has no cap.
     static let defaultOutputCap = 4096
@@ -38,7 +40,7 @@ struct GatewayAccess: Sendable {
             do {
                 key = try await store.key(hash: hash)
             } catch {
-                throw .serverError(ProviderErrorDetails(provider: "gateway", status: 503, message: "the key store cannot be read"))
+                throw Self.storeUnavailable("read")
             }
             if let key { keys.store(key) }
         }
@@ -56,6 +58,11 @@ struct GatewayAccess: Sendable {
             if let field = HTTPField.Name(name), let value = request.headers[field], !value.isEmpty { return value }
         }
         return request.uri.queryParameters.get("key")
+    }
+
+    /// A store that cannot be used is the gateway's trouble, not the upstream's: 503, as every format says it.
+    static func storeUnavailable(_ verb: String) -> LLMError {
+        .overloaded(retryAfter: .seconds(1), ProviderErrorDetails(provider: "gateway", status: 503, message: "the key store cannot be \(verb)"))
     }
 
     static func unauthorized(_ message: String) -> LLMError {
@@ -101,9 +108,9 @@ struct GatewayAccess: Sendable {
         let decision: AdmissionDecision
         do {
             decision = try await store.admit(Admission(
-                requestID: record.requestID, key: key, tokens: input + output, cost: cost, now: now, holdFor: reservationHold))
+                requestID: record.ledgerID, key: key, tokens: input + output, cost: cost, now: now, holdFor: reservationHold))
         } catch {
-            throw .serverError(ProviderErrorDetails(provider: "gateway", status: 503, message: "the key store cannot be written"))
+            throw Self.storeUnavailable("written")
         }
         switch decision {
         case .admitted:
@@ -118,6 +125,8 @@ struct GatewayAccess: Sendable {
                 ProviderErrorDetails(provider: "gateway", status: 429, message: reason, code: "rate_limit_exceeded"))
         case .budgetExhausted(let reason):
             throw .rateLimited(retryAfter: nil, ProviderErrorDetails(provider: "gateway", status: 429, message: reason, code: "insufficient_quota"))
+        case .tooLarge(let reason):
+            throw .invalidRequest(ProviderErrorDetails(provider: "gateway", status: 400, message: reason))
         }
     }
 
@@ -137,22 +146,19 @@ struct GatewayAccess: Sendable {
 
     /// Writes the ledger row of an admitted request (and releases what its reservation held beyond its real cost);
     /// nothing for a request that was not admitted. Called before the reply's last bytes go out.
-    func settle(_ record: RequestRecord, status: Int, error: String?, router: ModelRouter) async {
+    func settle(_ record: RequestRecord, status: Int, error: String?) async {
         guard let store else { return }
         let fields = record.snapshot
         guard let admittedAt = fields.admittedAt, record.markSettled() else { return }
         // A stream cut before its upstream reported usage is recorded with an estimate: the input estimated at
-        // admission, four bytes a token of what was streamed.
-        let usage = fields.usage ?? Usage(inputTokens: fields.inputEstimate ?? 0, outputTokens: (fields.streamedBytes + 3) / 4)
-        var cost = Picodollars.zero
-        if let alias = fields.alias, let model = fields.upstreamModel, let route = try? router.resolve(alias),
-            let target = route.targets.first(where: { $0.provider.name == fields.provider }), let price = target.price(for: model)
-        {
-            cost = Picodollars(dollars: usage.cost(with: price).total)
-        }
+        // admission, four bytes a token of what was streamed. A request that produced nothing costs nothing.
+        let usage = fields.usage
+            ?? (fields.firstToken == nil ? Usage() : Usage(inputTokens: fields.inputEstimate ?? 0, outputTokens: (fields.streamedBytes + 3) / 4))
+        // The price of the target that served, noted when it was chosen.
+        let cost = fields.price.map { Picodollars(dollars: usage.cost(with: $0).total) } ?? .zero
         let now = ContinuousClock.now
         let row = LedgerRow(
-            requestID: record.requestID, time: admittedAt, keyID: fields.keyID, alias: fields.alias, provider: fields.provider,
+            requestID: record.ledgerID, time: admittedAt, keyID: fields.keyID, alias: fields.alias, provider: fields.provider,
             model: fields.upstreamModel, format: fields.format, streamed: fields.streaming, status: status, errorKind: error,
             inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, cacheReadTokens: usage.cacheReadTokens,
             cacheWriteTokens: usage.cacheWriteTokens, reasoningTokens: usage.reasoningTokens, cost: cost,
@@ -163,6 +169,9 @@ struct GatewayAccess: Sendable {
             try await store.settle(row)
         } catch {
             record.update { $0.settlementFailed = true }
+            logger.error("the ledger row could not be written; the reservation will expire", metadata: [
+                "ledger_id": "\(record.ledgerID)", "key_id": "\(fields.keyID ?? "")", "error": "\(error)",
+            ])
         }
     }
 

@@ -95,8 +95,9 @@ public struct KeyAdministration: Sendable {
             if budget == .null {
                 updated.budget = nil
             } else {
-                guard let dollars = budget.doubleValue.flatMap({ Decimal(string: "\($0)") }), dollars >= 0, dollars < 1_000_000_000 else {
-                    throw Refusal(status: 400, message: "budget_usd: a number of dollars, not negative, or null")
+                // Picodollars in 64 bits hold up to about $9.2 million.
+                guard let dollars = budget.doubleValue.flatMap({ Decimal(string: "\($0)") }), dollars >= 0, dollars <= 9_000_000 else {
+                    throw Refusal(status: 400, message: "budget_usd: a number of dollars from 0 to 9,000,000, or null")
                 }
                 updated.budget = Picodollars(dollars: dollars)
             }

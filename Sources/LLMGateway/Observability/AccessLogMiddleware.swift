@@ -15,7 +15,7 @@ struct AccessLogMiddleware: RouterMiddleware {
         let live = self.live
         let record = RequestRecord(
             requestID: GatewayHTTP.requestID(of: request), method: request.method.rawValue, path: request.uri.path, observer: observer,
-            settler: { record, status, error in await live.access.settle(record, status: status, error: error, router: live.current.router) })
+            settler: { record, status, error in await live.access.settle(record, status: status, error: error) })
         context.record = record
         do {
             let response = try await next(request, context)
@@ -74,6 +74,7 @@ struct GatewayObserver: Sendable {
             "request_id": "\(record.requestID)", "method": "\(record.method)", "path": "\(record.path)", "format": "\(fields.format)",
             "status": "\(status)", "duration_ms": "\(Self.milliseconds(duration))", "stream": "\(fields.streaming)",
         ]
+        if fields.admittedAt != nil { metadata["ledger_id"] = "\(record.ledgerID)" }
         if let alias = fields.alias { metadata["alias"] = "\(alias)" }
         if let provider = fields.provider { metadata["provider"] = "\(provider)" }
         if let model = fields.upstreamModel { metadata["upstream_model"] = "\(model)" }

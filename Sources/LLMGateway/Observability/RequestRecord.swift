@@ -26,15 +26,20 @@ final class RequestRecord: Sendable {
         /// cut before its upstream reported any.
         var inputEstimate: Int?
         var streamedBytes = 0
+        /// The price of the target that served, when known.
+        var price: ModelPrice?
     }
 
+    /// The id clients see (`x-request-id`, theirs or made here).
     let requestID: String
+    /// The id of the request's reservation and ledger row: always made here (a client's id could be anyone's).
+    let ledgerID = "req_" + UUID().uuidString.lowercased()
     let method: String
     let path: String
     let started = ContinuousClock.now
     private let fields = NIOLockedValueBox(Fields())
     private let observer: GatewayObserver?
-    /// Writes the ledger row of an admitted request (``GatewayAccess/settle(_:status:error:router:)``).
+    /// Writes the ledger row of an admitted request (``GatewayAccess/settle(_:status:error:)``).
     private let settler: (@Sendable (RequestRecord, Int, String?) async -> Void)?
 
     init(

@@ -1,5 +1,6 @@
 /// What a key used in the last minute (settled and reserved together), and the decision that follows for a new
-/// request: the same rule for every store, so the stores differ only in how they read these numbers.
+/// request: the same rule for every store, so the stores differ only in how they read these numbers. Settled requests
+/// count by the whole second they were admitted in: the minute is the last 60 whole seconds.
 struct AdmissionWindow {
     var requests: Int
     var tokens: Int
@@ -16,8 +17,7 @@ struct AdmissionWindow {
         }
         if let tpm = admission.key.tpm, tokens + admission.tokens > tpm {
             guard admission.tokens <= tpm else {
-                return .rateLimited(
-                    retryAfter: 60, reason: "the request may use \(admission.tokens) tokens, more than the key's \(tpm) a minute; lower max_tokens")
+                return .tooLarge(reason: "the request may use \(admission.tokens) tokens, more than the key's \(tpm) a minute; lower max_tokens")
             }
             return .rateLimited(retryAfter: retryAfter, reason: "the key's limit of \(tpm) tokens a minute is reached")
         }

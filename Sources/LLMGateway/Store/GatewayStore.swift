@@ -129,6 +129,8 @@ public enum AdmissionDecision: Sendable, Equatable {
     case rateLimited(retryAfter: TimeInterval, reason: String)
     /// The key's budget cannot cover the request's largest possible cost.
     case budgetExhausted(reason: String)
+    /// The request can never fit the key's limits (more tokens than its whole minute): no retry helps.
+    case tooLarge(reason: String)
 }
 
 /// One finished request, as the ledger keeps it.

@@ -79,6 +79,11 @@ public final class PostgresGatewayStore: GatewayStore {
                 key_id TEXT NOT NULL, period TEXT NOT NULL, period_start BIGINT NOT NULL, cost_picousd BIGINT NOT NULL,
                 PRIMARY KEY (key_id, period, period_start))
             """,
+            """
+            CREATE TABLE window_usage (
+                key_id TEXT NOT NULL, second BIGINT NOT NULL, requests BIGINT NOT NULL, tokens BIGINT NOT NULL,
+                PRIMARY KEY (key_id, second))
+            """,
         ],
     ]
 
@@ -157,8 +162,10 @@ public final class PostgresGatewayStore: GatewayStore {
             let key = admission.key.id
             // Every admission and settlement on this key, on every instance, waits here for the one before.
             try await connection.query("SELECT id FROM keys WHERE id = \(key) FOR UPDATE", logger: self.logger)
+            let firstSecond = now / 1000 - Int64(AdmissionWindow.length / 1000)
             if self.sweep.due(now: Int(now)) {
                 try await connection.query("DELETE FROM reservations WHERE expires_at <= \(now)", logger: self.logger)
+                try await connection.query("DELETE FROM window_usage WHERE second < \(firstSecond - 60)", logger: self.logger)
             }
             let windowStart = now - Int64(AdmissionWindow.length)
             let period = admission.key.budgetPeriod.rawValue
@@ -169,9 +176,9 @@ public final class PostgresGatewayStore: GatewayStore {
             // statement.
             let sums: PostgresQuery = """
                 SELECT
-                  (SELECT COUNT(*) FROM ledger WHERE key_id = \(key) AND time > \(windowStart))::BIGINT,
-                  (SELECT COALESCE(SUM(input_tokens + output_tokens), 0) FROM ledger WHERE key_id = \(key) AND time > \(windowStart))::BIGINT,
-                  (SELECT MIN(time) FROM ledger WHERE key_id = \(key) AND time > \(windowStart)),
+                  (SELECT COALESCE(SUM(requests), 0) FROM window_usage WHERE key_id = \(key) AND second > \(firstSecond))::BIGINT,
+                  (SELECT COALESCE(SUM(tokens), 0) FROM window_usage WHERE key_id = \(key) AND second > \(firstSecond))::BIGINT,
+                  (SELECT MIN(second) * 1000 FROM window_usage WHERE key_id = \(key) AND second > \(firstSecond)),
                   (SELECT COUNT(*) FROM reservations WHERE key_id = \(key) AND created_at > \(windowStart) AND expires_at > \(now))::BIGINT,
                   (SELECT COALESCE(SUM(tokens), 0) FROM reservations WHERE key_id = \(key) AND created_at > \(windowStart) AND expires_at > \(now))::BIGINT,
                   (SELECT MIN(created_at) FROM reservations WHERE key_id = \(key) AND created_at > \(windowStart) AND expires_at > \(now)),
@@ -212,7 +219,16 @@ public final class PostgresGatewayStore: GatewayStore {
             insert.binds = try Self.binds(row)
             var inserted = false
             for try await _ in try await connection.query(insert, logger: self.logger) { inserted = true }
-            // The running spend of each budget period, added to once: only when the row is new.
+            // The per-second counts and the running spend of each budget period, added to once: only when the row is new.
+            if let key = row.keyID, inserted {
+                let second = Self.milliseconds(row.time) / 1000
+                let tokens = Int64(row.inputTokens + row.outputTokens)
+                try await connection.query(
+                    """
+                    INSERT INTO window_usage (key_id, second, requests, tokens) VALUES (\(key), \(second), 1, \(tokens))
+                    ON CONFLICT (key_id, second) DO UPDATE SET requests = window_usage.requests + 1, tokens = window_usage.tokens + EXCLUDED.tokens
+                    """, logger: self.logger)
+            }
             if let key = row.keyID, inserted, row.cost.value > 0 {
                 for period in BudgetPeriod.allCases {
                     let start = Self.milliseconds(period.start(containing: row.time))
@@ -234,7 +250,7 @@ public final class PostgresGatewayStore: GatewayStore {
         if let alias = query.alias { binds.append(alias); conditions.append("alias = $\(binds.count)") }
         if let since = query.since { binds.append(Self.milliseconds(since)); conditions.append("time >= $\(binds.count)") }
         if let until = query.until { binds.append(Self.milliseconds(until)); conditions.append("time < $\(binds.count)") }
-        binds.append(Int64(max(0, min(query.limit, 10_000))))
+        binds.append(Int64(max(0, min(query.limit, 100_000))))
         let sql = "SELECT * FROM ledger" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
             + " ORDER BY time DESC, request_id DESC LIMIT $\(binds.count)"
         return try await rows(PostgresQuery(unsafeSQL: sql, binds: binds), Self.ledgerRow)

@@ -46,6 +46,9 @@ public final class SQLiteGatewayStore: GatewayStore {
         CREATE TABLE spend (
             key_id TEXT NOT NULL, period TEXT NOT NULL, period_start INTEGER NOT NULL, cost_picousd INTEGER NOT NULL,
             PRIMARY KEY (key_id, period, period_start));
+        CREATE TABLE window_usage (
+            key_id TEXT NOT NULL, second INTEGER NOT NULL, requests INTEGER NOT NULL, tokens INTEGER NOT NULL,
+            PRIMARY KEY (key_id, second));
         """,
     ]
 
@@ -124,16 +127,18 @@ public final class SQLiteGatewayStore: GatewayStore {
             let key = admission.key.id
             if self.sweep.due(now: now) {
                 _ = try await self.connection.query("DELETE FROM reservations WHERE expires_at <= ?", [.integer(now)])
+                _ = try await self.connection.query("DELETE FROM window_usage WHERE second < ?", [.integer(now / 1000 - 120)])
             }
-            // The minute's settled and reserved requests and tokens, the period's spend and what is reserved, in one
-            // statement: each statement is a trip to sqlite-nio's thread.
+            // The minute's settled requests and tokens (per-second counts: summing the ledger's rows of the minute cost
+            // as much as the key's rate), what is reserved, the period's spend, in one statement: each statement is a
+            // trip to sqlite-nio's thread.
             let periodStart = Self.milliseconds(admission.key.budgetPeriod.start(containing: admission.now))
             let row = try await self.connection.query(
                 """
                 SELECT
-                  (SELECT COUNT(*) FROM ledger WHERE key_id = ?1 AND time > ?2) AS settled_requests,
-                  (SELECT COALESCE(SUM(input_tokens + output_tokens), 0) FROM ledger WHERE key_id = ?1 AND time > ?2) AS settled_tokens,
-                  (SELECT MIN(time) FROM ledger WHERE key_id = ?1 AND time > ?2) AS settled_oldest,
+                  (SELECT COALESCE(SUM(requests), 0) FROM window_usage WHERE key_id = ?1 AND second > ?6) AS settled_requests,
+                  (SELECT COALESCE(SUM(tokens), 0) FROM window_usage WHERE key_id = ?1 AND second > ?6) AS settled_tokens,
+                  (SELECT MIN(second) * 1000 FROM window_usage WHERE key_id = ?1 AND second > ?6) AS settled_oldest,
                   (SELECT COUNT(*) FROM reservations WHERE key_id = ?1 AND created_at > ?2 AND expires_at > ?3) AS reserved_requests,
                   (SELECT COALESCE(SUM(tokens), 0) FROM reservations WHERE key_id = ?1 AND created_at > ?2 AND expires_at > ?3) AS reserved_tokens,
                   (SELECT MIN(created_at) FROM reservations WHERE key_id = ?1 AND created_at > ?2 AND expires_at > ?3) AS reserved_oldest,
@@ -142,7 +147,7 @@ public final class SQLiteGatewayStore: GatewayStore {
                 """,
                 [
                     .text(key), .integer(now - AdmissionWindow.length), .integer(now), .text(admission.key.budgetPeriod.rawValue),
-                    .integer(periodStart),
+                    .integer(periodStart), .integer(now / 1000 - AdmissionWindow.length / 1000),
                 ]).first
             func int(_ name: String) -> Int { row?.column(name)?.integer ?? 0 }
             let window = AdmissionWindow(
@@ -169,7 +174,14 @@ public final class SQLiteGatewayStore: GatewayStore {
                 output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_picousd, latency_ms, ttft_ms)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING RETURNING request_id
                 """, Self.binds(row))
-            // The running spend of each budget period, added to once: only when the row is new.
+            // The per-second counts and the running spend of each budget period, added to once: only when the row is new.
+            if let key = row.keyID, !inserted.isEmpty {
+                _ = try await self.connection.query(
+                    """
+                    INSERT INTO window_usage (key_id, second, requests, tokens) VALUES (?, ?, 1, ?)
+                    ON CONFLICT (key_id, second) DO UPDATE SET requests = requests + 1, tokens = tokens + excluded.tokens
+                    """, [.text(key), .integer(Self.milliseconds(row.time) / 1000), .integer(row.inputTokens + row.outputTokens)])
+            }
             if let key = row.keyID, !inserted.isEmpty, row.cost.value > 0 {
                 for period in BudgetPeriod.allCases {
                     _ = try await self.connection.query(
@@ -191,7 +203,7 @@ public final class SQLiteGatewayStore: GatewayStore {
         if let alias = query.alias { conditions.append("alias = ?"); binds.append(.text(alias)) }
         if let since = query.since { conditions.append("time >= ?"); binds.append(Self.time(since)) }
         if let until = query.until { conditions.append("time < ?"); binds.append(Self.time(until)) }
-        binds.append(.integer(max(0, min(query.limit, 10_000))))
+        binds.append(.integer(max(0, min(query.limit, 100_000))))
         let sql = "SELECT * FROM ledger" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
             + " ORDER BY time DESC, request_id DESC LIMIT ?"
         let bound = binds
