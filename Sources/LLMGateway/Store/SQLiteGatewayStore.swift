@@ -25,31 +25,59 @@ public final class SQLiteGatewayStore: GatewayStore {
         return store
     }
 
-    /// The schema, one migration a version; a released migration is never edited, only followed by a new one.
-    static let migrations: [String] = [
-        """
-        CREATE TABLE keys (
-            id TEXT PRIMARY KEY, name TEXT NOT NULL, hash TEXT NOT NULL UNIQUE, models TEXT, rpm INTEGER, tpm INTEGER,
-            budget_picousd INTEGER, budget_period TEXT NOT NULL, expires_at INTEGER, created_at INTEGER NOT NULL, revoked_at INTEGER);
-        CREATE TABLE reservations (
-            request_id TEXT PRIMARY KEY, key_id TEXT NOT NULL, tokens INTEGER NOT NULL, cost_picousd INTEGER NOT NULL,
-            created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
-        CREATE INDEX reservations_by_key ON reservations (key_id, created_at);
-        CREATE TABLE ledger (
-            request_id TEXT PRIMARY KEY, time INTEGER NOT NULL, key_id TEXT, alias TEXT, provider TEXT, model TEXT,
-            format TEXT NOT NULL, streamed INTEGER NOT NULL, status INTEGER NOT NULL, error_kind TEXT,
-            input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, cache_read_tokens INTEGER NOT NULL,
-            cache_write_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL, cost_picousd INTEGER NOT NULL,
-            latency_ms INTEGER NOT NULL, ttft_ms INTEGER);
-        CREATE INDEX ledger_by_key_time ON ledger (key_id, time);
-        CREATE INDEX ledger_by_time ON ledger (time);
-        CREATE TABLE spend (
-            key_id TEXT NOT NULL, period TEXT NOT NULL, period_start INTEGER NOT NULL, cost_picousd INTEGER NOT NULL,
-            PRIMARY KEY (key_id, period, period_start));
-        CREATE TABLE window_usage (
-            key_id TEXT NOT NULL, second INTEGER NOT NULL, requests INTEGER NOT NULL, tokens INTEGER NOT NULL,
-            PRIMARY KEY (key_id, second));
-        """,
+    /// The schema, one migration a version (its statements in order); a released migration is never edited, only
+    /// followed by a new one.
+    static let migrations: [[String]] = [
+        [
+            """
+            CREATE TABLE keys (
+                id TEXT PRIMARY KEY, name TEXT NOT NULL, hash TEXT NOT NULL UNIQUE, models TEXT, rpm INTEGER, tpm INTEGER,
+                budget_picousd INTEGER, budget_period TEXT NOT NULL, expires_at INTEGER, created_at INTEGER NOT NULL, revoked_at INTEGER)
+            """,
+            """
+            CREATE TABLE reservations (
+                request_id TEXT PRIMARY KEY, key_id TEXT NOT NULL, tokens INTEGER NOT NULL, cost_picousd INTEGER NOT NULL,
+                created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL)
+            """,
+            "CREATE INDEX reservations_by_key ON reservations (key_id, created_at)",
+            """
+            CREATE TABLE ledger (
+                request_id TEXT PRIMARY KEY, time INTEGER NOT NULL, key_id TEXT, alias TEXT, provider TEXT, model TEXT,
+                format TEXT NOT NULL, streamed INTEGER NOT NULL, status INTEGER NOT NULL, error_kind TEXT,
+                input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, cache_read_tokens INTEGER NOT NULL,
+                cache_write_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL, cost_picousd INTEGER NOT NULL,
+                latency_ms INTEGER NOT NULL, ttft_ms INTEGER)
+            """,
+            "CREATE INDEX ledger_by_key_time ON ledger (key_id, time)",
+            "CREATE INDEX ledger_by_time ON ledger (time)",
+            """
+            CREATE TABLE spend (
+                key_id TEXT NOT NULL, period TEXT NOT NULL, period_start INTEGER NOT NULL, cost_picousd INTEGER NOT NULL,
+                PRIMARY KEY (key_id, period, period_start))
+            """,
+            """
+            CREATE TABLE window_usage (
+                key_id TEXT NOT NULL, second INTEGER NOT NULL, requests INTEGER NOT NULL, tokens INTEGER NOT NULL,
+                PRIMARY KEY (key_id, second))
+            """,
+            // A new ledger row settles its request in the same statement: the minute's counts, the spend of each budget
+            // period (UTC day and month, as BudgetPeriod starts them) and the end of its reservation.
+            """
+            CREATE TRIGGER ledger_settles AFTER INSERT ON ledger BEGIN
+                DELETE FROM reservations WHERE request_id = NEW.request_id;
+                INSERT INTO window_usage (key_id, second, requests, tokens)
+                    SELECT NEW.key_id, NEW.time / 1000, 1, NEW.input_tokens + NEW.output_tokens WHERE NEW.key_id IS NOT NULL
+                    ON CONFLICT (key_id, second) DO UPDATE SET requests = requests + 1, tokens = tokens + excluded.tokens;
+                INSERT INTO spend (key_id, period, period_start, cost_picousd)
+                    SELECT NEW.key_id, period, start, NEW.cost_picousd FROM (
+                        SELECT 'total' AS period, 0 AS start
+                        UNION ALL SELECT 'daily', NEW.time - NEW.time % 86400000
+                        UNION ALL SELECT 'monthly', CAST(strftime('%s', NEW.time / 1000, 'unixepoch', 'start of month') AS INTEGER) * 1000)
+                    WHERE NEW.key_id IS NOT NULL AND NEW.cost_picousd > 0
+                    ON CONFLICT (key_id, period, period_start) DO UPDATE SET cost_picousd = cost_picousd + excluded.cost_picousd;
+            END
+            """,
+        ],
     ]
 
     public func migrate() async throws {
@@ -58,16 +86,14 @@ public final class SQLiteGatewayStore: GatewayStore {
             let applied = try await self.connection.query("SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations", [])
             let current = applied.first?.column("version")?.integer ?? 0
             for (index, migration) in Self.migrations.enumerated() where index + 1 > current {
-                for statement in migration.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }) where !statement.isEmpty {
-                    _ = try await self.connection.query(statement, [])
-                }
+                for statement in migration { _ = try await self.connection.query(statement, []) }
                 _ = try await self.connection.query("INSERT INTO schema_migrations (version) VALUES (?)", [.integer(index + 1)])
             }
         }
     }
 
     public func ping() async throws {
-        try await read { _ = try await self.connection.query("SELECT 1", []) }
+        try await alone { _ = try await self.connection.query("SELECT 1", []) }
     }
 
     // MARK: Keys
@@ -83,15 +109,15 @@ public final class SQLiteGatewayStore: GatewayStore {
     }
 
     public func keys() async throws -> [StoredKey] {
-        try await read { try await self.connection.query("SELECT * FROM keys ORDER BY created_at, id", []).map(Self.key) }
+        try await alone { try await self.connection.query("SELECT * FROM keys ORDER BY created_at, id", []).map(Self.key) }
     }
 
     public func key(id: String) async throws -> StoredKey? {
-        try await read { try await self.connection.query("SELECT * FROM keys WHERE id = ?", [.text(id)]).first.map(Self.key) }
+        try await alone { try await self.connection.query("SELECT * FROM keys WHERE id = ?", [.text(id)]).first.map(Self.key) }
     }
 
     public func key(hash: String) async throws -> StoredKey? {
-        try await read { try await self.connection.query("SELECT * FROM keys WHERE hash = ?", [.text(hash)]).first.map(Self.key) }
+        try await alone { try await self.connection.query("SELECT * FROM keys WHERE hash = ?", [.text(hash)]).first.map(Self.key) }
     }
 
     public func updateKey(_ key: StoredKey) async throws {
@@ -107,7 +133,7 @@ public final class SQLiteGatewayStore: GatewayStore {
     }
 
     public func spending(ofKey id: String, since: Date) async throws -> Spending {
-        try await read {
+        try await alone {
             let row = try await self.connection.query(
                 """
                 SELECT COUNT(*) AS requests, COALESCE(SUM(input_tokens + output_tokens), 0) AS tokens, COALESCE(SUM(cost_picousd), 0) AS cost
@@ -121,78 +147,91 @@ public final class SQLiteGatewayStore: GatewayStore {
 
     // MARK: Admission and settlement
 
+    /// The minute's settled requests and tokens (per-second counts: summing the ledger's rows of the minute cost as
+    /// much as the key's rate), what is reserved, and the period's spend. `?1` key, `?2` the minute's first
+    /// millisecond, `?3` now, `?4` budget period, `?5` its start, `?6` the minute's first whole second.
+    static let sums = [
+        ("settled_requests", "(SELECT COALESCE(SUM(requests), 0) FROM window_usage WHERE key_id = ?1 AND second > ?6)"),
+        ("settled_tokens", "(SELECT COALESCE(SUM(tokens), 0) FROM window_usage WHERE key_id = ?1 AND second > ?6)"),
+        ("settled_oldest", "(SELECT MIN(second) * 1000 FROM window_usage WHERE key_id = ?1 AND second > ?6)"),
+        ("reserved_requests", "(SELECT COUNT(*) FROM reservations WHERE key_id = ?1 AND created_at > ?2 AND expires_at > ?3)"),
+        ("reserved_tokens", "(SELECT COALESCE(SUM(tokens), 0) FROM reservations WHERE key_id = ?1 AND created_at > ?2 AND expires_at > ?3)"),
+        ("reserved_oldest", "(SELECT MIN(created_at) FROM reservations WHERE key_id = ?1 AND created_at > ?2 AND expires_at > ?3)"),
+        ("spent", "(SELECT COALESCE(SUM(cost_picousd), 0) FROM spend WHERE key_id = ?1 AND period = ?4 AND period_start = ?5)"),
+        ("reserved_cost", "(SELECT COALESCE(SUM(cost_picousd), 0) FROM reservations WHERE key_id = ?1 AND expires_at > ?3)"),
+    ]
+
+    static func sum(_ name: String) -> String { sums.first { $0.0 == name }!.1 }
+
+    /// The reservation, made only if it fits, in one statement (`?7` request id, `?8` tokens, `?9` cost, `?10` expiry,
+    /// `?11` RPM, `?12` TPM, `?13` budget; a null limit is none). Each statement is a trip to sqlite-nio's thread, and
+    /// a single statement is atomic by itself; only a refusal reads the sums again to say why.
+    static let reserve = """
+        INSERT INTO reservations (request_id, key_id, tokens, cost_picousd, created_at, expires_at)
+        SELECT ?7, ?1, ?8, ?9, ?3, ?10
+        WHERE (?11 IS NULL OR \(sum("settled_requests")) + \(sum("reserved_requests")) + 1 <= ?11)
+          AND (?12 IS NULL OR \(sum("settled_tokens")) + \(sum("reserved_tokens")) + ?8 <= ?12)
+          AND (?13 IS NULL OR \(sum("spent")) + \(sum("reserved_cost")) + ?9 <= ?13)
+        RETURNING request_id
+        """
+
     public func admit(_ admission: Admission) async throws -> AdmissionDecision {
-        try await transaction {
-            let now = Self.milliseconds(admission.now)
-            let key = admission.key.id
+        let now = Self.milliseconds(admission.now)
+        let key = admission.key
+        let periodStart = Self.milliseconds(key.budgetPeriod.start(containing: admission.now))
+        let common: [SQLiteData] = [
+            .text(key.id), .integer(now - AdmissionWindow.length), .integer(now), .text(key.budgetPeriod.rawValue), .integer(periodStart),
+            .integer(now / 1000 - AdmissionWindow.length / 1000),
+        ]
+        return try await alone {
             if self.sweep.due(now: now) {
                 _ = try await self.connection.query("DELETE FROM reservations WHERE expires_at <= ?", [.integer(now)])
                 _ = try await self.connection.query("DELETE FROM window_usage WHERE second < ?", [.integer(now / 1000 - 120)])
             }
-            // The minute's settled requests and tokens (per-second counts: summing the ledger's rows of the minute cost
-            // as much as the key's rate), what is reserved, the period's spend, in one statement: each statement is a
-            // trip to sqlite-nio's thread.
-            let periodStart = Self.milliseconds(admission.key.budgetPeriod.start(containing: admission.now))
-            let row = try await self.connection.query(
-                """
-                SELECT
-                  (SELECT COALESCE(SUM(requests), 0) FROM window_usage WHERE key_id = ?1 AND second > ?6) AS settled_requests,
-                  (SELECT COALESCE(SUM(tokens), 0) FROM window_usage WHERE key_id = ?1 AND second > ?6) AS settled_tokens,
-                  (SELECT MIN(second) * 1000 FROM window_usage WHERE key_id = ?1 AND second > ?6) AS settled_oldest,
-                  (SELECT COUNT(*) FROM reservations WHERE key_id = ?1 AND created_at > ?2 AND expires_at > ?3) AS reserved_requests,
-                  (SELECT COALESCE(SUM(tokens), 0) FROM reservations WHERE key_id = ?1 AND created_at > ?2 AND expires_at > ?3) AS reserved_tokens,
-                  (SELECT MIN(created_at) FROM reservations WHERE key_id = ?1 AND created_at > ?2 AND expires_at > ?3) AS reserved_oldest,
-                  (SELECT COALESCE(SUM(cost_picousd), 0) FROM spend WHERE key_id = ?1 AND period = ?4 AND period_start = ?5) AS spent,
-                  (SELECT COALESCE(SUM(cost_picousd), 0) FROM reservations WHERE key_id = ?1 AND expires_at > ?3) AS reserved_cost
-                """,
-                [
-                    .text(key), .integer(now - AdmissionWindow.length), .integer(now), .text(admission.key.budgetPeriod.rawValue),
-                    .integer(periodStart), .integer(now / 1000 - AdmissionWindow.length / 1000),
-                ]).first
+            let reserved = try await self.connection.query(
+                Self.reserve,
+                common + [
+                    .text(admission.requestID), .integer(admission.tokens), .integer(Int(admission.cost.value)),
+                    .integer(now + Int(admission.holdFor * 1000)), Self.optional(key.rpm), Self.optional(key.tpm),
+                    Self.optional(key.budget.map { Int($0.value) }),
+                ])
+            if !reserved.isEmpty { return .admitted }
+            // Refused: the same sums say which limit, and when the minute frees up.
+            let row = try await self.connection.query("SELECT " + Self.sums.map { "\($0.1) AS \($0.0)" }.joined(separator: ", "), common).first
             func int(_ name: String) -> Int { row?.column(name)?.integer ?? 0 }
             let window = AdmissionWindow(
                 requests: int("settled_requests") + int("reserved_requests"), tokens: int("settled_tokens") + int("reserved_tokens"),
                 oldest: [row?.column("settled_oldest")?.integer, row?.column("reserved_oldest")?.integer].compactMap { $0 }.min())
-            let committed = Picodollars(Int64(int("spent")) + Int64(int("reserved_cost")))
-            let decision = window.decide(admission, committed: committed, now: now)
-            guard decision == .admitted else { return decision }
-            _ = try await self.connection.query(
-                "INSERT INTO reservations (request_id, key_id, tokens, cost_picousd, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-                [
-                    .text(admission.requestID), .text(key), .integer(admission.tokens), .integer(Int(admission.cost.value)), .integer(now),
-                    .integer(now + Int(admission.holdFor * 1000)),
-                ])
-            return .admitted
+            let decision = window.decide(admission, committed: Picodollars(Int64(int("spent")) + Int64(int("reserved_cost"))), now: now)
+            // The sums moved between the two statements (another instance settled): try again.
+            return decision == .admitted ? try await self.admitOnceMore(admission, common: common) : decision
         }
     }
 
+    /// A second try at a reservation refused a moment ago by sums that have since changed; still refused, it says
+    /// the budget or the minute (whichever the sums name now) rather than looping.
+    private func admitOnceMore(_ admission: Admission, common: [SQLiteData]) async throws -> AdmissionDecision {
+        let key = admission.key
+        let reserved = try await connection.query(
+            Self.reserve,
+            common + [
+                .text(admission.requestID), .integer(admission.tokens), .integer(Int(admission.cost.value)),
+                .integer(Self.milliseconds(admission.now) + Int(admission.holdFor * 1000)), Self.optional(key.rpm), Self.optional(key.tpm),
+                Self.optional(key.budget.map { Int($0.value) }),
+            ])
+        return reserved.isEmpty ? .rateLimited(retryAfter: 1, reason: "the key's limits are reached") : .admitted
+    }
+
+    /// One statement: the ledger's trigger (`ledger_settles`) updates the counts and the spend and ends the
+    /// reservation, only when the row is new.
     public func settle(_ row: LedgerRow) async throws {
-        try await transaction {
-            let inserted = try await self.connection.query(
+        try await alone {
+            _ = try await self.connection.query(
                 """
                 INSERT INTO ledger (request_id, time, key_id, alias, provider, model, format, streamed, status, error_kind, input_tokens,
                 output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_picousd, latency_ms, ttft_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING RETURNING request_id
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING
                 """, Self.binds(row))
-            // The per-second counts and the running spend of each budget period, added to once: only when the row is new.
-            if let key = row.keyID, !inserted.isEmpty {
-                _ = try await self.connection.query(
-                    """
-                    INSERT INTO window_usage (key_id, second, requests, tokens) VALUES (?, ?, 1, ?)
-                    ON CONFLICT (key_id, second) DO UPDATE SET requests = requests + 1, tokens = tokens + excluded.tokens
-                    """, [.text(key), .integer(Self.milliseconds(row.time) / 1000), .integer(row.inputTokens + row.outputTokens)])
-            }
-            if let key = row.keyID, !inserted.isEmpty, row.cost.value > 0 {
-                for period in BudgetPeriod.allCases {
-                    _ = try await self.connection.query(
-                        """
-                        INSERT INTO spend (key_id, period, period_start, cost_picousd) VALUES (?, ?, ?, ?)
-                        ON CONFLICT (key_id, period, period_start) DO UPDATE SET cost_picousd = cost_picousd + excluded.cost_picousd
-                        """,
-                        [.text(key), .text(period.rawValue), .integer(Self.milliseconds(period.start(containing: row.time))), .integer(Int(row.cost.value))])
-                }
-            }
-            _ = try await self.connection.query("DELETE FROM reservations WHERE request_id = ?", [.text(row.requestID)])
         }
     }
 
@@ -207,7 +246,7 @@ public final class SQLiteGatewayStore: GatewayStore {
         let sql = "SELECT * FROM ledger" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
             + " ORDER BY time DESC, request_id DESC LIMIT ?"
         let bound = binds
-        return try await read { try await self.connection.query(sql, bound).map(Self.ledgerRow) }
+        return try await alone { try await self.connection.query(sql, bound).map(Self.ledgerRow) }
     }
 
     public func close() async throws {
@@ -232,8 +271,9 @@ public final class SQLiteGatewayStore: GatewayStore {
         }
     }
 
-    /// `body` alone on the connection (no transaction of another task in between).
-    private func read<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    /// `body` alone on the connection (no transaction of another task in between): a single statement is atomic
+    /// by itself.
+    private func alone<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
         try await lock.exclusively { try await body() }
     }
 

@@ -120,6 +120,35 @@ import Testing
         try await store.close()
     }
 
+    /// A daily budget counts today's spend only (UTC days); a monthly one, this month's.
+    @Test(arguments: Subject.all)
+    func aPeriodBudgetCountsItsPeriodOnly(_ subject: Subject) async throws {
+        let (store, _) = try await subject.open()
+        var daily = key(budget: Self.dollar)
+        daily.budgetPeriod = .daily
+        var monthly = key(budget: Self.dollar)
+        monthly.budgetPeriod = .monthly
+        try await store.insertKey(daily)
+        try await store.insertKey(monthly)
+        let now = Date(timeIntervalSince1970: 1_800_000_000)  // 2027-01-15 08:00 UTC
+        let ninety = Picodollars(dollars: Decimal(string: "0.90")!)
+        for key in [daily, monthly] {
+            try await store.settle(row("\(key.id)-today", key: key.id, time: now - 3600, cost: ninety))
+            try await store.settle(row("\(key.id)-last-month", key: key.id, time: now - 40 * 86_400, cost: ninety))
+        }
+        try await store.settle(row("\(daily.id)-yesterday", key: daily.id, time: now - 86_400, cost: ninety))
+
+        for key in [daily, monthly] {
+            #expect(try await store.admit(Admission(requestID: "\(key.id)-small", key: key, tokens: 1, cost: Picodollars(dollars: Decimal(string: "0.05")!), now: now)) == .admitted)
+            let large = try await store.admit(Admission(requestID: "\(key.id)-large", key: key, tokens: 1, cost: Picodollars(dollars: Decimal(string: "0.10")!), now: now))
+            guard case .budgetExhausted = large else {
+                Issue.record("\(key.budgetPeriod): $0.90 spent this period and $0.05 reserved leave no room for $0.10: \(large)")
+                continue
+            }
+        }
+        try await store.close()
+    }
+
     @Test(arguments: Subject.all)
     func requestsAndTokensPerMinuteHold(_ subject: Subject) async throws {
         let (store, _) = try await subject.open()
