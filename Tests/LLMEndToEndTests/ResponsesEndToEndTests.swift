@@ -97,7 +97,8 @@ struct ResponsesEndToEndTests {
 
     @Test func badRequestIsInvalidRequest() async throws {
         var request = ChatRequest(model: LocalServer.model, messages: [.user("hi")], maxTokens: 16)
-        request.extraFields = ["input": 42]
+        // A member the library does not write here (no tools), of a type the server refuses.
+        request.extraFields = ["tools": "not a list"]
         do {
             _ = try await provider.complete(request)
             Issue.record("expected an error")
