@@ -17,7 +17,8 @@ public protocol GatewayStore: Sendable {
     func keys() async throws -> [StoredKey]
     func key(id: String) async throws -> StoredKey?
     func key(hash: String) async throws -> StoredKey?
-    /// Replaces a key's settings (limits, budget, models, expiry, revocation).
+    /// Replaces a key's settings (limits, budget, models, expiry, revocation). A revocation is never undone: an update
+    /// made from a copy read before a concurrent revocation keeps the key revoked.
     func updateKey(_ key: StoredKey) async throws
 
     /// What a key has used: requests, tokens and cost in its budget period so far, from the ledger.

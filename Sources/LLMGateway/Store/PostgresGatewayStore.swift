@@ -135,7 +135,7 @@ public final class PostgresGatewayStore: GatewayStore {
     public func updateKey(_ key: StoredKey) async throws {
         var query = PostgresQuery(unsafeSQL: """
             UPDATE keys SET name = $2, hash = $3, models = $4, rpm = $5, tpm = $6, budget_picousd = $7, budget_period = $8,
-            expires_at = $9, created_at = $10, revoked_at = $11 WHERE id = $1
+            expires_at = $9, created_at = $10, revoked_at = COALESCE(keys.revoked_at, $11) WHERE id = $1
             """)
         query.binds = try Self.binds(key)
         try await client.query(query, logger: logger)

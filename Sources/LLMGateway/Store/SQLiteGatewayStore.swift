@@ -127,7 +127,7 @@ public final class SQLiteGatewayStore: GatewayStore {
             _ = try await self.connection.query(
                 """
                 UPDATE keys SET name = ?, hash = ?, models = ?, rpm = ?, tpm = ?, budget_picousd = ?, budget_period = ?, expires_at = ?,
-                created_at = ?, revoked_at = ? WHERE id = ?
+                created_at = ?, revoked_at = COALESCE(revoked_at, ?) WHERE id = ?
                 """, binds)
         }
     }

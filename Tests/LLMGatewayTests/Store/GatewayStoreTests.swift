@@ -55,8 +55,15 @@ import Testing
         var revoked = try #require(try await store.key(id: stored.id))
         #expect(revoked.models == ["smol", "claude"])
         #expect(revoked.budget == Self.dollar)
+        let stale = revoked
         revoked.revokedAt = Date()
         try await store.updateKey(revoked)
+        // An update from a copy read before the revocation (another instance's PATCH) does not undo it.
+        var patched = stale
+        patched.rpm = 5
+        try await store.updateKey(patched)
+        #expect(try await store.key(id: stored.id)?.revokedAt != nil)
+        #expect(try await store.key(id: stored.id)?.rpm == 5)
         try await store.close()
 
         // Another connection (another instance) sees the same, and migrating again changes nothing.
