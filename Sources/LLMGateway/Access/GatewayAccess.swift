@@ -168,7 +168,6 @@ struct GatewayAccess: Sendable {
         do {
             try await store.settle(row)
         } catch {
-            record.update { $0.settlementFailed = true }
             logger.error("the ledger row could not be written; the reservation will expire", metadata: [
                 "ledger_id": "\(record.ledgerID)", "key_id": "\(fields.keyID ?? "")", "error": "\(error)",
             ])

@@ -21,7 +21,6 @@ final class RequestRecord: Sendable {
         var admittedAt: Date?
         var errorKind: String?
         var settled = false
-        var settlementFailed = false
         /// The input tokens estimated at admission, and the bytes of content streamed so far: the usage of a stream
         /// cut before its upstream reported any.
         var inputEstimate: Int?

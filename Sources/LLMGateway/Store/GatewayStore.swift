@@ -76,10 +76,16 @@ public struct StoredKey: Sendable, Equatable, Codable {
 public enum BudgetPeriod: String, Sendable, Codable, CaseIterable {
     case total, daily, monthly
 
-    /// When the period that holds `now` began.
-    public func start(containing now: Date) -> Date {
+    /// UTC days and months; made once (every admission asks, and a calendar is costly to make).
+    private static let calendar: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }()
+
+    /// When the period that holds `now` began.
+    public func start(containing now: Date) -> Date {
+        let calendar = Self.calendar
         switch self {
         case .total: return Date(timeIntervalSince1970: 0)
         case .daily: return calendar.startOfDay(for: now)

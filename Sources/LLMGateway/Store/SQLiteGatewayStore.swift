@@ -183,19 +183,17 @@ public final class SQLiteGatewayStore: GatewayStore {
             .text(key.id), .integer(now - AdmissionWindow.length), .integer(now), .text(key.budgetPeriod.rawValue), .integer(periodStart),
             .integer(now / 1000 - AdmissionWindow.length / 1000),
         ]
+        let reservation = common + [
+            .text(admission.requestID), .integer(admission.tokens), .integer(Int(admission.cost.value)),
+            .integer(now + Int(admission.holdFor * 1000)), Self.optional(key.rpm), Self.optional(key.tpm),
+            Self.optional(key.budget.map { Int($0.value) }),
+        ]
         return try await alone {
             if self.sweep.due(now: now) {
                 _ = try await self.connection.query("DELETE FROM reservations WHERE expires_at <= ?", [.integer(now)])
                 _ = try await self.connection.query("DELETE FROM window_usage WHERE second < ?", [.integer(now / 1000 - 120)])
             }
-            let reserved = try await self.connection.query(
-                Self.reserve,
-                common + [
-                    .text(admission.requestID), .integer(admission.tokens), .integer(Int(admission.cost.value)),
-                    .integer(now + Int(admission.holdFor * 1000)), Self.optional(key.rpm), Self.optional(key.tpm),
-                    Self.optional(key.budget.map { Int($0.value) }),
-                ])
-            if !reserved.isEmpty { return .admitted }
+            if try await !self.connection.query(Self.reserve, reservation).isEmpty { return .admitted }
             // Refused: the same sums say which limit, and when the minute frees up.
             let row = try await self.connection.query("SELECT " + Self.sums.map { "\($0.1) AS \($0.0)" }.joined(separator: ", "), common).first
             func int(_ name: String) -> Int { row?.column(name)?.integer ?? 0 }
@@ -203,23 +201,11 @@ public final class SQLiteGatewayStore: GatewayStore {
                 requests: int("settled_requests") + int("reserved_requests"), tokens: int("settled_tokens") + int("reserved_tokens"),
                 oldest: [row?.column("settled_oldest")?.integer, row?.column("reserved_oldest")?.integer].compactMap { $0 }.min())
             let decision = window.decide(admission, committed: Picodollars(Int64(int("spent")) + Int64(int("reserved_cost"))), now: now)
-            // The sums moved between the two statements (another instance settled): try again.
-            return decision == .admitted ? try await self.admitOnceMore(admission, common: common) : decision
+            guard decision == .admitted else { return decision }
+            // The sums moved between the two statements (another instance settled): one more try, then a short wait.
+            let retried = try await self.connection.query(Self.reserve, reservation)
+            return retried.isEmpty ? .rateLimited(retryAfter: 1, reason: "the key's limits are reached") : .admitted
         }
-    }
-
-    /// A second try at a reservation refused a moment ago by sums that have since changed; still refused, it says
-    /// the budget or the minute (whichever the sums name now) rather than looping.
-    private func admitOnceMore(_ admission: Admission, common: [SQLiteData]) async throws -> AdmissionDecision {
-        let key = admission.key
-        let reserved = try await connection.query(
-            Self.reserve,
-            common + [
-                .text(admission.requestID), .integer(admission.tokens), .integer(Int(admission.cost.value)),
-                .integer(Self.milliseconds(admission.now) + Int(admission.holdFor * 1000)), Self.optional(key.rpm), Self.optional(key.tpm),
-                Self.optional(key.budget.map { Int($0.value) }),
-            ])
-        return reserved.isEmpty ? .rateLimited(retryAfter: 1, reason: "the key's limits are reached") : .admitted
     }
 
     /// One statement: the ledger's trigger (`ledger_settles`) updates the counts and the spend and ends the
