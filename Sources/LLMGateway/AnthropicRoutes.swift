@@ -47,14 +47,11 @@ struct AnthropicRoutes: Sendable {
             let key = record.snapshot.key
             let incoming = try AnthropicMessagesServerRequest(decoding: try await GatewayHTTP.json(of: request, limit: maxBodyBytes))
             let chat = try await access.admitting(incoming.request, key: key, router: router, record: record)
-            let id = "msg_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-            guard incoming.stream else {
-                let response = try await router.complete(chat, record: record)
-                return GatewayHTTP.json(AnthropicMessagesServerResponse.message(response, id: id), requestID: requestID)
-            }
+            let id = GatewayHTTP.newID("msg_")
             let encoder = EncoderBox(AnthropicMessagesStreamEncoder(id: id, model: incoming.request.model))
-            return try await GatewayHTTP.stream(
-                router.stream(chat, record: record), record: record,
+            return try await GatewayHTTP.answer(
+                chat, stream: incoming.stream, router: router, record: record,
+                reply: { AnthropicMessagesServerResponse.message($0, id: id) },
                 encode: { event, buffer in
                     for out in encoder.value.events(for: event) { AnthropicMessagesStreamEncoder.sseEvent(out, into: &buffer) }
                 },

@@ -53,6 +53,26 @@ enum GatewayHTTP {
         json(answer.body, status: answer.status, requestID: requestID, headers: answer.headers)
     }
 
+    /// An id for a reply: `prefix` and 32 random hex digits (`chatcmpl-…`, `msg_…`, `resp_…`).
+    static func newID(_ prefix: String) -> String {
+        prefix + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+    }
+
+    /// A chat's answer in the client's format: the whole reply as `reply` writes it or, when the client asked for a
+    /// stream, the stream as ``stream(_:record:contentType:heartbeat:encode:finish:failure:)`` writes it.
+    static func answer(
+        _ chat: ChatRequest, stream: Bool, router: ModelRouter, record: RequestRecord, contentType: String = "text/event-stream",
+        heartbeat: StaticString? = ":\n\n", reply: (LLMResponse) -> JSONValue,
+        encode: @escaping @Sendable (StreamEvent, inout ByteBuffer) -> Void,
+        finish: @escaping @Sendable (inout ByteBuffer) -> Void,
+        failure: @escaping @Sendable (LLMError, inout ByteBuffer) -> Void
+    ) async throws(LLMError) -> Response {
+        guard stream else { return json(reply(try await router.complete(chat, record: record)), requestID: record.requestID) }
+        return try await self.stream(
+            router.stream(chat, record: record), record: record, contentType: contentType, heartbeat: heartbeat, encode: encode,
+            finish: finish, failure: failure)
+    }
+
     /// Starts `events`: the first event is awaited here, so that a failure before it throws (and gets the format's
     /// error status); then a `text/event-stream` response writes `encode`'s bytes for each event, and `finish`'s at
     /// the end or `failure`'s when the stream breaks after it began. A client that goes away stops the loop, which

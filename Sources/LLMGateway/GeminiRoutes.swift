@@ -67,7 +67,7 @@ struct GeminiRoutes: Sendable {
             }
             let incoming = try GeminiGenerateContentServerRequest(decoding: body, model: model)
             let chat = try await access.admitting(incoming.request, key: record.snapshot.key, router: router, record: record)
-            let id = UUID().uuidString.lowercased()
+            let id = GatewayHTTP.newID("")
             guard method == "streamGenerateContent" else {
                 let response = try await router.complete(chat, record: record)
                 return GatewayHTTP.json(GeminiServerResponse.reply(response, id: id), requestID: requestID)

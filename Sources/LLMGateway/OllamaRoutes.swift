@@ -82,17 +82,14 @@ struct OllamaRoutes: Sendable {
     }
 
     /// A chat's answer in Ollama's way: one object, or NDJSON lines (`lines` for each event, made on the stream's one
-    /// writer) ending in an error line if the stream breaks after it began.
+    /// writer; no heartbeat: NDJSON has no comment) ending in an error line if the stream breaks after it began.
     private func answer(
         _ chat: ChatRequest, stream: Bool, record: RequestRecord, reply: (LLMResponse) -> JSONValue,
         lines: sending @escaping (StreamEvent) -> [JSONValue]
     ) async throws(LLMError) -> Response {
-        guard stream else {
-            return GatewayHTTP.json(reply(try await router.complete(chat, record: record)), requestID: record.requestID)
-        }
         let encoder = EncoderBox(lines)
-        return try await GatewayHTTP.stream(
-            router.stream(chat, record: record), record: record, contentType: "application/x-ndjson", heartbeat: nil,
+        return try await GatewayHTTP.answer(
+            chat, stream: stream, router: router, record: record, contentType: "application/x-ndjson", heartbeat: nil, reply: reply,
             encode: { event, buffer in
                 for line in encoder.value(event) { OllamaChatStreamEncoder.line(line, into: &buffer) }
             },

@@ -43,16 +43,13 @@ struct OpenAIRoutes: Sendable {
             let key = record.snapshot.key
             let incoming = try OpenAIChatServerRequest(decoding: try await GatewayHTTP.json(of: request, limit: maxBodyBytes))
             let chat = try await access.admitting(incoming.request, key: key, router: router, record: record)
-            let id = "chatcmpl-" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+            let id = GatewayHTTP.newID("chatcmpl-")
             let created = Int(Date().timeIntervalSince1970)
-            guard incoming.stream else {
-                let response = try await router.complete(chat, record: record)
-                return GatewayHTTP.json(OpenAIChatServerResponse.completion(response, id: id, created: created), requestID: requestID)
-            }
             let encoder = EncoderBox(OpenAIChatStreamEncoder(
                 id: id, created: created, model: incoming.request.model, includeUsage: incoming.includeStreamUsage))
-            return try await GatewayHTTP.stream(
-                router.stream(chat, record: record), record: record,
+            return try await GatewayHTTP.answer(
+                chat, stream: incoming.stream, router: router, record: record,
+                reply: { OpenAIChatServerResponse.completion($0, id: id, created: created) },
                 encode: { event, buffer in
                     for chunk in encoder.value.chunks(for: event) { OpenAIChatStreamEncoder.sseEvent(chunk, into: &buffer) }
                 },
@@ -72,15 +69,12 @@ struct OpenAIRoutes: Sendable {
             let key = record.snapshot.key
             let incoming = try OpenAIResponsesServerRequest(decoding: try await GatewayHTTP.json(of: request, limit: maxBodyBytes))
             let chat = try await access.admitting(incoming.request, key: key, router: router, record: record)
-            let id = "resp_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+            let id = GatewayHTTP.newID("resp_")
             let created = Int(Date().timeIntervalSince1970)
-            guard incoming.stream else {
-                let response = try await router.complete(chat, record: record)
-                return GatewayHTTP.json(OpenAIResponsesServerResponse.response(response, id: id, createdAt: created), requestID: requestID)
-            }
             let encoder = EncoderBox(OpenAIResponsesStreamEncoder(id: id, createdAt: created, model: incoming.request.model))
-            return try await GatewayHTTP.stream(
-                router.stream(chat, record: record), record: record,
+            return try await GatewayHTTP.answer(
+                chat, stream: incoming.stream, router: router, record: record,
+                reply: { OpenAIResponsesServerResponse.response($0, id: id, createdAt: created) },
                 encode: { event, buffer in
                     for out in encoder.value.events(for: event) { OpenAIResponsesStreamEncoder.sseEvent(out, into: &buffer) }
                 },
