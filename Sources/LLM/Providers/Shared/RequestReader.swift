@@ -31,4 +31,24 @@ enum RequestReader {
         guard case .bool(let flag) = value else { throw invalid(path, "must be true or false") }
         return flag
     }
+
+    // MARK: Shapes the OpenAI formats (Chat Completions and Responses) share
+
+    /// `auto`, `none`, `required`, or the function `name` names (a format puts a named choice's name in its own place).
+    static func toolChoice(_ value: JSONValue, named name: String?) throws(LLMError) -> ToolChoice {
+        switch value {
+        case "auto": return .auto
+        case "none": return .none
+        case "required": return .required
+        default:
+            guard let name else { throw invalid("tool_choice", "must be auto, none, required or a named function") }
+            return .tool(name)
+        }
+    }
+
+    /// A JSON schema output format from the object at `path` holding its `name`, `schema` and `strict`.
+    static func jsonSchemaFormat(_ object: [String: JSONValue], at path: String) throws(LLMError) -> ResponseFormat {
+        let name = try string(object["name"], at: path + ".name")
+        return .jsonSchema(name: name, schema: JSONSchema(object["schema"] ?? .object([:])), strict: object["strict"]?.boolValue ?? false)
+    }
 }

@@ -185,16 +185,7 @@ public struct OpenAIChatServerRequest: Sendable, Hashable {
     }
 
     private static func toolChoice(_ value: JSONValue) throws(LLMError) -> ToolChoice {
-        switch value {
-        case "auto": return .auto
-        case "none": return .none
-        case "required": return .required
-        default:
-            guard let name = value["function"]?["name"]?.stringValue else {
-                throw RequestReader.invalid("tool_choice", "must be auto, none, required or a named function")
-            }
-            return .tool(name)
-        }
+        try RequestReader.toolChoice(value, named: value["function"]?["name"]?.stringValue)
     }
 
     private static func responseFormat(_ value: JSONValue) throws(LLMError) -> ResponseFormat {
@@ -203,9 +194,7 @@ public struct OpenAIChatServerRequest: Sendable, Hashable {
         case "json_object": return .jsonObject
         case "json_schema":
             let schema = try RequestReader.object(value["json_schema"] ?? .null, at: "response_format.json_schema")
-            let name = try RequestReader.string(schema["name"], at: "response_format.json_schema.name")
-            let body = schema["schema"] ?? .object([:])
-            return .jsonSchema(name: name, schema: JSONSchema(body), strict: schema["strict"]?.boolValue ?? false)
+            return try RequestReader.jsonSchemaFormat(schema, at: "response_format.json_schema")
         default:
             throw RequestReader.invalid("response_format.type", "must be text, json_object or json_schema")
         }

@@ -212,25 +212,14 @@ public struct OpenAIResponsesServerRequest: Sendable, Hashable {
     }
 
     private static func toolChoice(_ value: JSONValue) throws(LLMError) -> ToolChoice {
-        switch value {
-        case "auto": return .auto
-        case "none": return .none
-        case "required": return .required
-        default:
-            guard value["type"]?.stringValue == "function", let name = value["name"]?.stringValue else {
-                throw RequestReader.invalid("tool_choice", "must be auto, none, required or a named function")
-            }
-            return .tool(name)
-        }
+        try RequestReader.toolChoice(value, named: value["type"]?.stringValue == "function" ? value["name"]?.stringValue : nil)
     }
 
     private static func responseFormat(_ format: JSONValue) throws(LLMError) -> ResponseFormat {
         switch format["type"]?.stringValue {
         case "text": return .text
         case "json_object": return .jsonObject
-        case "json_schema":
-            let name = try RequestReader.string(format["name"], at: "text.format.name")
-            return .jsonSchema(name: name, schema: JSONSchema(format["schema"] ?? .object([:])), strict: format["strict"]?.boolValue ?? false)
+        case "json_schema": return try RequestReader.jsonSchemaFormat(format.objectValue ?? [:], at: "text.format")
         default:
             throw RequestReader.invalid("text.format.type", "must be text, json_object or json_schema")
         }
