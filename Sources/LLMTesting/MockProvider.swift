@@ -23,6 +23,9 @@ public final class MockProvider: LLMProvider {
         var replies: [MockReply]
         var next = 0
         var requests: [ChatRequest] = []
+        var embeddingReplies: [MockEmbeddingReply] = []
+        var nextEmbedding = 0
+        var embeddingRequests: [EmbeddingRequest] = []
     }
 
     public init(
@@ -38,6 +41,30 @@ public final class MockProvider: LLMProvider {
 
     /// Every request received, in order (one per attempt when retrying).
     public var requests: [ChatRequest] { state.withLockedValue { $0.requests } }
+
+    /// Every embedding request received, in order (one per attempt when retrying).
+    public var embeddingRequests: [EmbeddingRequest] { state.withLockedValue { $0.embeddingRequests } }
+
+    /// Adds answers to `embed` calls to the end of their script (kept apart from the chat replies). The last one
+    /// repeats when `repeatLastReply` is set.
+    public func enqueueEmbeddings(_ replies: MockEmbeddingReply...) {
+        state.withLockedValue { $0.embeddingReplies += replies }
+    }
+
+    public func embed(_ request: EmbeddingRequest) async throws -> EmbeddingResponse {
+        try await RetryRunner(policy: request.retryPolicy ?? retryPolicy, clock: retryClock).run { _ in
+            let reply = try self.state.withLockedValue { state in
+                state.embeddingRequests.append(request)
+                if state.nextEmbedding < state.embeddingReplies.count {
+                    state.nextEmbedding += 1
+                    return state.embeddingReplies[state.nextEmbedding - 1]
+                }
+                if self.repeatLastReply, let last = state.embeddingReplies.last { return last }
+                throw LLMError.invalidRequest(ProviderErrorDetails(provider: self.name, message: "MockProvider has no scripted embeddings left"))
+            }
+            return try reply.response(to: request, provider: self.name)
+        }
+    }
 
     /// Adds replies to the end of the script.
     public func enqueue(_ replies: MockReply...) {

@@ -18,6 +18,10 @@ public protocol LLMProvider: Sendable {
 
     /// What this provider can do; requests needing more fail with ``LLMError/unsupported(feature:provider:)``.
     var capabilities: ProviderCapabilities { get }
+
+    /// The embeddings of the request's inputs, in input order (see ``EmbeddingRequest``). Providers without
+    /// embeddings (``ProviderCapabilities/embeddings``) throw ``LLMError/unsupported(feature:provider:)``.
+    func embed(_ request: EmbeddingRequest) async throws -> EmbeddingResponse
 }
 
 extension LLMProvider {
@@ -25,6 +29,10 @@ extension LLMProvider {
 
     public func listModels() async throws -> [ModelInfo] {
         throw LLMError.unsupported(feature: "listing models", provider: name)
+    }
+
+    public func embed(_ request: EmbeddingRequest) async throws -> EmbeddingResponse {
+        throw LLMError.unsupported(feature: "embeddings", provider: name)
     }
 }
 

@@ -29,8 +29,10 @@ public struct ProviderCapabilities: OptionSet, Sendable, Hashable {
     public static let reasoningTokens = ProviderCapabilities(rawValue: 1 << 10)
     /// A seed for reproducible sampling.
     public static let seed = ProviderCapabilities(rawValue: 1 << 11)
+    /// Embeddings (``LLMProvider/embed(_:)``).
+    public static let embeddings = ProviderCapabilities(rawValue: 1 << 12)
 
-    public static let all = ProviderCapabilities(rawValue: (1 << 12) - 1)
+    public static let all = ProviderCapabilities(rawValue: (1 << 13) - 1)
 
     /// The first capability `request` needs that is missing from `self`, named for an error message.
     public func missingFeature(for request: ChatRequest) -> String? {

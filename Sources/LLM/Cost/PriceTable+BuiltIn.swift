@@ -15,6 +15,8 @@ extension PriceTable {
         "gpt-4o-mini": ModelPrice(input: 0.15, output: 0.60, cacheRead: 0.075),
         "gpt-4.1": ModelPrice(input: 2.00, output: 8.00, cacheRead: 0.50),
         "gpt-4.1-mini": ModelPrice(input: 0.40, output: 1.60, cacheRead: 0.10),
+        "text-embedding-3-small": ModelPrice(input: 0.02, output: 0),
+        "text-embedding-3-large": ModelPrice(input: 0.13, output: 0),
         // Anthropic ("claude-sonnet-4" also prices claude-sonnet-4-5-*, which costs the same)
         "claude-sonnet-4": ModelPrice(input: 3.00, output: 15.00, cacheRead: 0.30, cacheWrite: 3.75),
         "claude-haiku-4-5": ModelPrice(input: 1.00, output: 5.00, cacheRead: 0.10, cacheWrite: 1.25),
@@ -24,5 +26,6 @@ extension PriceTable {
         "gemini-2.5-pro": ModelPrice(input: 1.25, output: 10.00, cacheRead: 0.125),
         "gemini-2.5-flash": ModelPrice(input: 0.30, output: 2.50, cacheRead: 0.03),
         "gemini-2.5-flash-lite": ModelPrice(input: 0.10, output: 0.40, cacheRead: 0.01),
+        "gemini-embedding-001": ModelPrice(input: 0.15, output: 0),
     ]
 }

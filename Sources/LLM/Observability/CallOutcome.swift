@@ -23,6 +23,11 @@ struct CallOutcome: Sendable {
         replyText = ContentRendering.reply(response)
     }
 
+    init(embeddings response: EmbeddingResponse) {
+        usage = response.usage
+        responseModel = response.model
+    }
+
     /// `"ok"`, or the error's kind.
     var statusName: String { error.map { $0.kind } ?? "ok" }
 }

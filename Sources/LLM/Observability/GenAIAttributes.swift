@@ -3,8 +3,8 @@ import Tracing
 /// Span name and attributes of the OpenTelemetry GenAI semantic conventions (inference span, status
 /// Development), kept in one place because those conventions still change.
 enum GenAIAttributes {
-    static func spanName(model: String) -> String {
-        model.isEmpty ? "chat" : "chat \(model)"
+    static func spanName(operation: String = "chat", model: String) -> String {
+        model.isEmpty ? operation : "\(operation) \(model)"
     }
 
     /// The well-known `gen_ai.provider.name` for this package's provider names; others pass through.
@@ -35,6 +35,20 @@ enum GenAIAttributes {
             }
             if stream { attributes.set("gen_ai.request.stream", value: .bool(true)) }
             // Not a convention attribute: lets a trace be matched with the call's log line.
+            attributes.set("llm.request_id", value: .string(requestID))
+        }
+    }
+
+    /// The request attributes of an embeddings call.
+    static func setRequest(_ request: EmbeddingRequest, provider: String, requestID: String, on span: any Tracing.Span) {
+        span.updateAttributes { attributes in
+            attributes.set("gen_ai.operation.name", value: .string("embeddings"))
+            attributes.set("gen_ai.provider.name", value: .string(providerName(provider)))
+            attributes.set("gen_ai.request.model", value: .string(request.model))
+            if let dimensions = request.dimensions {
+                attributes.set("gen_ai.embeddings.dimension.count", value: .int64(Int64(dimensions)))
+            }
+            attributes.set("gen_ai.request.encoding_formats", value: .stringArray([request.encoding.rawValue]))
             attributes.set("llm.request_id", value: .string(requestID))
         }
     }

@@ -70,6 +70,20 @@ public struct InstrumentedProvider: LLMProvider {
     }
 }
 
+extension InstrumentedProvider {
+    public func embed(_ request: EmbeddingRequest) async throws -> EmbeddingResponse {
+        let call = ModelCall.start(request, configuration: configuration)
+        do {
+            let response = try await call.withSpanContext { try await base.embed(request) }
+            call.finish(CallOutcome(embeddings: response))
+            return response
+        } catch {
+            call.finish(CallOutcome(error: LLMError(normalising: error)))
+            throw error
+        }
+    }
+}
+
 extension LLMProvider {
     /// This provider with logs, metrics and trace spans for every call; see ``InstrumentedProvider``.
     public func instrumented(

@@ -6,7 +6,10 @@ import Tracing
 /// The telemetry of one model call: started when the call starts, reported once by ``finish(_:)``.
 struct ModelCall: Sendable {
     enum Operation: String, Sendable {
-        case complete, stream
+        case complete, stream, embeddings
+
+        /// `gen_ai.operation.name`.
+        var genAIName: String { self == .embeddings ? "embeddings" : "chat" }
     }
 
     let operation: Operation
@@ -20,24 +23,35 @@ struct ModelCall: Sendable {
     let configuration: InstrumentationConfiguration
 
     static func start(_ request: ChatRequest, operation: Operation, configuration: InstrumentationConfiguration) -> ModelCall {
+        let call = start(model: request.model, operation: operation, configuration: configuration)
+        if configuration.logContent {
+            call.logger.trace("LLM request content", metadata: ["prompt": "\(ContentRendering.prompt(request))"])
+        }
+        GenAIAttributes.setRequest(request, provider: configuration.provider, stream: operation == .stream, requestID: call.requestID, on: call.span)
+        return call
+    }
+
+    static func start(_ request: EmbeddingRequest, configuration: InstrumentationConfiguration) -> ModelCall {
+        let call = start(model: request.model, operation: .embeddings, configuration: configuration)
+        GenAIAttributes.setRequest(request, provider: configuration.provider, requestID: call.requestID, on: call.span)
+        return call
+    }
+
+    private static func start(model: String, operation: Operation, configuration: InstrumentationConfiguration) -> ModelCall {
         let started = ContinuousClock.now
         // A short id is enough to correlate the lines of one call; it is also put on the span.
         let requestID = String(UUID().uuidString.prefix(8)).lowercased()
         var logger = configuration.logger
         logger[metadataKey: "request_id"] = "\(requestID)"
         logger[metadataKey: "provider"] = "\(configuration.provider)"
-        logger[metadataKey: "model"] = "\(request.model)"
+        logger[metadataKey: "model"] = "\(model)"
         logger[metadataKey: "operation"] = "\(operation.rawValue)"
-        if configuration.logContent {
-            logger.trace("LLM request content", metadata: ["prompt": "\(ContentRendering.prompt(request))"])
-        }
         let tracer = configuration.tracer ?? InstrumentationSystem.tracer
         let span = tracer.startSpan(
-            GenAIAttributes.spanName(model: request.model), context: InstrumentationContext.current ?? .topLevel,
+            GenAIAttributes.spanName(operation: operation.genAIName, model: model), context: InstrumentationContext.current ?? .topLevel,
             ofKind: .client)
-        GenAIAttributes.setRequest(request, provider: configuration.provider, stream: operation == .stream, requestID: requestID, on: span)
         return ModelCall(
-            operation: operation, requestModel: request.model, requestID: requestID, started: started, span: span,
+            operation: operation, requestModel: model, requestID: requestID, started: started, span: span,
             logger: logger, metricsFactory: configuration.metricsFactory ?? MetricsSystem.factory,
             configuration: configuration)
     }

@@ -22,7 +22,7 @@ public struct AnthropicProvider: LLMProvider, TokenCounting {
     }
 
     /// What this backend supports (see ``ProviderCapabilities``).
-    public var capabilities: ProviderCapabilities { ProviderCapabilities.all.subtracting([.jsonObject, .seed, .reasoningTokens]) }
+    public var capabilities: ProviderCapabilities { ProviderCapabilities.all.subtracting([.jsonObject, .seed, .reasoningTokens, .embeddings]) }
 
     public func complete(_ request: ChatRequest) async throws -> LLMResponse {
         try capabilities.check(request, provider: name)

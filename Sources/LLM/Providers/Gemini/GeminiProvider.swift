@@ -71,6 +71,22 @@ public struct GeminiProvider: LLMProvider, TokenCounting {
         }
     }
 
+    /// Embeddings from `:embedContent` (one input) or `:batchEmbedContents`, with the request's task type.
+    public func embed(_ request: EmbeddingRequest) async throws -> EmbeddingResponse {
+        try await EmbeddingBatches.run(request, providerLimit: GeminiEmbeddings.maxInputsPerCall, provider: name) { batch in
+            try await http.runner(policy: batch.retryPolicy).run { _ in
+                let (method, body) = GeminiEmbeddings.call(for: batch)
+                let response = try await http.send(
+                    .POST, url: url(model: batch.model, method: method), headers: headers(), json: body, readsWholeBody: true)
+                try await throwIfFailed(response)
+                let reply = try await http.readValue(GeminiEmbeddingReply.self, of: response, maxBytes: 256 * 1024 * 1024)
+                return EmbeddingResponse(
+                    embeddings: reply.vectors.map(Embedding.init), model: batch.model,
+                    usage: Usage(inputTokens: reply.promptTokens ?? 0))
+            }
+        }
+    }
+
     /// Every model the key can use (`GET /models`, all pages), named without the `models/` prefix.
     public func listModels() async throws -> [ModelInfo] {
         try await http.runner(for: nil).run { _ in

@@ -94,6 +94,22 @@ public struct OllamaProvider: LLMProvider {
         }
     }
 
+    /// Embeddings from `POST /api/embed`.
+    public func embed(_ request: EmbeddingRequest) async throws -> EmbeddingResponse {
+        try await EmbeddingBatches.run(request, providerLimit: OllamaEmbeddings.maxInputsPerCall, provider: name) { batch in
+            try await http.runner(policy: batch.retryPolicy).run { _ in
+                let response = try await http.send(
+                    .POST, url: configuration.host + "/api/embed", headers: headers(), json: OllamaEmbeddings.body(for: batch),
+                    readsWholeBody: true)
+                try await throwIfFailed(response)
+                let reply = try await http.readValue(OllamaEmbedReply.self, of: response, maxBytes: 256 * 1024 * 1024)
+                return EmbeddingResponse(
+                    embeddings: reply.embeddings.map(Embedding.init), model: reply.model ?? batch.model,
+                    usage: Usage(inputTokens: reply.promptEvalCount ?? 0))
+            }
+        }
+    }
+
     // MARK: - HTTP details
 
     private var chatURL: String { configuration.host + "/api/chat" }

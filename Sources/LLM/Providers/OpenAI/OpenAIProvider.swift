@@ -56,6 +56,13 @@ public struct OpenAIProvider: LLMProvider {
         }
     }
 
+    /// Embeddings from `POST {base}/embeddings`, base64 on the wire unless the request says otherwise.
+    public func embed(_ request: EmbeddingRequest) async throws -> EmbeddingResponse {
+        try await OpenAIEmbeddings.embed(
+            request, http: http, url: configuration.baseURL + "/embeddings", headers: configuration.requestHeaders(),
+            classify: errorFor)
+    }
+
     // MARK: - One attempt
 
     private func completeOnce(_ request: ChatRequest) async throws -> LLMResponse {

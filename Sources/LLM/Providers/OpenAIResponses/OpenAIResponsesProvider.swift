@@ -107,6 +107,15 @@ public struct OpenAIResponsesProvider: LLMProvider {
         }
     }
 
+    /// Embeddings from the same server's `POST {base}/embeddings` (the Responses API has none of its own).
+    public func embed(_ request: EmbeddingRequest) async throws -> EmbeddingResponse {
+        try await OpenAIEmbeddings.embed(
+            request, http: http, url: configuration.baseURL + "/embeddings", headers: configuration.requestHeaders()
+        ) { [name] status, headers, text in
+            OpenAIResponsesErrorMapping.error(status: status, headers: headers, text: text, provider: name)
+        }
+    }
+
     // MARK: - HTTP details
 
     private var responsesURL: String { configuration.baseURL + "/responses" }

@@ -20,7 +20,12 @@ struct ProviderHTTP: Sendable {
 
     /// The retries of one call: the request's own policy if it has one, else the provider's.
     func runner(for request: ChatRequest?) -> RetryRunner {
-        RetryRunner(policy: request?.retryPolicy ?? retryPolicy, clock: retryClock)
+        runner(policy: request?.retryPolicy)
+    }
+
+    /// The retries of one call with `policy`, or the provider's when nil.
+    func runner(policy: RetryPolicy?) -> RetryRunner {
+        RetryRunner(policy: policy ?? retryPolicy, clock: retryClock)
     }
 
     /// The largest error body read; the rest is not needed to classify an error.
@@ -115,6 +120,19 @@ struct ProviderHTTP: Sendable {
             }
         } catch {
             throw .malformedResponse(reason: "the response body is not the JSON expected", raw: redact(String(buffer: buffer)))
+        }
+    }
+
+    /// Reads a whole successful body with the hand-written reader, keeping nothing else (a large reply, such as a
+    /// thousand embeddings, is not also made into a ``JSONValue``).
+    func readValue<T: JSONWireDecodable>(_ type: T.Type, of response: TransportResponse, maxBytes: Int) async throws(LLMError) -> T {
+        let buffer = try await collect(response, maxBytes: maxBytes)
+        do {
+            return try buffer.withUnsafeReadableBytes { bytes in
+                try JSONParser.withDocument(bytes) { root in try T(json: JSONFields(root)) }
+            }
+        } catch {
+            throw .malformedResponse(reason: "the response body is not the JSON expected", raw: redact(String(buffer: buffer.getSlice(at: buffer.readerIndex, length: min(buffer.readableBytes, 4096)) ?? buffer)))
         }
     }
 
