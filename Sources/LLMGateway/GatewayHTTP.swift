@@ -73,6 +73,13 @@ enum GatewayHTTP {
             finish: finish, failure: failure)
     }
 
+    /// The embeddings for `request` (whose model is an alias), admitted on the record's key: the reply every format's
+    /// embeddings route writes in its own shape.
+    static func embed(_ request: EmbeddingRequest, access: GatewayAccess, router: ModelRouter, record: RequestRecord) async throws(LLMError) -> EmbeddingResponse {
+        try await access.admit(request, key: record.snapshot.key, router: router, record: record)
+        return try await router.embed(request, record: record)
+    }
+
     /// Starts `events`: the first event is awaited here, so that a failure before it throws (and gets the format's
     /// error status); then a `text/event-stream` response writes `encode`'s bytes for each event, and `finish`'s at
     /// the end or `failure`'s when the stream breaks after it began. A client that goes away stops the loop, which

@@ -4,7 +4,7 @@ import LLM
 import NIOCore
 
 /// Gemini's endpoints: `POST /v1beta/models/{model}:generateContent`, `:streamGenerateContent` (SSE with `alt=sse`,
-/// else a JSON array written as it grows, as Gemini does), `:countTokens`, the same under `/v1/`, `GET /v1beta/models` and
+/// else a JSON array written as it grows, as Gemini does), `:countTokens`, `:embedContent`, `:batchEmbedContents`, the same under `/v1/`, `GET /v1beta/models` and
 /// `GET /v1beta/models/{model}`,
 /// each answering in Gemini's format, errors included (`{"error": {"code", "message", "status"}}`).
 struct GeminiRoutes: Sendable {
@@ -33,10 +33,12 @@ struct GeminiRoutes: Sendable {
         }
     }
 
+    static let methods = ["generateContent", "streamGenerateContent", "countTokens", "embedContent", "batchEmbedContents"]
+
     private func model(_ alias: String) -> JSONValue {
         [
             "name": .string("models/" + alias), "displayName": .string(alias),
-            "supportedGenerationMethods": ["generateContent", "streamGenerateContent", "countTokens"],
+            "supportedGenerationMethods": .array(Self.methods.map { .string($0) }),
         ]
     }
 
@@ -53,10 +55,15 @@ struct GeminiRoutes: Sendable {
         let model = String(call[..<colon])
         let method = call[call.index(after: colon)...]
         do throws(LLMError) {
-            guard ["generateContent", "streamGenerateContent", "countTokens"].contains(method) else {
-                throw GatewayHTTP.invalid("\(method) is not supported (generateContent, streamGenerateContent, countTokens)", status: 404)
+            guard Self.methods.contains(String(method)) else {
+                throw GatewayHTTP.invalid("\(method) is not supported (\(Self.methods.joined(separator: ", ")))", status: 404)
             }
             let body = try await GatewayHTTP.json(of: request, limit: maxBodyBytes)
+            if method == "embedContent" || method == "batchEmbedContents" {
+                let incoming = try GeminiEmbedServerRequest(decoding: body, model: model, batch: method == "batchEmbedContents")
+                let reply = try await GatewayHTTP.embed(incoming.request, access: access, router: router, record: record)
+                return GatewayHTTP.json(GeminiEmbedServerResponse.reply(reply, batch: incoming.batch), requestID: requestID)
+            }
             if method == "countTokens" {
                 // `contents` alone, or a whole `generateContentRequest` (system instruction and tools count too).
                 let whole = (body["generateContentRequest"] ?? body["generate_content_request"]).flatMap { $0 == .null ? nil : $0 } ?? body

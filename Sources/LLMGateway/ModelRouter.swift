@@ -96,25 +96,59 @@ public struct ModelRouter: Sendable {
     }
 
     func complete(_ request: ChatRequest, record: RequestRecord?) async throws(LLMError) -> LLMResponse {
-        let route = try resolve(request.model)
+        try await serve(request.model, record: record) { target, route in
+            var response = try await target.provider.complete(route.upstream(request, target: target, retryPolicy: retryPolicies[route.alias]))
+            response.model = request.model
+            return (response, response.usage)
+        }
+    }
+
+    /// The embeddings for `request`, whose model is an alias, from the first of its targets that serves them (a target
+    /// without embeddings hands over to the next). The model is reported as the alias. The ledger gets the estimated
+    /// input tokens when the upstream reports none (Gemini may not).
+    public func embed(_ request: EmbeddingRequest) async throws(LLMError) -> EmbeddingResponse {
+        try await embed(request, record: nil)
+    }
+
+    func embed(_ request: EmbeddingRequest, record: RequestRecord?) async throws(LLMError) -> EmbeddingResponse {
+        try await serve(request.model, record: record) { target, route in
+            var upstream = request
+            upstream.model = route.upstreamModel(for: target)
+            upstream.retryPolicy = retryPolicies[route.alias] ?? request.retryPolicy
+            var response = try await target.provider.embed(upstream)
+            response.model = request.model
+            let usage = response.usage.inputTokens > 0 ? response.usage : Usage(inputTokens: TokenCount.estimate(request).tokens)
+            return (response, usage)
+        }
+    }
+
+    /// Asks the alias's targets in turn until one answers: the next one is asked when a target fails with a
+    /// retryable error or cannot do what is asked (`unsupported`); the answer's usage goes to the record.
+    private func serve<Answer>(
+        _ model: String, record: RequestRecord?, _ ask: (Target, Route) async throws -> (Answer, Usage)
+    ) async throws(LLMError) -> Answer {
+        let route = try resolve(model)
         record?.update { $0.alias = route.alias }
         var lastError = LLMError.serverError(ProviderErrorDetails(provider: "gateway", message: "no target"))
         for index in selection.order(for: route.alias) {
             let target = route.targets[index]
-            let upstream = route.upstream(request, target: target, retryPolicy: retryPolicies[route.alias])
+            let upstreamModel = route.upstreamModel(for: target)
             do {
                 record?.update {
                     $0.provider = target.provider.name
-                    $0.upstreamModel = upstream.model
-                    $0.price = target.price(for: upstream.model)
+                    $0.upstreamModel = upstreamModel
+                    $0.price = target.price(for: upstreamModel)
                 }
-                var response = try await target.provider.complete(upstream)
-                record?.update { $0.usage = response.usage }
+                let (answer, usage) = try await ask(target, route)
+                record?.update { $0.usage = usage }
                 selection.succeeded(route.alias, target: index)
-                response.model = request.model
-                return response
+                return answer
             } catch {
                 let error = LLMError(normalising: error)
+                if case .unsupported = error {
+                    lastError = error
+                    continue
+                }
                 selection.failed(route.alias, target: index, error: error)
                 lastError = error
                 guard error.isRetryable else { throw error }
@@ -206,12 +240,17 @@ public struct ModelRouter: Sendable {
         /// What a wildcard alias's `*` matched (`openai/gpt-4o-mini` for `openrouter/*`); nil for a plain alias.
         var rest: String?
 
-        /// The request as `target` is asked it: its model (the target's, with `*` replaced), the alias's retry policy.
+        /// The request as `target` is asked it: its model (``upstreamModel(for:)``), the alias's retry policy.
         func upstream(_ request: ChatRequest, target: Target, retryPolicy: RetryPolicy?) -> ChatRequest {
             var upstream = request
-            upstream.model = rest.map { target.model.replacingOccurrences(of: "*", with: $0) } ?? target.model
+            upstream.model = upstreamModel(for: target)
             upstream.retryPolicy = retryPolicy ?? upstream.retryPolicy
             return upstream
+        }
+
+        /// The model `target` is asked for: the target's, with `*` replaced by what the request's name matched.
+        func upstreamModel(for target: Target) -> String {
+            rest.map { target.model.replacingOccurrences(of: "*", with: $0) } ?? target.model
         }
     }
 

@@ -3,7 +3,8 @@ import Hummingbird
 import LLM
 import NIOCore
 
-/// Ollama's endpoints: `POST /api/chat` and `POST /api/generate` (NDJSON streams by default), `GET /api/tags`, `POST /api/show` and
+/// Ollama's endpoints: `POST /api/chat` and `POST /api/generate` (NDJSON streams by default), `POST /api/embed` and the older
+/// `POST /api/embeddings`, `GET /api/tags`, `POST /api/show` and
 /// `GET /api/version`, each answering in Ollama's format, errors included (`{"error": "..."}`).
 struct OllamaRoutes: Sendable {
     let live: LiveConfiguration
@@ -22,6 +23,8 @@ struct OllamaRoutes: Sendable {
     func add(to routes: Router<GatewayRequestContext>) {
         routes.post("/api/chat") { request, context in await chat(request, context: context) }
         routes.post("/api/generate") { request, context in await generate(request, context: context) }
+        routes.post("/api/embed") { request, context in await embed(request, context: context, legacy: false) }
+        routes.post("/api/embeddings") { request, context in await embed(request, context: context, legacy: true) }
         routes.get("/api/tags") { _, context in
             GatewayHTTP.json(["models": .array(router.aliases.map(model))], requestID: context.record.requestID)
         }
@@ -36,6 +39,22 @@ struct OllamaRoutes: Sendable {
             "name": .string(alias), "model": .string(alias), "modified_at": "1970-01-01T00:00:00Z", "size": 0, "digest": "",
             "details": ["format": "", "family": "", "parameter_size": "", "quantization_level": ""],
         ]
+    }
+
+    private func embed(_ request: Request, context: GatewayRequestContext, legacy: Bool) async -> Response {
+        let record = context.record
+        record.update { $0.format = "ollama" }
+        do throws(LLMError) {
+            let incoming = try OllamaEmbedServerRequest(decoding: try await GatewayHTTP.json(of: request, limit: maxBodyBytes), legacy: legacy)
+            let reply = try await GatewayHTTP.embed(incoming.request, access: access, router: router, record: record)
+            let body = legacy
+                ? OllamaEmbedServerResponse.embeddings(reply)
+                : OllamaEmbedServerResponse.embed(reply, model: incoming.request.model, totalDuration: .now - record.started)
+            return GatewayHTTP.json(body, requestID: record.requestID)
+        } catch {
+            record.noteError(error)
+            return GatewayHTTP.error(OllamaChatServerResponse.error(error), requestID: record.requestID)
+        }
     }
 
     private func show(_ request: Request, context: GatewayRequestContext) async -> Response {

@@ -3,7 +3,8 @@ import Hummingbird
 import LLM
 import NIOCore
 
-/// The OpenAI endpoints: `POST /v1/chat/completions`, `POST /v1/responses` and `GET /v1/models[/{id}]`, each
+/// The OpenAI endpoints: `POST /v1/chat/completions`, `POST /v1/responses`, `POST /v1/embeddings` and
+/// `GET /v1/models[/{id}]`, each
 /// answering in OpenAI's format, errors included.
 struct OpenAIRoutes: Sendable {
     let live: LiveConfiguration
@@ -16,6 +17,7 @@ struct OpenAIRoutes: Sendable {
     func add(to routes: Router<GatewayRequestContext>) {
         routes.post("/v1/chat/completions") { request, context in await chatCompletions(request, context: context) }
         routes.post("/v1/responses") { request, context in await responses(request, context: context) }
+        routes.post("/v1/embeddings") { request, context in await embeddings(request, context: context) }
         routes.get("/v1/models") { _, context in
             GatewayHTTP.json(["object": "list", "data": .array(router.aliases.map(model))], requestID: context.record.requestID)
         }
@@ -85,6 +87,21 @@ struct OpenAIRoutes: Sendable {
         } catch {
             record.noteError(error)
             return self.error(error, requestID: requestID)
+        }
+    }
+
+    private func embeddings(_ request: Request, context: GatewayRequestContext) async -> Response {
+        let record = context.record
+        record.update { $0.format = "openai-embeddings" }
+        do {
+            let incoming = try OpenAIEmbeddingsServerRequest(decoding: try await GatewayHTTP.json(of: request, limit: maxBodyBytes))
+            let reply = try await GatewayHTTP.embed(incoming.request, access: access, router: router, record: record)
+            return GatewayHTTP.json(
+                OpenAIEmbeddingsServerResponse.list(reply, model: incoming.request.model, encoding: incoming.encoding),
+                requestID: record.requestID)
+        } catch {
+            record.noteError(error)
+            return self.error(error, requestID: record.requestID)
         }
     }
 

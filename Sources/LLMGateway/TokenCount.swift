@@ -34,4 +34,9 @@ public struct TokenCount: Sendable, Equatable {
         let perMessage = 4
         return TokenCount(tokens: (bytes + 3) / 4 + perMessage * request.messages.count + 258 * images, exact: false)
     }
+
+    /// The same estimate for the texts of an embedding request.
+    static func estimate(_ request: EmbeddingRequest) -> TokenCount {
+        TokenCount(tokens: request.inputs.reduce(0) { $0 + ($1.utf8.count + 3) / 4 }, exact: false)
+    }
 }

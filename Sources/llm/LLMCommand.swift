@@ -8,7 +8,7 @@ struct LLMCommand: AsyncParsableCommand {
         commandName: "llm",
         abstract: "Send a prompt to an LLM provider and print the reply.",
         discussion: discussion + "\n\nRun `llm chat --help` for every option of a prompt.",
-        subcommands: [ChatCommand.self, ModelsCommand.self, AgentCommand.self],
+        subcommands: [ChatCommand.self, ModelsCommand.self, AgentCommand.self, EmbedCommand.self],
         defaultSubcommand: ChatCommand.self)
 
     static let discussion = """
@@ -18,6 +18,7 @@ struct LLMCommand: AsyncParsableCommand {
           llm -m vllm/meta-llama/Llama-3.1-8B "Hi"  (provider: up to the FIRST slash)
           llm --schema person.json --output json "Invent a person"
           llm models -m lmstudio
+          llm embed -m llamacpp/any "some text"
 
         Providers: openai (needs OPENAI_API_KEY or --api-key, or --base-url / OPENAI_BASE_URL for any \
         OpenAI-compatible server), and the local OpenAI-compatible servers llamacpp (http://127.0.0.1:8080/v1), \

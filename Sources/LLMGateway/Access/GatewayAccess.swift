@@ -82,20 +82,34 @@ struct GatewayAccess: Sendable {
     }
 
     func admit(_ request: inout ChatRequest, key: StoredKey?, router: ModelRouter, record: RequestRecord, now: Date = Date()) async throws(LLMError) {
-        guard let store, let key else { return }
+        guard store != nil, let key else { return }
         let route = try permit(request.model, key: key, router: router)
         if key.budget != nil || key.tpm != nil {
             let cap = router.outputCaps[route.alias] ?? Self.defaultOutputCap
             request.maxTokens = min(request.maxTokens ?? cap, cap)
         }
-        let input = TokenCount.estimate(request).tokens
-        let output = request.maxTokens ?? 0
+        try await reserve(route, input: TokenCount.estimate(request).tokens, output: request.maxTokens ?? 0, key: key, record: record, now: now)
+    }
+
+    /// Lets an embedding request go upstream on `key`, or says why not (as ``admit(_:key:router:record:now:)`` does);
+    /// it reserves its estimated input tokens.
+    func admit(_ request: EmbeddingRequest, key: StoredKey?, router: ModelRouter, record: RequestRecord, now: Date = Date()) async throws(LLMError) {
+        guard store != nil, let key else { return }
+        let route = try permit(request.model, key: key, router: router)
+        try await reserve(route, input: TokenCount.estimate(request).tokens, output: 0, key: key, record: record, now: now)
+    }
+
+    /// Reserves `input` and `output` tokens on `key` (and, with a budget, what they cost at the dearest target).
+    private func reserve(
+        _ route: ModelRouter.Route, input: Int, output: Int, key: StoredKey, record: RequestRecord, now: Date
+    ) async throws(LLMError) {
+        guard let store else { return }
         var cost = Picodollars.zero
         if key.budget != nil {
             // The dearest target prices the reservation: any of them may serve.
             var dearest: Decimal?
             for target in route.targets {
-                guard let price = target.price(for: route.upstream(request, target: target, retryPolicy: nil).model) else {
+                guard let price = target.price(for: route.upstreamModel(for: target)) else {
                     throw .permissionDenied(ProviderErrorDetails(
                         provider: "gateway", status: 403,
                         message: "`\(route.alias)` has a target with no known price, so this key's budget cannot be kept; give it a price"))
