@@ -20,6 +20,7 @@
 #   :8081  same model with a function-calling template: requests with tools and tool_choice "required"
 #          get a real tool call back (other requests on this port fail with HTTP 500, a server quirk)
 #   :8082  same as :8080 but requires the API key "local-test-key" (for authentication tests)
+#   :8083  same model serving embeddings (/v1/embeddings, mean pooling): real vectors, if not good ones
 set -euo pipefail
 CACHE=${SWIFT_LLM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/swift-llm}
 mkdir -p "$CACHE"; cd "$CACHE"
@@ -101,23 +102,25 @@ start)
   start_server 8080 Qwen-Qwen2.5-7B-Instruct.jinja
   start_server 8081 meetkai-functionary-medium-v3.2.jinja
   start_server 8082 Qwen-Qwen2.5-7B-Instruct.jinja --api-key local-test-key
-  wait_for http://127.0.0.1:8080/health; wait_for http://127.0.0.1:8081/health; wait_for http://127.0.0.1:8082/health
-  echo "llama-server up on 127.0.0.1:8080 (general), :8081 (forced tool calls), :8082 (API key required)"
+  start_server 8083 Qwen-Qwen2.5-7B-Instruct.jinja --embeddings --pooling mean
+  for port in 8080 8081 8082 8083; do wait_for "http://127.0.0.1:$port/health"; done
+  echo "llama-server up on 127.0.0.1:8080 (general), :8081 (forced tool calls), :8082 (API key required), :8083 (embeddings)"
   ;;
 stop)
-  for port in 8080 8081 8082; do
+  for port in 8080 8081 8082 8083; do
     if running "llama-$port.pid"; then kill "$(cat "llama-$port.pid")" 2>/dev/null || true; fi
     rm -f "llama-$port.pid"
   done
   ;;
 status)
-  for port in 8080 8081 8082; do
+  for port in 8080 8081 8082 8083; do
     if running "llama-$port.pid"; then echo "llama-server :$port up"; else echo "llama-server :$port down"; fi
   done
   ;;
 env)
   echo "export LLM_E2E_BASE_URL=http://127.0.0.1:8080/v1"
   echo "export LLM_E2E_TOOLS_BASE_URL=http://127.0.0.1:8081/v1"
+  echo "export LLM_E2E_EMBEDDINGS_BASE_URL=http://127.0.0.1:8083/v1"
   echo "export LLM_E2E_AUTH_BASE_URL=http://127.0.0.1:8082/v1"
   echo "export LLM_E2E_MODEL=smol"
   echo "export LLM_E2E_MCP_TIME=$CACHE/mcp-venv/bin/mcp-server-time"

@@ -34,7 +34,8 @@ public enum MockEmbeddingReply: Sendable, Hashable {
         for byte in text.utf8 { state = (state ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
         return (0..<max(0, dimensions)).map { _ in
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Float(Int64(bitPattern: state >> 11 << 11) >> 40) / Float(1 << 23)
+            // The top 24 bits as a signed number, scaled into [-1, 1).
+            return Float(Int64(bitPattern: state) >> 40) / Float(1 << 23)
         }
     }
 }
