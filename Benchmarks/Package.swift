@@ -46,6 +46,14 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "EmbeddingBench",
+            dependencies: [
+                "BenchSupport",
+                .product(name: "LLM", package: "main"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
             name: "MemoryBench",
             dependencies: [
                 "BenchSupport",
