@@ -36,6 +36,16 @@ public struct Agent: Sendable {
         self.options = options
     }
 
+    /// An agent on `model` (a provider and its model name bound together).
+    public init(model: LanguageModel, system: String? = nil, tools: [AnyAgentTool] = [], options: AgentOptions = AgentOptions()) {
+        self.init(provider: model.provider, model: model.name, system: system, tools: tools, options: options)
+    }
+
+    /// An agent on `model` with tools that are types of their own (``LLMTool``): `tools: [WeatherTool(), Clock()]`.
+    public init(model: LanguageModel, system: String? = nil, tools: [any LLMTool], options: AgentOptions = AgentOptions()) {
+        self.init(model: model, system: system, tools: tools.map { AnyAgentTool($0) }, options: options)
+    }
+
     /// Runs the agent on one user message.
     public func run(_ prompt: String) async throws -> AgentResult {
         try await run(messages: [.user(prompt)])

@@ -4,7 +4,7 @@ struct AgentLoop: Sendable {
     let emit: @Sendable (AgentEvent) -> Void
 
     func run(_ input: [Message]) async throws -> AgentResult {
-        let executor = ToolExecutor(tools: try toolsByName(), timeout: agent.options.toolTimeout)
+        let executor = ToolExecutor(tools: try toolsByName(), timeout: agent.options.toolTimeout, approve: agent.options.approveToolCall)
         let maxSteps = max(1, agent.options.maxSteps)
         var messages = input
         var steps: [AgentStep] = []
@@ -59,6 +59,7 @@ struct AgentLoop: Sendable {
         var byName: [String: AnyAgentTool] = [:]
         for tool in agent.tools {
             guard byName[tool.name] == nil else { throw AgentError.duplicateToolName(tool.name) }
+            if let failure = tool.schemaFailure { throw AgentError.toolSchema(name: tool.name, reason: failure) }
             byName[tool.name] = tool
         }
         return byName
@@ -66,6 +67,10 @@ struct AgentLoop: Sendable {
 
     private func request(_ messages: [Message], step: Int) -> ChatRequest {
         let options = agent.options
+        var messages = messages
+        // The breakpoint moves with the conversation: this request writes its whole prompt to the cache, and the next
+        // one, which starts the same, reads it back.
+        if let breakpoint = options.cacheLatestTurn, !messages.isEmpty { messages[messages.count - 1].cacheBreakpoint = breakpoint }
         var request = ChatRequest(
             model: agent.model, messages: messages, system: agent.system, tools: agent.tools.map(\.definition),
             toolChoice: agent.tools.isEmpty ? nil : options.toolChoice.choice(forStep: step),

@@ -20,13 +20,20 @@ public struct AgentOptions: Sendable {
     public var providerForStep: (@Sendable (_ step: Int) -> (any LLMProvider)?)?
     /// Last word on each request before it is sent (extra fields, stop sequences...).
     public var prepareRequest: (@Sendable (_ request: inout ChatRequest, _ step: Int) -> Void)?
+    /// Puts a cache breakpoint on the latest message of each request, so that a long tool loop reads its history
+    /// from the provider's prompt cache (Anthropic; others cache on their own or not at all, see ``CacheBreakpoint``).
+    public var cacheLatestTurn: CacheBreakpoint?
+    /// Asked before each tool call runs (the calls of one step are asked in parallel). A refusal reaches the model as
+    /// an error result with its reason, and the loop goes on. Nil: every call runs.
+    public var approveToolCall: (@Sendable (ToolCall) async -> ToolApproval)?
 
     public init(
         maxSteps: Int = 10, toolTimeout: Duration = .seconds(60), toolChoice: AgentToolChoice = .providerDefault,
         stopCondition: AgentStopCondition? = nil, pruner: ContextPruner? = nil, maxTokens: Int? = nil,
         temperature: Double? = nil, reasoning: ReasoningOptions? = nil,
         providerForStep: (@Sendable (_ step: Int) -> (any LLMProvider)?)? = nil,
-        prepareRequest: (@Sendable (_ request: inout ChatRequest, _ step: Int) -> Void)? = nil
+        prepareRequest: (@Sendable (_ request: inout ChatRequest, _ step: Int) -> Void)? = nil,
+        approveToolCall: (@Sendable (ToolCall) async -> ToolApproval)? = nil, cacheLatestTurn: CacheBreakpoint? = nil
     ) {
         self.maxSteps = maxSteps
         self.toolTimeout = toolTimeout
@@ -38,5 +45,7 @@ public struct AgentOptions: Sendable {
         self.reasoning = reasoning
         self.providerForStep = providerForStep
         self.prepareRequest = prepareRequest
+        self.approveToolCall = approveToolCall
+        self.cacheLatestTurn = cacheLatestTurn
     }
 }

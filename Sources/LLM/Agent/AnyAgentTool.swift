@@ -7,6 +7,8 @@ public struct AnyAgentTool: Sendable {
     /// The tool as the model sees it: name, description, parameter schema.
     public let definition: Tool
     private let invoke: @Sendable (JSONValue) async throws -> ToolOutput
+    /// Why the tool's schema could not be made, if it could not (an ``LLMTool`` whose input cannot be walked).
+    var schemaFailure: String?
 
     /// A tool that takes the model's arguments as raw JSON.
     public init(definition: Tool, invoke: @escaping @Sendable (JSONValue) async throws -> ToolOutput) {

@@ -3,6 +3,7 @@
 struct ToolExecutor: Sendable {
     let tools: [String: AnyAgentTool]
     let timeout: Duration
+    var approve: (@Sendable (ToolCall) async -> ToolApproval)?
 
     /// Results in the order of `calls`; each is reported through `emit` as soon as it is ready.
     func execute(
@@ -28,6 +29,9 @@ struct ToolExecutor: Sendable {
             let names = tools.keys.sorted().joined(separator: ", ")
             return ToolOutput.error("Unknown tool '\(call.name)'. Available tools: \(names.isEmpty ? "none" : names).")
                 .result(for: call)
+        }
+        if let approve, case .deny(let reason) = await approve(call) {
+            return ToolOutput.error("The call to '\(call.name)' was not allowed: \(reason)").result(for: call)
         }
         let arguments = call.arguments
         switch await TimeLimit.run(timeout, { try await tool.call(arguments: arguments) }) {

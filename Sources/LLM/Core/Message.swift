@@ -15,6 +15,9 @@ public struct Message: Sendable, Hashable, Codable {
     public var reasoning: [ReasoningBlock]
     /// An optional participant name (OpenAI `name`).
     public var name: String?
+    /// Cache the prompt up to and including this message, where the provider caches on request (see
+    /// ``CacheBreakpoint``).
+    public var cacheBreakpoint: CacheBreakpoint?
 
     public init(
         role: Role, content: [ContentPart] = [], toolCalls: [ToolCall] = [], toolResult: ToolResult? = nil,

@@ -1,3 +1,4 @@
+import Foundation
 /// Where and how to reach Anthropic's Messages API (or a server that speaks it, such as llama.cpp).
 public struct AnthropicConfiguration: Sendable {
     public var name: String
@@ -36,7 +37,7 @@ public struct AnthropicConfiguration: Sendable {
     }
 
     /// Reads the proxy variables (see ``ProxySettings/environment(_:)``) and `ANTHROPIC_API_KEY` and `ANTHROPIC_BASE_URL` (the latter without `/v1`, as Anthropic's SDKs read it).
-    public static func fromEnvironment(_ environment: [String: String]) -> AnthropicConfiguration {
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> AnthropicConfiguration {
         let base = environment["ANTHROPIC_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }.map { url in
             let trimmed = url.hasSuffix("/") ? String(url.dropLast()) : url
             return trimmed.hasSuffix("/v1") ? trimmed : trimmed + "/v1"

@@ -6,6 +6,8 @@
 enum AnthropicRequestMapping {
     /// Used when the request names no limit, since the API requires one.
     static let defaultMaxTokens = 4096
+    /// Anthropic's limit of `cache_control` breakpoints in one request.
+    static let maxBreakpoints = 4
     /// The tool name used to get JSON-schema output from servers without native structured output.
     static let structuredOutputToolName = "structured_output"
 
@@ -13,10 +15,13 @@ enum AnthropicRequestMapping {
         var body: [String: JSONValue] = [
             "model": .string(request.model),
             "max_tokens": .int(request.maxTokens ?? defaultMaxTokens),
-            "messages": .array(messages(request.messages)),
         ]
+        let cacheSystem = options.cacheSystemPrompt || request.messages.contains { $0.role == .system && $0.cacheBreakpoint != nil }
+        let cacheTools = options.cacheTools && !request.tools.isEmpty
+        let messageBreakpoints = maxBreakpoints - (cacheSystem ? 1 : 0) - (cacheTools ? 1 : 0)
+        body["messages"] = .array(messages(request.messages, keepingLatestBreakpoints: messageBreakpoints))
         if stream { body["stream"] = true }
-        if let system = system(for: request, cache: options.cacheSystemPrompt) { body["system"] = system }
+        if let system = system(for: request, cache: cacheSystem) { body["system"] = system }
         var tools = request.tools.map { tool in
             ["name": .string(tool.name), "description": .string(tool.description), "input_schema": tool.parameters.value] as JSONValue
         }
@@ -81,13 +86,25 @@ enum AnthropicRequestMapping {
         return [["type": "text", "text": .string(text), "cache_control": ["type": "ephemeral"]]]
     }
 
-    /// Messages in Anthropic's shape, same-role neighbours merged (tool results join the user turn).
-    static func messages(_ messages: [Message]) -> [JSONValue] {
+    /// Messages in Anthropic's shape, same-role neighbours merged (tool results join the user turn). The last block of
+    /// a message with a cache breakpoint carries `cache_control`; of more breakpoints than `limit`, the latest are kept.
+    static func messages(_ messages: [Message], keepingLatestBreakpoints limit: Int = maxBreakpoints) -> [JSONValue] {
         var turns: [(role: String, blocks: [JSONValue])] = []
-        for message in messages where message.role != .system {
+        var breakpointsLeft = max(0, limit)
+        var marked: [Int: CacheBreakpoint] = [:]
+        for (index, message) in messages.enumerated().reversed() where message.role != .system && breakpointsLeft > 0 {
+            guard let breakpoint = message.cacheBreakpoint else { continue }
+            marked[index] = breakpoint
+            breakpointsLeft -= 1
+        }
+        for (index, message) in messages.enumerated() where message.role != .system {
             let role = message.role == .assistant ? "assistant" : "user"
-            let blocks = self.blocks(message)
+            var blocks = self.blocks(message)
             guard !blocks.isEmpty else { continue }
+            if let breakpoint = marked[index], case .object(var last) = blocks[blocks.count - 1] {
+                last["cache_control"] = cacheControl(breakpoint)
+                blocks[blocks.count - 1] = .object(last)
+            }
             if let last = turns.last, last.role == role {
                 turns[turns.count - 1].blocks += blocks
             } else {
@@ -95,6 +112,11 @@ enum AnthropicRequestMapping {
             }
         }
         return turns.map { ["role": .string($0.role), "content": .array($0.blocks)] }
+    }
+
+    /// `{"type": "ephemeral"}`, with `"ttl": "1h"` for an hour.
+    static func cacheControl(_ breakpoint: CacheBreakpoint) -> JSONValue {
+        breakpoint.lifetime == .oneHour ? ["type": "ephemeral", "ttl": "1h"] : ["type": "ephemeral"]
     }
 
     static func blocks(_ message: Message) -> [JSONValue] {

@@ -1,3 +1,4 @@
+import Foundation
 /// Where and how to reach the Gemini API (Google AI Studio keys, `generativelanguage.googleapis.com`).
 public struct GeminiConfiguration: Sendable {
     /// The name used in errors and logs.
@@ -30,7 +31,7 @@ public struct GeminiConfiguration: Sendable {
 
     /// Reads the proxy variables (see ``ProxySettings/environment(_:)``) and `GEMINI_API_KEY` (or, when it is unset, `GOOGLE_API_KEY`) and `GOOGLE_GEMINI_BASE_URL` (the
     /// root without the version, as Google's SDKs read it; `/v1beta` is added unless a version is given).
-    public static func fromEnvironment(_ environment: [String: String]) -> GeminiConfiguration {
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> GeminiConfiguration {
         func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
         let base = value("GOOGLE_GEMINI_BASE_URL").map { url in
             let trimmed = url.hasSuffix("/") ? String(url.dropLast()) : url

@@ -1,3 +1,4 @@
+import Foundation
 /// Where and how to reach an Ollama server through its native API (`/api/chat`, `/api/tags`).
 public struct OllamaConfiguration: Sendable {
     /// The name used in errors and logs.
@@ -40,7 +41,7 @@ public struct OllamaConfiguration: Sendable {
     }
 
     /// Reads the proxy variables (see ``ProxySettings/environment(_:)``) and `OLLAMA_HOST` (normalised as Ollama's own client does) and `OLLAMA_API_KEY`.
-    public static func fromEnvironment(_ environment: [String: String]) -> OllamaConfiguration {
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> OllamaConfiguration {
         var configuration = OllamaConfiguration(
             host: OllamaHost.normalize(environment["OLLAMA_HOST"] ?? ""),
             apiKey: environment["OLLAMA_API_KEY"].flatMap { $0.isEmpty ? nil : $0 })

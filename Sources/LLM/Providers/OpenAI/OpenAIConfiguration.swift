@@ -1,3 +1,4 @@
+import Foundation
 /// Where and how to reach an OpenAI-compatible Chat Completions server.
 public struct OpenAIConfiguration: Sendable {
     /// The name used in errors and logs (`"openai"`, `"groq"`, `"llamacpp"`...).
@@ -38,7 +39,7 @@ public struct OpenAIConfiguration: Sendable {
     }
 
     /// Reads the proxy variables (see ``ProxySettings/environment(_:)``) and `OPENAI_API_KEY`, `OPENAI_BASE_URL`, `OPENAI_ORG_ID` and `OPENAI_PROJECT_ID`.
-    public static func fromEnvironment(_ environment: [String: String]) -> OpenAIConfiguration {
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> OpenAIConfiguration {
         var configuration = OpenAIConfiguration(
             baseURL: environment["OPENAI_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? openAIBaseURL,
             apiKey: environment["OPENAI_API_KEY"].flatMap { $0.isEmpty ? nil : $0 },

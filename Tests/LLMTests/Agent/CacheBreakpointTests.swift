@@ -1,0 +1,69 @@
+import Foundation
+import LLM
+import LLMTesting
+import Testing
+
+/// Cache breakpoints on the wire (Anthropic's `cache_control`; the other formats send the same request without
+/// them) and in the cost of an agent run that reads its history from the cache.
+@Suite struct CacheBreakpointTests {
+    @Test func anthropicMarksTheLastBlockOfEachMarkedMessageAndKeepsTheLatestFour() async throws {
+        let transport = ReplayTransport([.init(body: try Fixtures.text("conformance/anthropic/plain-text.json"))])
+        let provider = AnthropicProvider(
+            configuration: AnthropicConfiguration(apiKey: "k", options: AnthropicOptions(cacheSystemPrompt: true)), transport: transport)
+        let messages: [Message] = [
+            Message.user("one").cached(), .assistant("two"), Message.user([.text("three"), .text("four")]).cached(.oneHour),
+            Message.assistant("five").cached(), Message.user("six").cached(),
+        ]
+        _ = try await provider.complete(ChatRequest(model: "claude", messages: messages, system: "rules"))
+        let body = try #require(transport.requestBodies.first)
+        #expect(body["system"]?.arrayValue?.first?["cache_control"] == ["type": "ephemeral"])
+        let turns = try #require(body["messages"]?.arrayValue)
+        // The system prompt takes one of the four: the three latest message breakpoints are sent, "one"'s is dropped.
+        #expect(turns[0]["content"]?.arrayValue?[0]["cache_control"] == nil)
+        #expect(turns[2]["content"]?.arrayValue?[0]["cache_control"] == nil, "only a message's last block")
+        #expect(turns[2]["content"]?.arrayValue?[1]["cache_control"] == ["type": "ephemeral", "ttl": "1h"])
+        #expect(turns[3]["content"]?.arrayValue?[0]["cache_control"] == ["type": "ephemeral"])
+        #expect(turns[4]["content"]?.arrayValue?[0]["cache_control"] == ["type": "ephemeral"])
+    }
+
+    @Test func providersWithoutExplicitCachingSendTheSameRequest() async throws {
+        for cached in [false, true] {
+            let transport = ReplayTransport([.init(body: try Fixtures.text("conformance/openai/plain-text.json"))])
+            let provider = OpenAIProvider(configuration: .init(name: "openai", baseURL: "http://stub/v1"), transport: transport)
+            let message = Message.user("hi")
+            _ = try await provider.complete(ChatRequest(model: "m", messages: [cached ? message.cached() : message]))
+            #expect(transport.requestBodies.first == ["model": "m", "messages": [["role": "user", "content": "hi"]]])
+        }
+    }
+
+    /// A two-step tool loop with `cacheLatestTurn`: each request marks its latest message, the second reads the
+    /// first's prompt from the cache, and the run's cost prices the cache write and read as Anthropic bills them.
+    @Test func anAgentLoopReadsItsHistoryFromTheCacheAndItsCostSaysSo() async throws {
+        let transport = ReplayTransport([
+            .init(headers: ["content-type": "text/event-stream"], body: try Fixtures.text("anthropic/cache-step-1-tool-call.sse")),
+            .init(headers: ["content-type": "text/event-stream"], body: try Fixtures.text("anthropic/cache-step-2-text.sse")),
+        ])
+        let provider = AnthropicProvider(configuration: AnthropicConfiguration(apiKey: "k"), transport: transport)
+        let agent = Agent(
+            model: provider.model("claude-sonnet-4-5"), tools: [WeatherTool()], options: AgentOptions(cacheLatestTurn: .fiveMinutes))
+        let result = try await agent.run("Weather in Oslo?")
+        #expect(result.text == "Sunny in Oslo.")
+
+        let bodies = transport.requestBodies
+        try #require(bodies.count == 2)
+        let first = try #require(bodies[0]["messages"]?.arrayValue)
+        #expect(first.last?["content"]?.arrayValue?.last?["cache_control"] == ["type": "ephemeral"])
+        let second = try #require(bodies[1]["messages"]?.arrayValue)
+        #expect(second.last?["content"]?.arrayValue?.last?["type"] == "tool_result")
+        #expect(second.last?["content"]?.arrayValue?.last?["cache_control"] == ["type": "ephemeral"])
+        #expect(second[0]["content"]?.arrayValue?.last?["cache_control"] == nil, "the breakpoint moved on")
+
+        // Inputs are all prompt tokens, cached or not: 12 + 3,000 written, then 30 + 40 written + 3,000 read.
+        #expect(result.usage == Usage(inputTokens: 6082, outputTokens: 25, cacheReadTokens: 3000, cacheWriteTokens: 3040))
+        // claude-sonnet-4: $3 input, $15 output, $0.30 cache read, $3.75 cache write, per million tokens.
+        let cost = try #require(result.usage.cost(with: .builtIn, model: "claude-sonnet-4-5"))
+        #expect(cost.total == Decimal(string: "0.012801")!, "42 x $3 + 25 x $15 + 3,000 x $0.30 + 3,040 x $3.75, per million")
+        let uncached = Usage(inputTokens: 6082, outputTokens: 25).cost(with: .builtIn, model: "claude-sonnet-4-5")!
+        #expect(cost.total < uncached.total)
+    }
+}
