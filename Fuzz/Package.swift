@@ -11,7 +11,7 @@ let rootIdentity = root.lastPathComponent.lowercased()
 let fuzzers = [
     "FuzzSSEDecoder", "FuzzNDJSONDecoder", "FuzzToolArguments",
     "FuzzOpenAIStream", "FuzzAnthropicStream", "FuzzResponsesStream", "FuzzGeminiStream", "FuzzOllamaStream",
-    "FuzzJSONParser", "FuzzServerRequests",
+    "FuzzJSONParser", "FuzzJSONDifferential", "FuzzServerRequests",
 ]
 
 let package = Package(

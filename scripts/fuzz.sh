@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 all=(FuzzSSEDecoder FuzzNDJSONDecoder FuzzToolArguments
-  FuzzOpenAIStream FuzzAnthropicStream FuzzResponsesStream FuzzGeminiStream FuzzOllamaStream FuzzJSONParser
+  FuzzOpenAIStream FuzzAnthropicStream FuzzResponsesStream FuzzGeminiStream FuzzOllamaStream FuzzJSONParser FuzzJSONDifferential
   FuzzServerRequests)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")

@@ -156,7 +156,10 @@ struct JSONElement {
         let text = String(decoding: text, as: UTF8.self)
         if isInteger, let integer = Int(text) { return .int(integer) }
         guard let double = Double(text), double.isFinite else { return nil }
-        if double.rounded() == double, let integer = Int(exactly: double) { return .int(integer) }
+        // Integer digits that did not fit stay a double, even when they round to one that fits (-2^63 - 1 is not
+        // Int.min). A fraction or an exponent that comes out whole is an integer, below 2^53: beyond, a double is not
+        // precise enough to tell (-92233720368547758.8 is a double, not the integer it rounds to).
+        if !isInteger, double.rounded() == double, abs(double) < 0x1p53, let integer = Int(exactly: double) { return .int(integer) }
         return .double(double)
     }
 

@@ -46,14 +46,24 @@ extension JSONValue: Codable {
 }
 
 extension JSONValue {
-    /// Parses JSON text. Throws `DecodingError` when the text is not valid JSON.
-    public init(parsing text: String) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+    /// Parses JSON text with the library's own parser, the one that reads every provider reply.
+    ///
+    /// It is strict RFC 8259 (one value, anything but whitespace after it is an error; no comments, trailing commas
+    /// or single quotes) and, where RFC 8259 leaves a choice, decides as follows. Whole numbers that fit an `Int`
+    /// become `.int` (`4.0` and `1e3` too), other numbers `.double`; a number beyond `Double`'s range is an error.
+    /// Of repeated member names the last one counts. Invalid UTF-8 inside a string, and a `\u` escape of half a
+    /// surrogate pair, become U+FFFD rather than an error (Foundation refuses both). Nesting deeper than 512 levels
+    /// is refused. `Fuzz/` holds a differential target that checks these against Foundation's reading.
+    ///
+    /// - Throws: ``JSONSyntaxError`` with the byte offset where the text stops being JSON.
+    public init(parsing text: String) throws(JSONSyntaxError) {
+        self = try JSONParser.parse(text)
     }
 
-    /// Parses JSON bytes. Throws `DecodingError` when the bytes are not valid JSON.
-    public init(parsing data: Data) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: data)
+    /// Parses JSON bytes; see ``init(parsing:)-(String)``.
+    public init(parsing data: Data) throws(JSONSyntaxError) {
+        let parsed = data.withUnsafeBytes { bytes in Result { () throws(JSONSyntaxError) in try JSONParser.parse(bytes) } }
+        self = try parsed.get()
     }
 
     /// Compact JSON text with sorted keys, so equal values always print the same.
