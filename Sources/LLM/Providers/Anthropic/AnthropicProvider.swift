@@ -63,7 +63,7 @@ public struct AnthropicProvider: LLMProvider, TokenCounting {
                 .POST, url: configuration.baseURL + "/messages/count_tokens", headers: headers(), json: body,
                 readsWholeBody: true)
             try await throwIfFailed(response)
-            return try await http.decodeBody(AnthropicTokenCount.self, of: response).0.input_tokens
+            return try await http.readBody(AnthropicTokenCount.self, of: response).0.input_tokens
         }
     }
 
@@ -72,7 +72,7 @@ public struct AnthropicProvider: LLMProvider, TokenCounting {
             let response = try await http.send(
                 .GET, url: configuration.baseURL + "/models", headers: headers(), json: nil, readsWholeBody: true)
             try await throwIfFailed(response)
-            let (list, _) = try await http.decodeBody(AnthropicModelList.self, of: response)
+            let (list, _) = try await http.readBody(AnthropicModelList.self, of: response)
             return (list.data ?? []).map { ModelInfo(id: $0.id, ownedBy: name) }
         }
     }
@@ -116,7 +116,7 @@ public struct AnthropicProvider: LLMProvider, TokenCounting {
 
     private func throwIfFailed(_ response: TransportResponse) async throws {
         try await http.checkStatus(response) { status, headers, text in
-            let envelope = try? JSONDecoder().decode(AnthropicErrorEnvelope.self, from: Data(text.utf8))
+            let envelope = try? AnthropicErrorEnvelope.parse(text)
             return AnthropicErrorMapping.error(
                 status: status, body: envelope?.error, raw: text, provider: name, retryAfter: RetryAfter.parse(headers))
         }

@@ -76,3 +76,28 @@ extension AnthropicErrorBody: JSONWireDecodable {
             message: try json.string("message"))
     }
 }
+
+extension AnthropicErrorEnvelope: JSONWireDecodable {
+    init(json: JSONFields) throws(JSONShapeError) {
+        self.init(error: try json.decode("error"))
+    }
+}
+
+extension AnthropicTokenCount: JSONWireDecodable {
+    init(json: JSONFields) throws(JSONShapeError) {
+        guard let tokens = try json.int("input_tokens") else { throw JSONShapeError(field: "input_tokens", expected: "present") }
+        self.init(input_tokens: tokens)
+    }
+}
+
+extension AnthropicModelList: JSONWireDecodable {
+    init(json: JSONFields) throws(JSONShapeError) {
+        self.init(data: try json.decodeArray("data"))
+    }
+}
+
+extension AnthropicModelList.Model: JSONWireDecodable {
+    init(json: JSONFields) throws(JSONShapeError) {
+        self.init(id: try json.requiredString("id"), display_name: try json.string("display_name"))
+    }
+}

@@ -1,6 +1,6 @@
 // What Anthropic's Messages API sends back, decoded leniently (every field optional).
 
-struct AnthropicMessage: Decodable {
+struct AnthropicMessage {
     var id: String?
     var model: String?
     var content: [AnthropicContentBlock]?
@@ -8,7 +8,7 @@ struct AnthropicMessage: Decodable {
     var usage: AnthropicUsage?
 }
 
-struct AnthropicContentBlock: Decodable {
+struct AnthropicContentBlock {
     var type: String
     var text: String?
     // tool_use
@@ -22,7 +22,7 @@ struct AnthropicContentBlock: Decodable {
     var data: String?
 }
 
-struct AnthropicUsage: Decodable {
+struct AnthropicUsage {
     var input_tokens: Int?
     var output_tokens: Int?
     var cache_creation_input_tokens: Int?
@@ -47,7 +47,7 @@ struct AnthropicUsage: Decodable {
 }
 
 /// One server-sent event's JSON; `type` says which fields are present.
-struct AnthropicStreamEvent: Decodable {
+struct AnthropicStreamEvent {
     var type: String
     var message: AnthropicMessage?
     var index: Int?
@@ -56,7 +56,7 @@ struct AnthropicStreamEvent: Decodable {
     var usage: AnthropicUsage?
     var error: AnthropicErrorBody?
 
-    struct Delta: Decodable {
+    struct Delta {
         var type: String?
         var text: String?
         var partial_json: String?
@@ -67,23 +67,23 @@ struct AnthropicStreamEvent: Decodable {
 }
 
 /// `{"type": "error", "error": {"type": "overloaded_error", "message": "..."}}`
-struct AnthropicErrorEnvelope: Decodable {
+struct AnthropicErrorEnvelope {
     var error: AnthropicErrorBody?
 }
 
-struct AnthropicErrorBody: Decodable {
+struct AnthropicErrorBody {
     var type: String?
     var message: String?
 }
 
-struct AnthropicTokenCount: Decodable {
+struct AnthropicTokenCount {
     var input_tokens: Int
 }
 
-struct AnthropicModelList: Decodable {
+struct AnthropicModelList {
     var data: [Model]?
 
-    struct Model: Decodable {
+    struct Model {
         var id: String
         var display_name: String?
     }

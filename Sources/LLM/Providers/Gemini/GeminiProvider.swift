@@ -67,7 +67,7 @@ public struct GeminiProvider: LLMProvider, TokenCounting {
                 .POST, url: url(model: request.model, method: "countTokens"), headers: headers(),
                 json: ["generateContentRequest": .object(whole)], readsWholeBody: true)
             try await throwIfFailed(response)
-            return try await http.decodeBody(GeminiTokenCount.self, of: response).0.totalTokens ?? 0
+            return try await http.readBody(GeminiTokenCount.self, of: response).0.totalTokens ?? 0
         }
     }
 
@@ -99,7 +99,7 @@ public struct GeminiProvider: LLMProvider, TokenCounting {
                 }
                 let response = try await http.send(.GET, url: url, headers: headers(), json: nil, readsWholeBody: true)
                 try await throwIfFailed(response)
-                let (list, _) = try await http.decodeBody(GeminiModelList.self, of: response)
+                let (list, _) = try await http.readBody(GeminiModelList.self, of: response)
                 for model in list.models ?? [] {
                     let id = model.name.hasPrefix("models/") ? String(model.name.dropFirst(7)) : model.name
                     models.append(ModelInfo(id: id, ownedBy: name))
@@ -153,7 +153,7 @@ public struct GeminiProvider: LLMProvider, TokenCounting {
 
     private func throwIfFailed(_ response: TransportResponse) async throws {
         try await http.checkStatus(response) { status, headers, text in
-            let envelope = try? JSONDecoder().decode(GeminiErrorEnvelope.self, from: Data(text.utf8))
+            let envelope = GeminiErrorEnvelope.read(text)
             return GeminiErrorMapping.error(
                 status: status, body: envelope?.error, raw: text, provider: name, retryAfter: RetryAfter.parse(headers))
         }

@@ -88,3 +88,42 @@ extension GeminiErrorBody.Detail: JSONWireDecodable {
             retryDelay: try json.string("retryDelay"))
     }
 }
+
+extension GeminiErrorEnvelope: JSONWireDecodable {
+    init(json: JSONFields) throws(JSONShapeError) {
+        self.init(error: try json.decode("error"))
+    }
+
+    /// An error body's envelope: `{"error": {...}}`, or that object as the first element of an array (as some Google
+    /// front ends send it); nil for anything else.
+    static func read(_ text: String) -> GeminiErrorEnvelope? {
+        try? JSONParser.withDocument(text) { root in
+            var object = root
+            if root.kind == .array {
+                var first: JSONElement?
+                root.forEachElement { element in first = first ?? element }
+                guard let first else { return nil }
+                object = first
+            }
+            return try GeminiErrorEnvelope(json: JSONFields(object))
+        }
+    }
+}
+
+extension GeminiModelList: JSONWireDecodable {
+    init(json: JSONFields) throws(JSONShapeError) {
+        self.init(models: try json.decodeArray("models"), nextPageToken: try json.string("nextPageToken"))
+    }
+}
+
+extension GeminiModelList.Model: JSONWireDecodable {
+    init(json: JSONFields) throws(JSONShapeError) {
+        self.init(name: try json.requiredString("name"), displayName: try json.string("displayName"))
+    }
+}
+
+extension GeminiTokenCount: JSONWireDecodable {
+    init(json: JSONFields) throws(JSONShapeError) {
+        self.init(totalTokens: try json.int("totalTokens"))
+    }
+}

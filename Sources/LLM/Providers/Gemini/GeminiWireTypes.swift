@@ -2,7 +2,7 @@
 // field optional. The same `GenerateContentResponse` is the whole reply of `generateContent` and each
 // event of `streamGenerateContent?alt=sse`.
 
-struct GeminiResponse: Decodable {
+struct GeminiResponse {
     var candidates: [GeminiCandidate]?
     var promptFeedback: GeminiPromptFeedback?
     var usageMetadata: GeminiUsage?
@@ -12,19 +12,19 @@ struct GeminiResponse: Decodable {
     var error: GeminiErrorBody?
 }
 
-struct GeminiCandidate: Decodable {
+struct GeminiCandidate {
     var content: GeminiContent?
     var finishReason: String?
     var finishMessage: String?
     var index: Int?
 }
 
-struct GeminiContent: Decodable {
+struct GeminiContent {
     var role: String?
     var parts: [GeminiPart]?
 }
 
-struct GeminiPart: Decodable {
+struct GeminiPart {
     var text: String?
     /// True when `text` is a thought (summary) rather than part of the answer.
     var thought: Bool?
@@ -33,19 +33,19 @@ struct GeminiPart: Decodable {
     var functionCall: GeminiFunctionCall?
 }
 
-struct GeminiFunctionCall: Decodable {
+struct GeminiFunctionCall {
     var id: String?
     var name: String?
     /// A JSON object (protobuf `Struct`).
     var args: JSONValue?
 }
 
-struct GeminiPromptFeedback: Decodable {
+struct GeminiPromptFeedback {
     var blockReason: String?
     var blockReasonMessage: String?
 }
 
-struct GeminiUsage: Decodable {
+struct GeminiUsage {
     var promptTokenCount: Int?
     var cachedContentTokenCount: Int?
     var candidatesTokenCount: Int?
@@ -65,38 +65,23 @@ struct GeminiUsage: Decodable {
 }
 
 /// `{"error": {...}}`, or that object wrapped in an array (as some Google front ends send it).
-struct GeminiErrorEnvelope: Decodable {
+struct GeminiErrorEnvelope {
     var error: GeminiErrorBody?
-
-    private enum CodingKeys: String, CodingKey { case error }
-
-    init(from decoder: any Decoder) throws {
-        if var list = try? decoder.unkeyedContainer() {
-            error = try list.decode(GeminiErrorEnvelope.self).error
-            return
-        }
-        error = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(GeminiErrorBody.self, forKey: .error)
-    }
 }
 
 /// A `google.rpc.Status`: `{"code": 429, "message": "...", "status": "RESOURCE_EXHAUSTED", "details": [...]}`.
-struct GeminiErrorBody: Decodable {
+struct GeminiErrorBody {
     var code: Int?
     var message: String?
     var status: String?
     var details: [Detail]?
 
-    struct Detail: Decodable {
+    struct Detail {
         var type: String?
         /// `google.rpc.ErrorInfo`, e.g. `API_KEY_INVALID`.
         var reason: String?
         /// `google.rpc.RetryInfo`, a protobuf duration such as `"7s"` or `"1.5s"`.
         var retryDelay: String?
-
-        private enum CodingKeys: String, CodingKey {
-            case type = "@type"
-            case reason, retryDelay
-        }
     }
 
     /// The delay a `RetryInfo` detail asks for.
@@ -116,11 +101,11 @@ struct GeminiErrorBody: Decodable {
     }
 }
 
-struct GeminiModelList: Decodable {
+struct GeminiModelList {
     var models: [Model]?
     var nextPageToken: String?
 
-    struct Model: Decodable {
+    struct Model {
         /// `models/gemini-2.5-flash`.
         var name: String
         var displayName: String?
@@ -128,6 +113,6 @@ struct GeminiModelList: Decodable {
 }
 
 /// The answer of `countTokens`.
-struct GeminiTokenCount: Decodable {
+struct GeminiTokenCount {
     var totalTokens: Int?
 }

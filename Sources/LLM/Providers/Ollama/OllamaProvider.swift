@@ -63,7 +63,7 @@ public struct OllamaProvider: LLMProvider {
             let response = try await http.send(
                 .GET, url: configuration.host + "/api/tags", headers: headers(), json: nil, readsWholeBody: true)
             try await throwIfFailed(response)
-            let (list, _) = try await http.decodeBody(OllamaModelList.self, of: response)
+            let (list, _) = try await http.readBody(OllamaModelList.self, of: response)
             return (list.models ?? []).compactMap { model in (model.name ?? model.model).map { ModelInfo(id: $0) } }
         }
     }
@@ -124,7 +124,7 @@ public struct OllamaProvider: LLMProvider {
 
     private func throwIfFailed(_ response: TransportResponse) async throws {
         try await http.checkStatus(response) { status, headers, text in
-            let envelope = try? JSONDecoder().decode(OllamaErrorEnvelope.self, from: Data(text.utf8))
+            let envelope = try? OllamaErrorEnvelope.parse(text)
             return OllamaErrorMapping.error(
                 status: status, message: envelope?.error?.message, raw: text, provider: name,
                 retryAfter: RetryAfter.parse(headers))

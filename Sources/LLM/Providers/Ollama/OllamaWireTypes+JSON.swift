@@ -56,8 +56,24 @@ extension OllamaErrorText {
             self.init(message: try? JSONFields(node).string("message"))
         }
     }
+}
 
-    private init(message: String?) {
-        self.message = message
+extension OllamaErrorEnvelope: JSONWireDecodable {
+    init(json: JSONFields) throws(JSONShapeError) {
+        self.init(error: OllamaErrorText(errorField: json.node("error")))
+    }
+}
+
+extension OllamaModelList: JSONWireDecodable {
+    init(json: JSONFields) throws(JSONShapeError) {
+        self.init(models: try json.decodeArray("models"))
+    }
+}
+
+extension OllamaModelList.Model: JSONWireDecodable {
+    init(json: JSONFields) throws(JSONShapeError) {
+        self.init(
+            name: try json.string("name"), model: try json.string("model"), modified_at: try json.string("modified_at"),
+            size: try json.int("size"), digest: try json.string("digest"))
     }
 }

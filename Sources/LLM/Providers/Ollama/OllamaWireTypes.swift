@@ -3,7 +3,7 @@
 
 /// One line of a streamed `/api/chat` reply, or the whole non-streamed reply (the same shape with
 /// `done: true`). An error line inside a stream carries `error` (and sometimes `status`) instead.
-struct OllamaChatChunk: Decodable {
+struct OllamaChatChunk {
     var model: String?
     var created_at: String?
     var message: OllamaWireMessage?
@@ -22,7 +22,7 @@ struct OllamaChatChunk: Decodable {
     var status: Int?
 }
 
-struct OllamaWireMessage: Decodable {
+struct OllamaWireMessage {
     var role: String?
     var content: String?
     /// The model's reasoning, when the request asked for `think` (or the model thinks by default).
@@ -30,12 +30,12 @@ struct OllamaWireMessage: Decodable {
     var tool_calls: [OllamaWireToolCall]?
 }
 
-struct OllamaWireToolCall: Decodable {
+struct OllamaWireToolCall {
     /// `call_` plus 8 characters in current servers; absent in older ones.
     var id: String?
     var function: Function?
 
-    struct Function: Decodable {
+    struct Function {
         var index: Int?
         var name: String?
         /// A JSON object (not a string, unlike OpenAI). Kept as a value so a proxy's string still parses.
@@ -44,30 +44,20 @@ struct OllamaWireToolCall: Decodable {
 }
 
 /// Ollama sends `"error": "text"`; proxies in front of it sometimes send `"error": {"message": "text"}`.
-struct OllamaErrorText: Decodable {
+struct OllamaErrorText {
     var message: String?
-
-    private enum CodingKeys: String, CodingKey { case message }
-
-    init(from decoder: any Decoder) throws {
-        if let text = try? decoder.singleValueContainer().decode(String.self) {
-            message = text
-            return
-        }
-        message = try? decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(String.self, forKey: .message)
-    }
 }
 
 /// The body of an error response: `{"error": "model \"x\" not found, try pulling it first"}`.
-struct OllamaErrorEnvelope: Decodable {
+struct OllamaErrorEnvelope {
     var error: OllamaErrorText?
 }
 
 /// `GET /api/tags`.
-struct OllamaModelList: Decodable {
+struct OllamaModelList {
     var models: [Model]?
 
-    struct Model: Decodable {
+    struct Model {
         var name: String?
         var model: String?
         var modified_at: String?

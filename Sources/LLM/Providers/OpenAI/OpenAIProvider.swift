@@ -51,7 +51,7 @@ public struct OpenAIProvider: LLMProvider {
             let response = try await http.send(
                 .GET, url: configuration.baseURL + "/models", headers: configuration.requestHeaders(), json: nil, readsWholeBody: true)
             try await throwIfFailed(response)
-            let (list, _) = try await http.decodeBody(OpenAIModelList.self, of: response)
+            let (list, _) = try await http.readBody(OpenAIModelList.self, of: response)
             return (list.data ?? []).map { ModelInfo(id: $0.id, ownedBy: $0.owned_by) }
         }
     }
@@ -135,7 +135,7 @@ public struct OpenAIProvider: LLMProvider {
     }
 
     private func errorFor(status: Int, headers: HTTPHeaders, text: String) -> LLMError {
-        let envelope = try? JSONDecoder().decode(OpenAIErrorEnvelope.self, from: Data(text.utf8))
+        let envelope = try? OpenAIErrorEnvelope.parse(text)
         var body = envelope?.error
         if body == nil, let message = envelope?.message { body = OpenAIErrorBody(message: message) }
         return OpenAIErrorMapping.error(

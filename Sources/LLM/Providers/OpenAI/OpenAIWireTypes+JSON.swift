@@ -112,3 +112,21 @@ extension OpenAIErrorBody: JSONWireDecodable {
             param: try? json.string("param"))
     }
 }
+
+extension OpenAIErrorEnvelope: JSONWireDecodable {
+    init(json: JSONFields) throws(JSONShapeError) {
+        self.init(error: try OpenAIErrorBody(errorField: json.node("error")), message: try? json.string("message"))
+    }
+}
+
+extension OpenAIModelList: JSONWireDecodable {
+    init(json: JSONFields) throws(JSONShapeError) {
+        self.init(data: try json.decodeArray("data"))
+    }
+}
+
+extension OpenAIModelList.Model: JSONWireDecodable {
+    init(json: JSONFields) throws(JSONShapeError) {
+        self.init(id: try json.requiredString("id"), owned_by: try json.string("owned_by"))
+    }
+}

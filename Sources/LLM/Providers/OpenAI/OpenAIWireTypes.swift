@@ -1,19 +1,19 @@
 // What OpenAI's Chat Completions API (and the servers that copy it) send back. Everything is optional:
 // real OpenAI-compatible servers omit `created`, `usage`, `index`, `id` and more.
 
-struct OpenAIChatCompletion: Decodable {
+struct OpenAIChatCompletion {
     var id: String?
     var model: String?
     var choices: [Choice]?
     var usage: OpenAIUsage?
 
-    struct Choice: Decodable {
+    struct Choice {
         var message: OpenAIAssistantMessage?
         var finish_reason: String?
     }
 }
 
-struct OpenAIAssistantMessage: Decodable {
+struct OpenAIAssistantMessage {
     var content: String?
     var refusal: String?
     /// DeepSeek, vLLM and llama.cpp put reasoning here.
@@ -23,54 +23,41 @@ struct OpenAIAssistantMessage: Decodable {
     var tool_calls: [OpenAIWireToolCall]?
 }
 
-struct OpenAIChatChunk: Decodable {
+struct OpenAIChatChunk {
     var id: String?
     var model: String?
     var choices: [Choice]?
     var usage: OpenAIUsage?
     var error: OpenAIErrorBody?
 
-    struct Choice: Decodable {
+    struct Choice {
         var delta: OpenAIAssistantMessage?
         var finish_reason: String?
     }
 }
 
-struct OpenAIWireToolCall: Decodable {
+struct OpenAIWireToolCall {
     var index: Int?
     var id: String?
     var function: Function?
 
-    struct Function: Decodable {
+    struct Function {
         var name: String?
         var arguments: String?
-
-        enum CodingKeys: String, CodingKey { case name, arguments }
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            name = try container.decodeIfPresent(String.self, forKey: .name)
-            // Arguments are a JSON string by the spec; some servers send the object itself.
-            if let text = try? container.decodeIfPresent(String.self, forKey: .arguments) {
-                arguments = text
-            } else if let object = try? container.decodeIfPresent(JSONValue.self, forKey: .arguments) {
-                arguments = object.jsonString
-            }
-        }
     }
 }
 
-struct OpenAIUsage: Decodable {
+struct OpenAIUsage {
     var prompt_tokens: Int?
     var completion_tokens: Int?
     var prompt_tokens_details: PromptDetails?
     var completion_tokens_details: CompletionDetails?
 
-    struct PromptDetails: Decodable {
+    struct PromptDetails {
         var cached_tokens: Int?
     }
 
-    struct CompletionDetails: Decodable {
+    struct CompletionDetails {
         var reasoning_tokens: Int?
     }
 
@@ -83,18 +70,16 @@ struct OpenAIUsage: Decodable {
 }
 
 /// `{"error": {...}}` or, from some servers, `{"error": "text"}`.
-struct OpenAIErrorEnvelope: Decodable {
+struct OpenAIErrorEnvelope {
     var error: OpenAIErrorBody?
     var message: String?
 }
 
-struct OpenAIErrorBody: Decodable {
+struct OpenAIErrorBody {
     var message: String?
     var type: String?
     var code: String?
     var param: String?
-
-    enum CodingKeys: String, CodingKey { case message, type, code, param }
 
     init(message: String? = nil, type: String? = nil, code: String? = nil, param: String? = nil) {
         self.message = message
@@ -102,29 +87,12 @@ struct OpenAIErrorBody: Decodable {
         self.code = code
         self.param = param
     }
-
-    init(from decoder: any Decoder) throws {
-        if let text = try? decoder.singleValueContainer().decode(String.self) {
-            message = text
-            return
-        }
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        message = try? container.decodeIfPresent(String.self, forKey: .message)
-        type = try? container.decodeIfPresent(String.self, forKey: .type)
-        param = try? container.decodeIfPresent(String.self, forKey: .param)
-        // `code` is a string at OpenAI and a number at llama.cpp.
-        if let text = try? container.decodeIfPresent(String.self, forKey: .code) {
-            code = text
-        } else if let number = try? container.decodeIfPresent(Int.self, forKey: .code) {
-            code = String(number)
-        }
-    }
 }
 
-struct OpenAIModelList: Decodable {
+struct OpenAIModelList {
     var data: [Model]?
 
-    struct Model: Decodable {
+    struct Model {
         var id: String
         var owned_by: String?
     }

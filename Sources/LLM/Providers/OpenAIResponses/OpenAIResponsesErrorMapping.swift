@@ -8,7 +8,7 @@ import NIOHTTP1
 /// with no HTTP status; the few codes only the Responses API uses are classified here first.
 enum OpenAIResponsesErrorMapping {
     static func error(status: Int, headers: HTTPHeaders, text: String, provider: String) -> LLMError {
-        let envelope = try? JSONDecoder().decode(OpenAIErrorEnvelope.self, from: Data(text.utf8))
+        let envelope = try? OpenAIErrorEnvelope.parse(text)
         var body = envelope?.error
         if body == nil, let message = envelope?.message { body = OpenAIErrorBody(message: message) }
         return OpenAIErrorMapping.error(

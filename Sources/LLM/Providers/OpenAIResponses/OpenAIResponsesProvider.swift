@@ -67,7 +67,7 @@ public struct OpenAIResponsesProvider: LLMProvider {
             let response = try await http.send(
                 .GET, url: configuration.baseURL + "/models", headers: configuration.requestHeaders(), json: nil, readsWholeBody: true)
             try await throwIfFailed(response)
-            let (list, _) = try await http.decodeBody(OpenAIModelList.self, of: response)
+            let (list, _) = try await http.readBody(OpenAIModelList.self, of: response)
             return (list.data ?? []).map { ModelInfo(id: $0.id, ownedBy: $0.owned_by) }
         }
     }

@@ -3,7 +3,7 @@
 // `*_details` and more.
 
 /// A whole Response object: the non-streamed body, and the `response` of `response.*` lifecycle events.
-struct OpenAIResponsesObject: Decodable {
+struct OpenAIResponsesObject {
     var id: String?
     var model: String?
     /// `completed`, `incomplete`, `failed`, `in_progress`, `queued` or `cancelled`.
@@ -14,7 +14,7 @@ struct OpenAIResponsesObject: Decodable {
     var error: OpenAIErrorBody?
     var incomplete_details: IncompleteDetails?
 
-    struct IncompleteDetails: Decodable {
+    struct IncompleteDetails {
         /// `max_output_tokens` or `content_filter`.
         var reason: String?
     }
@@ -22,7 +22,7 @@ struct OpenAIResponsesObject: Decodable {
 
 /// One item of a Response's `output`: a `message`, a `function_call` or a `reasoning` item (other types,
 /// such as built-in tool calls, are decoded and ignored).
-struct OpenAIResponsesOutputItem: Decodable {
+struct OpenAIResponsesOutputItem {
     var type: String?
     var id: String?
     var status: String?
@@ -39,14 +39,10 @@ struct OpenAIResponsesOutputItem: Decodable {
     /// The item exactly as it came, so a reasoning item can be sent back unchanged on the next turn.
     var raw: JSONValue?
 
-    struct Part: Decodable {
+    struct Part {
         var type: String?
         var text: String?
         var refusal: String?
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case type, id, status, role, content, call_id, name, arguments, summary, encrypted_content
     }
 
     init(
@@ -66,26 +62,6 @@ struct OpenAIResponsesOutputItem: Decodable {
         self.raw = raw
     }
 
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        type = try? container.decodeIfPresent(String.self, forKey: .type)
-        id = try? container.decodeIfPresent(String.self, forKey: .id)
-        status = try? container.decodeIfPresent(String.self, forKey: .status)
-        role = try? container.decodeIfPresent(String.self, forKey: .role)
-        content = try? container.decodeIfPresent([Part].self, forKey: .content)
-        call_id = try? container.decodeIfPresent(String.self, forKey: .call_id)
-        name = try? container.decodeIfPresent(String.self, forKey: .name)
-        // Arguments are a JSON string by the spec; be lenient with servers that send the object itself.
-        if let text = try? container.decodeIfPresent(String.self, forKey: .arguments) {
-            arguments = text
-        } else if let object = try? container.decodeIfPresent(JSONValue.self, forKey: .arguments) {
-            arguments = object.jsonString
-        }
-        summary = try? container.decodeIfPresent([Part].self, forKey: .summary)
-        encrypted_content = try? container.decodeIfPresent(String.self, forKey: .encrypted_content)
-        raw = try? JSONValue(from: decoder)
-    }
-
     /// The visible text of a message item: its `output_text` parts, and any refusal, joined.
     var messageText: String {
         (content ?? []).map { $0.text ?? $0.refusal ?? "" }.joined()
@@ -99,17 +75,17 @@ struct OpenAIResponsesOutputItem: Decodable {
     }
 }
 
-struct OpenAIResponsesUsage: Decodable {
+struct OpenAIResponsesUsage {
     var input_tokens: Int?
     var output_tokens: Int?
     var input_tokens_details: InputDetails?
     var output_tokens_details: OutputDetails?
 
-    struct InputDetails: Decodable {
+    struct InputDetails {
         var cached_tokens: Int?
     }
 
-    struct OutputDetails: Decodable {
+    struct OutputDetails {
         var reasoning_tokens: Int?
     }
 
@@ -123,7 +99,7 @@ struct OpenAIResponsesUsage: Decodable {
 }
 
 /// One server-sent event's JSON; `type` (e.g. `response.output_text.delta`) says which fields are present.
-struct OpenAIResponsesStreamEvent: Decodable {
+struct OpenAIResponsesStreamEvent {
     var type: String?
     var response: OpenAIResponsesObject?
     var item: OpenAIResponsesOutputItem?
@@ -139,11 +115,6 @@ struct OpenAIResponsesStreamEvent: Decodable {
     var message: String?
     var param: String?
     var error: OpenAIErrorBody?
-
-    enum CodingKeys: String, CodingKey {
-        case type, response, item, output_index, item_id, content_index, summary_index, delta, text, arguments
-        case code, message, param, error
-    }
 
     init(
         type: String?, response: OpenAIResponsesObject? = nil, item: OpenAIResponsesOutputItem? = nil,
@@ -165,27 +136,5 @@ struct OpenAIResponsesStreamEvent: Decodable {
         self.message = message
         self.param = param
         self.error = error
-    }
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        type = try? container.decodeIfPresent(String.self, forKey: .type)
-        response = try container.decodeIfPresent(OpenAIResponsesObject.self, forKey: .response)
-        item = try container.decodeIfPresent(OpenAIResponsesOutputItem.self, forKey: .item)
-        output_index = try? container.decodeIfPresent(Int.self, forKey: .output_index)
-        item_id = try? container.decodeIfPresent(String.self, forKey: .item_id)
-        content_index = try? container.decodeIfPresent(Int.self, forKey: .content_index)
-        summary_index = try? container.decodeIfPresent(Int.self, forKey: .summary_index)
-        delta = try? container.decodeIfPresent(String.self, forKey: .delta)
-        text = try? container.decodeIfPresent(String.self, forKey: .text)
-        arguments = try? container.decodeIfPresent(String.self, forKey: .arguments)
-        message = try? container.decodeIfPresent(String.self, forKey: .message)
-        param = try? container.decodeIfPresent(String.self, forKey: .param)
-        if let text = try? container.decodeIfPresent(String.self, forKey: .code) {
-            code = text
-        } else if let number = try? container.decodeIfPresent(Int.self, forKey: .code) {
-            code = String(number)
-        }
-        error = try? container.decodeIfPresent(OpenAIErrorBody.self, forKey: .error)
     }
 }

@@ -136,19 +136,6 @@ struct ProviderHTTP: Sendable {
         }
     }
 
-    /// Reads a whole successful body and decodes it, keeping the raw JSON too.
-    func decodeBody<T: Decodable>(_ type: T.Type, of response: TransportResponse, maxBytes: Int = 64 * 1024 * 1024) async throws(LLMError) -> (T, JSONValue?) {
-        let buffer = try await collect(response, maxBytes: maxBytes)
-        do {
-            let decoder = JSONDecoder()
-            let value = try decoder.decode(T.self, from: buffer)
-            let raw = try? decoder.decode(JSONValue.self, from: buffer)
-            return (value, raw)
-        } catch {
-            throw .malformedResponse(reason: "the response body is not the JSON expected", raw: redact(String(buffer: buffer)))
-        }
-    }
-
     private func collect(_ response: TransportResponse, maxBytes: Int) async throws(LLMError) -> ByteBuffer {
         do {
             return try await response.body.collect(upTo: maxBytes)

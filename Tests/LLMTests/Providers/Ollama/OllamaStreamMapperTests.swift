@@ -7,7 +7,7 @@ import Testing
 /// (a reply without content is retried there as empty).
 @Suite struct OllamaStreamMapperTests {
     func chunk(_ json: String) throws -> OllamaChatChunk {
-        try JSONDecoder().decode(OllamaChatChunk.self, from: Data(json.utf8))
+        try OllamaChatChunk.parse(json)
     }
 
     @Test(arguments: [
