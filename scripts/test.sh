@@ -4,7 +4,8 @@
 # the gateway's store (scripts/postgres.sh), runs the unit tests in parallel,
 # then the end-to-end and timing tests one at a time (the real servers share two small slots, and a real
 # model on 2 cores is slow when asked many things at once), stops the servers,
-# prints "N passed, N failed, N skipped" and fails if any end-to-end test was skipped.
+# prints "N passed, N failed, N skipped" and fails if any end-to-end test was skipped or the documentation
+# (scripts/docs.sh) does not build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +29,8 @@ mkdir -p .build
 swift build --build-tests "$@"
 
 status=0
+# The DocC documentation builds without a warning (a broken symbol link fails it).
+scripts/docs.sh || status=1
 run_phase() { # log-file swift-test-arguments...
   local log=$1; shift
   set +e

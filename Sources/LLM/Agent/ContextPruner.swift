@@ -13,7 +13,7 @@
 ///   When that is not enough the conversation is returned over budget (the provider will say so).
 ///
 /// The size is measured by the provider when you pass its last reported input tokens (``prune(_:inputTokens:)``);
-/// otherwise it is estimated as one token per 4 characters (see ``estimatedTokens(_:)``). Savings of each
+/// otherwise it is estimated as one token per 4 characters (see ``estimatedTokens(_:)-(String)``). Savings of each
 /// replacement are always estimated.
 public struct ContextPruner: Sendable, Hashable {
     /// What replaces a pruned tool result's content.
@@ -31,8 +31,10 @@ public struct ContextPruner: Sendable, Hashable {
 
     /// The conversation, pruned to the budget.
     ///
-    /// - Parameter inputTokens: the conversation's size as the provider measured it (its last reported
-    ///   input tokens). Nil, zero or negative: estimated from the text.
+    /// - Parameters:
+    ///   - messages: the conversation to prune.
+    ///   - inputTokens: the conversation's size as the provider measured it (its last reported input tokens). Nil,
+    ///     zero or negative: estimated from the text.
     public func prune(_ messages: [Message], inputTokens: Int? = nil) -> [Message] {
         var tokens = inputTokens.flatMap { $0 > 0 ? $0 : nil } ?? Self.estimatedTokens(messages)
         guard tokens > tokenBudget else { return messages }

@@ -21,6 +21,8 @@ public struct ModelPrice: Sendable, Hashable, Codable {
     public var reasoning: Decimal?
 
     /// - Parameters:
+    ///   - input: the price of a million uncached input tokens.
+    ///   - output: the price of a million output tokens.
     ///   - cacheRead: defaults to `input`: with no cache discount known, charging the full price never undercounts.
     ///   - cacheWrite: defaults to `input` (OpenAI and Gemini charge no premium for writing the cache).
     ///   - reasoning: defaults to `output`, which is how every major provider bills reasoning.

@@ -23,6 +23,7 @@ public struct InstrumentedProvider: LLMProvider {
     let configuration: InstrumentationConfiguration
 
     /// - Parameters:
+    ///   - base: the provider whose calls are reported.
     ///   - logger: where calls are logged; `nil` gives a `Logger` labelled `llm.<provider name>`.
     ///   - metricsFactory: where metrics go; `nil` uses `MetricsSystem.factory` at each call.
     ///   - tracer: where spans go; `nil` uses `InstrumentationSystem.tracer` at each call.

@@ -25,7 +25,7 @@ public enum RetryAfter {
     /// `Duration` and trap; the retry policy caps the wait far below this anyway.
     static let longestDelay: Duration = .seconds(365 * 24 * 3600)
 
-    /// A server-given delay in milliseconds as a `Duration`, clamped to ``longestDelay`` so that no
+    /// A server-given delay in milliseconds as a `Duration`, clamped to a year (`longestDelay`) so that no
     /// header or body value can crash the process.
     public static func delay(milliseconds: Double) -> Duration {
         guard milliseconds.isFinite, milliseconds > 0 else { return .zero }

@@ -14,10 +14,10 @@ import NIOPosix
 /// cancelled or drops it. Every failure is thrown as an ``LLMError``.
 ///
 /// The connect timeout is a setting of the underlying `HTTPClient`: see
-/// ``init(connectTimeout:decompression:)``.
+/// ``init(connectTimeout:decompression:logger:)``.
 public final class AsyncHTTPClientTransport: HTTPTransport {
     /// A process-wide transport on AsyncHTTPClient (providers default to ``NIOHTTPTransport/shared``): one client
-    /// per process, made on first use and never shut down, set up like ``init(connectTimeout:decompression:)`` with a 10-second connect timeout (and up to
+    /// per process, made on first use and never shut down, set up like ``init(connectTimeout:decompression:logger:)`` with a 10-second connect timeout (and up to
     /// 1,024 concurrent HTTP/1.1 connections per host, since each open stream holds one).
     ///
     /// It does not use `HTTPClient.shared`, whose defaults suit LLM calls badly: it retries a refused
@@ -32,7 +32,7 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     /// loop nothing does (measured in `Benchmarks/`: on the default two-loop group of a two-core machine,
     /// `complete()` added about 500 µs at p99 over a bare AsyncHTTPClient call). One loop carries the I/O
     /// of thousands of LLM streams, whose parsing runs in the tasks that read them. Give
-    /// ``init(client:)`` a client on this group to get the same.
+    /// ``init(client:logger:)`` a client on this group to get the same.
     public static let eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
     private let client: HTTPClient

@@ -3,7 +3,9 @@ public enum OpenAIChatServerResponse {
     /// A `chat.completion` object for `response`.
     ///
     /// - Parameters:
-    ///   - id: the completion's id (e.g. `"chatcmpl-…"`), and `created` its Unix time in seconds.
+    ///   - response: the reply to write.
+    ///   - id: the completion's id (e.g. `"chatcmpl-…"`).
+    ///   - created: its Unix time in seconds.
     public static func completion(_ response: LLMResponse, id: String, created: Int) -> JSONValue {
         var message: [String: JSONValue] = [
             "role": "assistant",

@@ -7,7 +7,9 @@ public enum OpenAIResponsesServerResponse {
     /// A `response` object for `response`.
     ///
     /// - Parameters:
-    ///   - id: the response's id (e.g. `"resp_…"`), and `createdAt` its Unix time in seconds.
+    ///   - response: the reply to write.
+    ///   - id: the response's id (e.g. `"resp_…"`).
+    ///   - createdAt: its Unix time in seconds.
     public static func response(_ response: LLMResponse, id: String, createdAt: Int) -> JSONValue {
         var output: [JSONValue] = response.reasoning.enumerated().map { index, block in
             reasoningItem(block, id: block.id ?? itemID("rs", index, of: id))
