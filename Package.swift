@@ -114,6 +114,16 @@ let package = Package(
             exclude: ["Clients"]
         ),
         .testTarget(
+            // Every Swift snippet of README.md, compiled (and run when it needs no network); see ReadmeSnippets.swift.
+            name: "ReadmeSnippetTests",
+            dependencies: [
+                "LLM", "LLMTesting", "LLMMCP", "LLMGateway",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
             name: "LLMTests",
             dependencies: [
                 "LLM", "LLMTesting",

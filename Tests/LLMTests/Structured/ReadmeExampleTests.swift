@@ -2,7 +2,8 @@ import LLM
 import LLMTesting
 import Testing
 
-// The README's structured-output example, compiled and run against a scripted provider.
+// The README's typed structured-output example, run against a scripted provider (the README's own snippet is
+// compiled by ReadmeSnippetTests; this copy checks what it does).
 extension StructuredTests {
     enum Sentiment: String, Decodable, CaseIterable {
         case positive, neutral, negative
