@@ -45,6 +45,16 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // Fixed-rate load with exact latency percentiles, and streams held open (Gateway/gateway.sh).
+        .executableTarget(
+            name: "LoadGen",
+            dependencies: [
+                "BenchSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "EmbeddingBench",
             dependencies: [

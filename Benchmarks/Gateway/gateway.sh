@@ -6,9 +6,13 @@
 #   postgres  the same on PostgreSQL (scripts/postgres.sh)
 #   litellm   the LiteLLM proxy (PyPI litellm[proxy], pinned) with its master key, 2 workers
 # for OpenAI requests whole and streamed (100 chunks) and Anthropic requests (translated to the OpenAI upstream), in
-# alternated rounds. Writes Benchmarks/results/gateway-latest.md (medians and spreads) and gateway-latest.jsonl.
+# alternated rounds; then, at fixed rates (100, 500 and 1,000 requests/s, LoadGen: open loop, exact percentiles), the
+# latency each variant adds over going direct, and the time to first byte of streams; then llm-gateway's memory with
+# 1,000 streams held open (BenchServer's slow streams upstream). Writes Benchmarks/results/gateway-latest.md (medians
+# and spreads) and gateway-latest.jsonl, gateway-latency.jsonl, gateway-memory.jsonl.
 #
 # usage: Benchmarks/Gateway/gateway.sh [rounds (5)] [seconds per run (8)]
+#   PHASES="throughput latency memory" (the default) picks phases; RATES="100 500 1000"; LATENCY_SECONDS=10.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROUNDS=${1:-5}
@@ -16,7 +20,13 @@ SECONDS_PER_RUN=${2:-8}
 ROOT=/tmp/swift-llm-gateway-bench
 CACHE=${SWIFT_LLM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/swift-llm}
 LITELLM_VERSION=1.108.7
-STUB=18080; PROXY=18081; SQLITE=18082; POSTGRES=18083; LITELLM=18084
+STUB=18080; PROXY=18081; SQLITE=18082; POSTGRES=18083; LITELLM=18084; SLOW=18085
+PHASES=${PHASES:-throughput latency memory}
+RATES=${RATES:-100 500 1000}
+LATENCY_SECONDS=${LATENCY_SECONDS:-10}
+phase() { [[ " $PHASES " == *" $1 "* ]]; }
+# 1,000 held streams are 2,000 sockets in the gateway.
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" || true
 MASTER=bench-master-key-0123456789abcdef
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
 rm -rf "$ROOT"; mkdir -p "$ROOT"/{body,proxy,fastcgi,uwsgi,scgi}
@@ -35,6 +45,9 @@ if [ "$(cat "$CACHE/litellm-venv/version" 2>/dev/null)" != "$LITELLM_VERSION" ];
 fi
 swift build -c release --product llm-gateway 2>&1 | grep -E "error|warning: unused" || true
 GATEWAY=$(swift build -c release --show-bin-path)/llm-gateway
+swift build -c release --package-path Benchmarks --product LoadGen 2>&1 | grep -E "error" || true
+swift build -c release --package-path Benchmarks --product BenchServer 2>&1 | grep -E "error" || true
+LOADGEN=Benchmarks/.build/release/LoadGen
 scripts/postgres.sh start
 eval "$(scripts/postgres.sh env)"
 
@@ -52,6 +65,10 @@ sed -e "s#@ROOT@#$ROOT#g" -e "s#@STUB@#$STUB#g" -e "s#@PROXY@#$PROXY#g" Benchmar
 wait_for "http://127.0.0.1:$STUB/whole/v1/chat/completions"
 curl -fsS -X POST -o /dev/null "http://127.0.0.1:$STUB/stream/v1/chat/completions"
 
+# --- A slow upstream for held streams: one event a second for 30 s.
+mkdir -p "$ROOT/empty"
+Benchmarks/.build/release/BenchServer --transcripts "$ROOT/empty" --port $SLOW --lifetime 7200 >/dev/null & pids+=($!)
+
 # --- llm-gateway on SQLite and on PostgreSQL, every feature on.
 for variant in sqlite postgres; do
   port=$SQLITE; store="{sqlite: \"$ROOT/gateway.db\"}"
@@ -66,6 +83,8 @@ models:
     targets: [{model: llamacpp/bench, base_url: "http://127.0.0.1:$STUB/whole/v1", price: {input_per_mtok: 0.1, output_per_mtok: 0.2}}]
   - name: stream
     targets: [{model: llamacpp/bench, base_url: "http://127.0.0.1:$STUB/stream/v1", price: {input_per_mtok: 0.1, output_per_mtok: 0.2}}]
+  - name: hold
+    targets: [{model: llamacpp/bench, base_url: "http://127.0.0.1:$SLOW/hold/30/v1", price: {input_per_mtok: 0.1, output_per_mtok: 0.2}}]
 YAML
   LLM_GATEWAY_MASTER_KEY=$MASTER LLM_LOG_LEVEL=warning "$GATEWAY" --config "$ROOT/gateway-$variant.yaml" >"$ROOT/gateway-$variant.log" 2>&1 & pids+=($!)
   echo $! > "$ROOT/$variant.pid"
@@ -115,8 +134,10 @@ cpu_seconds() { # pid: user+sys of the process and its children, in seconds
   done
   echo "scale=3; $total / $(getconf CLK_TCK)" | bc
 }
-out=Benchmarks/results/gateway-latest.jsonl; : > "$out"
+out=Benchmarks/results/gateway-latest.jsonl
 variants=(direct nginx sqlite postgres litellm)
+if phase throughput; then
+: > "$out"
 for round in $(seq 1 "$ROUNDS"); do
   for offset in $(seq 0 4); do
     variant=${variants[$(( (offset + round) % 5 ))]}
@@ -133,5 +154,40 @@ for round in $(seq 1 "$ROUNDS"); do
     done
   done
 done
-python3 Benchmarks/Gateway/summarize_gateway.py "$out" "$LITELLM_VERSION" "$("$NGINX" -v 2>&1 | sed 's#.*/##')" > Benchmarks/results/gateway-latest.md
+fi
+
+# --- Fixed rates: the latency each variant adds, and streams' time to first byte.
+latency_out=Benchmarks/results/gateway-latency.jsonl
+if phase latency; then
+  : > "$latency_out"
+  for round in $(seq 1 "$ROUNDS"); do
+    for offset in $(seq 0 4); do
+      variant=${variants[$(( (offset + round) % 5 ))]}
+      for run in $(for rate in $RATES; do echo "openai-whole:$rate"; done) openai-stream:100; do
+        scenario=${run%%:*}; rate=${run##*:}
+        line=$("$LOADGEN" --url "$(url "$variant" "$scenario")" --body "$ROOT/$scenario.json" \
+          --header "authorization: Bearer $(cat "$ROOT/$variant.key")" --rate "$rate" --seconds "$LATENCY_SECONDS" --warmup 2 \
+          --connections 32 --label "$variant")
+        echo "{\"round\": $round, \"variant\": \"$variant\", \"scenario\": \"$scenario\", ${line#\{}" >> "$latency_out"
+        echo "round $round $variant $scenario $rate/s: $line"
+      done
+    done
+  done
+fi
+
+# --- Memory: 1,000 streams held open through the gateway on SQLite.
+memory_out=Benchmarks/results/gateway-memory.jsonl
+if phase memory; then
+  printf '%s' '{"model": "hold", "stream": true, "messages": [{"role": "user", "content": "Hold on."}]}' > "$ROOT/hold.json"
+  "$LOADGEN" --url "http://127.0.0.1:$SQLITE/v1/chat/completions" --body "$ROOT/hold.json" \
+    --header "authorization: Bearer $(cat "$ROOT/sqlite.key")" --hold 1000 --pid "$(cat "$ROOT/sqlite.pid")" | tee "$memory_out"
+fi
+
+{
+  [ -s "$out" ] && python3 Benchmarks/Gateway/summarize_gateway.py "$out" "$LITELLM_VERSION" "$("$NGINX" -v 2>&1 | sed 's#.*/##')"
+  echo
+  echo "## Fixed rates (LoadGen, open loop): latency over going direct"
+  echo
+  [ -s "$latency_out" ] && python3 Benchmarks/Gateway/summarize_latency.py "$latency_out" "$memory_out"
+} > Benchmarks/results/gateway-latest.md
 cat Benchmarks/results/gateway-latest.md
