@@ -10,7 +10,7 @@ enum Connection {
         case failed
     }
 
-    static func open(_ target: Target, on loop: EventLoop, report: @escaping (Event) -> Void) async throws -> Channel {
+    static func open(_ target: Target, on loop: EventLoop, report: @escaping @Sendable (Event) -> Void) async throws -> Channel {
         try await ClientBootstrap(group: loop)
             .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
@@ -35,11 +35,11 @@ enum Connection {
 final class ResponseReader: ChannelInboundHandler {
     typealias InboundIn = HTTPClientResponsePart
 
-    private let report: (Connection.Event) -> Void
+    private let report: @Sendable (Connection.Event) -> Void
     private var status = 0
     private var sawBody = false
 
-    init(report: @escaping (Connection.Event) -> Void) {
+    init(report: @escaping @Sendable (Connection.Event) -> Void) {
         self.report = report
     }
 

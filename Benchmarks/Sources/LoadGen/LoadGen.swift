@@ -27,7 +27,7 @@ enum LoadGen {
             headers.add(name: String(header[..<colon]), value: header[header.index(after: colon)...].trimmingCharacters(in: .whitespaces))
         }
         let target = Target(host: url.host ?? "127.0.0.1", port: url.port ?? 80, path: url.path.isEmpty ? "/" : url.path, headers: headers,
-                            body: ByteBuffer(data: body))
+                            body: ByteBuffer(bytes: body))
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let hold = options.int("hold", default: 0)
         if hold > 0 {
@@ -56,7 +56,7 @@ enum LoadGen {
             channel.eventLoop.execute { Connection.send(target, on: channel) }
             channels.append(channel)
         }
-        try await counter.allArrived.get()
+        try await counter.allArrived.futureResult.get()
         let opened = ContinuousClock.now - started
         try await Task.sleep(for: .seconds(2))
         let memory = residentMemory(of: pid)

@@ -41,8 +41,9 @@ final class Run: @unchecked Sendable {
             box.channel = channel
             channels.append(channel)
         }
+        let opened = channels
         let finishedRun = try await loop.submit { () -> EventLoopFuture<Void> in
-            self.idle = channels
+            self.idle = opened
             self.done = loop.makePromise()
             self.total = Int((self.warmup + self.seconds) * self.rate)
             let interval = TimeAmount.nanoseconds(Int64(1_000_000_000 / self.rate))
@@ -112,7 +113,8 @@ final class Run: @unchecked Sendable {
     private func summary() -> [String: any Sendable] {
         let sortedLatencies = latencies.sorted()
         let sortedFirstBytes = firstBytes.sorted()
-        func p(_ values: [Double], _ q: Double) -> Double { percentile(values, q) }
+        // No answer at all (a server that could not keep up) reports zeros, with `measured` 0.
+        func p(_ values: [Double], _ q: Double) -> Double { values.isEmpty ? 0 : percentile(values, q) }
         return [
             "label": label, "rate": rate, "seconds": seconds, "sent": sent, "ok": ok, "failed": failed + (total - finished),
             "measured": latencies.count, "achieved_rps": Double(latencies.count) / seconds,
