@@ -53,16 +53,18 @@ extension JSONValue {
     /// become `.int` (`4.0` and `1e3` too), other numbers `.double`; a number beyond `Double`'s range is an error.
     /// Of repeated member names the last one counts. Invalid UTF-8 inside a string, and a `\u` escape of half a
     /// surrogate pair, become U+FFFD rather than an error (Foundation refuses both). Nesting deeper than 512 levels
-    /// is refused. `Fuzz/` holds a differential target that checks these against Foundation's reading.
+    /// is refused. A leading byte order mark is skipped; other encodings than UTF-8 are not read. `Fuzz/` holds a differential target that checks these against Foundation's reading.
     ///
     /// - Throws: ``JSONSyntaxError`` with the byte offset where the text stops being JSON.
     public init(parsing text: String) throws(JSONSyntaxError) {
-        self = try JSONParser.parse(text)
+        self = try JSONParser.parse(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
     }
 
     /// Parses JSON bytes; see ``init(parsing:)-(String)``.
     public init(parsing data: Data) throws(JSONSyntaxError) {
-        let parsed = data.withUnsafeBytes { bytes in Result { () throws(JSONSyntaxError) in try JSONParser.parse(bytes) } }
+        // A byte order mark (as some editors write a file) is skipped.
+        let text = data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data[...]
+        let parsed = text.withUnsafeBytes { bytes in Result { () throws(JSONSyntaxError) in try JSONParser.parse(bytes) } }
         self = try parsed.get()
     }
 

@@ -37,8 +37,17 @@ public struct Embedding: Sendable, Hashable, Codable {
     /// The cosine of the angle between the two vectors: 1 for the same direction, 0 for unrelated, -1 for opposite;
     /// 0 when either is a zero vector. The vectors must have the same dimensions.
     public func cosineSimilarity(to other: Embedding) -> Float {
-        let lengths = magnitude * other.magnitude
+        precondition(values.count == other.values.count, "embeddings of \(values.count) and \(other.values.count) dimensions do not compare")
+        // In Double throughout: a product of two Float lengths overflows or underflows for extreme vectors.
+        var dot: Double = 0, mine: Double = 0, theirs: Double = 0
+        for index in values.indices {
+            let a = Double(values[index]), b = Double(other.values[index])
+            dot += a * b
+            mine += a * a
+            theirs += b * b
+        }
+        let lengths = mine.squareRoot() * theirs.squareRoot()
         guard lengths > 0 else { return 0 }
-        return dot(other) / lengths
+        return Float(dot / lengths)
     }
 }

@@ -17,11 +17,13 @@ extension JSONElement {
         return valid ? values : nil
     }
 
-    /// A number as a float, or nil for another kind.
+    /// A number as a float, or nil for another kind or a number beyond Float's range (a vector holds none).
     var floatValue: Float? {
         let entry = tape[index]
-        guard entry.kind == .number else { return nil }
-        return Self.double(UnsafeRawBufferPointer(rebasing: bytes[entry.start..<entry.end])).map { Float($0) }
+        guard entry.kind == .number,
+            let value = Self.double(UnsafeRawBufferPointer(rebasing: bytes[entry.start..<entry.end])).map({ Float($0) }), value.isFinite
+        else { return nil }
+        return value
     }
 
     /// The number whose text the parser checked, without making a `String` (a vector holds thousands): `strtod` on a

@@ -10,7 +10,7 @@ import NIOConcurrencyHelpers
 /// print(try await stream.response.usage)
 /// ```
 ///
-/// One reader at a time: iterating the events and the text together, or twice, is a programming error.
+/// Readers take turns: a task may await `response` while another iterates, and each event goes to one of them.
 public struct ModelStream: AsyncSequence, Sendable {
     public typealias Element = StreamEvent
 
@@ -52,15 +52,19 @@ public struct ModelStream: AsyncSequence, Sendable {
 }
 
 /// The one pass over a stream that a ``ModelStream`` and its views share: each event read is also kept in the
-/// accumulator that makes the whole reply.
+/// accumulator that makes the whole reply. Reads take turns: a second reader (a task awaiting `response` while another
+/// iterates) waits for the first to finish its read, so the underlying stream is never asked twice at once.
 final class ModelStreamState: @unchecked Sendable {
+    /// Touched only by the reader whose turn it is.
     private var iterator: LLMEventStream.AsyncIterator
-    private let accumulated = NIOLockedValueBox(Accumulated())
+    private let state = NIOLockedValueBox(State())
 
-    private struct Accumulated {
+    private struct State {
         var accumulator = StreamAccumulator()
         var ended = false
         var failure: (any Error)?
+        var reading = false
+        var waiting: [CheckedContinuation<Void, Never>] = []
     }
 
     init(_ events: LLMEventStream) {
@@ -68,26 +72,60 @@ final class ModelStreamState: @unchecked Sendable {
     }
 
     func next() async throws -> StreamEvent? {
-        let (ended, failure) = accumulated.withLockedValue { ($0.ended, $0.failure) }
+        await takeTurn()
+        defer { endTurn() }
+        let (ended, failure) = state.withLockedValue { ($0.ended, $0.failure) }
         if let failure { throw failure }
         if ended { return nil }
         do {
             guard let event = try await iterator.next() else {
-                accumulated.withLockedValue { $0.ended = true }
+                // A stream whose reader was cancelled ends early without an error: that is a cancellation, for every
+                // later reader too, not a reply cut short.
+                let cancelled = Task.isCancelled
+                state.withLockedValue { state in
+                    state.ended = true
+                    if cancelled, !state.accumulator.isFinished { state.failure = LLMError.cancelled }
+                }
+                if cancelled { throw LLMError.cancelled }
                 return nil
             }
-            accumulated.withLockedValue { $0.accumulator.consume(event) }
+            state.withLockedValue { $0.accumulator.consume(event) }
             return event
         } catch {
-            accumulated.withLockedValue { $0.failure = error }
+            state.withLockedValue { $0.failure = error }
             throw error
         }
     }
 
     func finalResponse() throws -> LLMResponse {
-        try accumulated.withLockedValue { state in
+        try state.withLockedValue { state in
             if let failure = state.failure { throw failure }
             return try state.accumulator.response()
         }
+    }
+
+    private func takeTurn() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = state.withLockedValue { state -> Bool in
+                guard state.reading else {
+                    state.reading = true
+                    return true
+                }
+                state.waiting.append(continuation)
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
+
+    private func endTurn() {
+        let next = state.withLockedValue { state -> CheckedContinuation<Void, Never>? in
+            guard !state.waiting.isEmpty else {
+                state.reading = false
+                return nil
+            }
+            return state.waiting.removeFirst()
+        }
+        next?.resume()
     }
 }

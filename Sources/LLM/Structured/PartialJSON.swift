@@ -232,8 +232,9 @@ public enum PartialJSON {
             if isInteger, let integer = Int(text) { return .complete(.int(integer)) }
             // Strict JSON number syntax; Double(_:) alone would also take "1." or "+1".
             guard Self.isJSONNumber(text), let number = Double(text) else { return .invalid }
-            // Whole numbers are integers, as JSONValue(parsing:) reads them (`-1.5e2` is -150).
-            if let integer = Int(exactly: number) { return .complete(.int(integer)) }
+            // As JSONValue(parsing:) reads them: a fraction or exponent that comes out whole is an integer below 2^53
+            // (`-1.5e2` is -150); integer digits beyond Int stay a double.
+            if !isInteger, abs(number) < 0x1p53, let integer = Int(exactly: number) { return .complete(.int(integer)) }
             return .complete(.double(number))
         }
 

@@ -16,7 +16,8 @@ import Testing
         ]
         _ = try await provider.complete(ChatRequest(model: "claude", messages: messages, system: "rules"))
         let body = try #require(transport.requestBodies.first)
-        #expect(body["system"]?.arrayValue?.first?["cache_control"] == ["type": "ephemeral"])
+        // The system prompt's mark comes before a one-hour mark, so it lasts an hour too (Anthropic wants them first).
+        #expect(body["system"]?.arrayValue?.first?["cache_control"] == ["type": "ephemeral", "ttl": "1h"])
         let turns = try #require(body["messages"]?.arrayValue)
         // The system prompt takes one of the four: the three latest message breakpoints are sent, "one"'s is dropped.
         #expect(turns[0]["content"]?.arrayValue?[0]["cache_control"] == nil)
@@ -65,5 +66,60 @@ import Testing
         #expect(cost.total == Decimal(string: "0.012801")!, "42 x $3 + 25 x $15 + 3,000 x $0.30 + 3,040 x $3.75, per million")
         let uncached = Usage(inputTokens: 6082, outputTokens: 25).cost(with: .builtIn, model: "claude-sonnet-4-5")!
         #expect(cost.total < uncached.total)
+    }
+}
+
+/// What the review of the cache marks found: the structured-output tool's mark counts, one-hour marks come first,
+/// thinking blocks and empty messages take none.
+@Suite struct AnthropicCachePlanTests {
+    func body(_ request: ChatRequest, _ options: AnthropicOptions) async throws -> JSONValue {
+        let transport = ReplayTransport([.init(body: try Fixtures.text("conformance/anthropic/plain-text.json"))])
+        let provider = AnthropicProvider(configuration: AnthropicConfiguration(apiKey: "k", options: options), transport: transport)
+        _ = try await provider.complete(request)
+        return try #require(transport.requestBodies.first)
+    }
+
+    /// Every `cache_control` in a body, in prompt order (tools, system, messages).
+    func marks(_ body: JSONValue) -> [JSONValue] {
+        var found: [JSONValue] = []
+        for tool in body["tools"]?.arrayValue ?? [] { if let mark = tool["cache_control"] { found.append(mark) } }
+        for block in body["system"]?.arrayValue ?? [] { if let mark = block["cache_control"] { found.append(mark) } }
+        for turn in body["messages"]?.arrayValue ?? [] {
+            for block in turn["content"]?.arrayValue ?? [] { if let mark = block["cache_control"] { found.append(mark) } }
+        }
+        return found
+    }
+
+    @Test func theStructuredOutputToolsMarkCounts() async throws {
+        let messages = (0..<6).map { Message.user("m\($0)").cached() }
+        let request = ChatRequest(model: "c", messages: messages, responseFormat: .jsonSchema(name: "x", schema: .object(["a": .string()])))
+        let body = try await body(request, AnthropicOptions(nativeStructuredOutput: false, cacheTools: true))
+        #expect(marks(body).count == 4)
+        #expect(body["tools"]?.arrayValue?.last?["cache_control"] == ["type": "ephemeral"])
+    }
+
+    @Test func oneHourMarksComeBeforeFiveMinuteOnes() async throws {
+        let request = ChatRequest(model: "c", messages: [
+            Message.system("rules").cached(), Message.user("a").cached(), .assistant("b"), Message.user("c").cached(.oneHour), Message.user("d").cached(),
+        ], tools: [Tool(name: "t", description: "d", parameters: .object([:]))])
+        let body = try await body(request, AnthropicOptions(cacheTools: true))
+        let hour: JSONValue = ["type": "ephemeral", "ttl": "1h"]
+        // Four fit: tools, system, then the latest two messages, "c" (an hour) and "d" (five minutes, after it: allowed).
+        // The tools' and the system's five-minute marks come before an hour's, so they last an hour too; "a" is left out.
+        #expect(marks(body) == [hour, hour, hour, ["type": "ephemeral"]])
+        let oneHourSystem = try await self.body(ChatRequest(model: "c", messages: [Message.system("s").cached(.oneHour), .user("x")]), AnthropicOptions())
+        #expect(marks(oneHourSystem) == [hour])
+    }
+
+    @Test func thinkingBlocksAndEmptyMessagesTakeNoMark() async throws {
+        let thinking = Message(role: .assistant, reasoning: [ReasoningBlock(text: "hmm", signature: "sig")]).cached()
+        let request = ChatRequest(model: "c", messages: [
+            Message.user("a").cached(), Message.user("b").cached(), Message.user("c").cached(), thinking, Message.user("").cached(),
+            Message.user("d").cached(),
+        ])
+        let body = try await body(request, AnthropicOptions())
+        #expect(marks(body).count == 4, "a, b, c and d: neither the thinking turn nor the empty message")
+        let turns = try #require(body["messages"]?.arrayValue)
+        #expect(turns.contains { $0["content"]?.arrayValue?.contains { $0["type"] == "thinking" && $0["cache_control"] == nil } ?? false })
     }
 }

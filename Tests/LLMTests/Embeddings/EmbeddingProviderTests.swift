@@ -184,3 +184,39 @@ final class EchoEmbeddingTransport: HTTPTransport, @unchecked Sendable {
         return TransportResponse(status: 200, headers: [:], body: TransportBody(chunks: [ByteBuffer(string: reply.jsonString)]))
     }
 }
+
+/// What the review of embeddings found.
+@Suite struct EmbeddingReviewTests {
+    /// OpenAI refuses more than 300,000 tokens a request: large inputs go in several calls even under 2,048 inputs.
+    @Test func openAIBatchesStayUnderATokenBudget() async throws {
+        let transport = EchoEmbeddingTransport()
+        let provider = OpenAIProvider(configuration: .init(name: "openai", baseURL: "http://stub/v1"), transport: transport)
+        let chunk = String(repeating: "word ", count: 20_000)  // 100,000 bytes: about 25,000 tokens
+        let inputs = (0..<20).map { chunk + "\($0)" }
+        let reply = try await provider.embed(EmbeddingRequest(model: "m", inputs: inputs))
+        #expect(reply.embeddings.count == 20 && reply.vectors.map { $0[1] } == (0..<20).map(Float.init))
+        #expect(transport.calls == 3, "eight inputs (about 200,000 tokens) a call")
+    }
+
+    @Test func numbersBeyondFloatAreMalformedNotInfinite() async throws {
+        let body = #"{"data":[{"index":0,"embedding":[1e39, 0.5]}]}"#
+        let provider = OpenAIProvider(
+            configuration: .init(name: "openai", baseURL: "http://stub/v1", retryPolicy: .none), transport: ReplayTransport([.init(body: body)]))
+        await #expect(throws: LLMError.self) { try await provider.embed(["x"], model: "m") }
+    }
+
+    @Test func cosineOfExtremeVectorsStaysRight() {
+        let huge = Embedding([3e30, 4e30]), tiny = Embedding([3e-30, 4e-30])
+        #expect(abs(huge.cosineSimilarity(to: tiny) - 1) < 1e-6)
+        #expect(abs(huge.cosineSimilarity(to: Embedding([-4e30, 3e30]))) < 1e-6)
+    }
+
+    @Test func geminiRequestsKeepTheirOtherMembers() throws {
+        let single = try GeminiEmbedServerRequest(decoding: ["content": ["parts": [["text": "a"]]], "title": "Doc"], model: "e", batch: false)
+        #expect(single.request.extraFields == ["title": "Doc"])
+        let batch = try GeminiEmbedServerRequest(
+            decoding: ["requests": [["content": ["parts": [["text": "a"]]], "title": "T", "x": 1], ["content": ["parts": [["text": "b"]]], "title": "T", "x": 2]]],
+            model: "e", batch: true)
+        #expect(batch.request.extraFields == ["title": "T"], "only what every request has alike")
+    }
+}

@@ -39,3 +39,18 @@ import Testing
         }
     }
 }
+
+@Suite struct JSONReviewTests {
+    @Test func aByteOrderMarkIsSkipped() throws {
+        #expect(try JSONValue(parsing: Data([0xEF, 0xBB, 0xBF]) + Data(#"{"a": 1}"#.utf8)) == ["a": 1])
+        #expect(try JSONValue(parsing: "\u{FEFF}[1]") == [1])
+    }
+
+    /// The streaming parser of structured output reads numbers as the final parse does.
+    @Test func partialJSONReadsNumbersAsTheParserDoes() throws {
+        for text in ["-9223372036854775809", "1e18", "4.0", "-1.5e2", "12", "0.5"] {
+            let partial = PartialJSON.parse("[\(text), 0]")
+            #expect(partial == (try JSONValue(parsing: "[\(text), 0]")), "\(text)")
+        }
+    }
+}

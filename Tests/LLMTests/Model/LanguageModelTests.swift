@@ -75,3 +75,33 @@ import Testing
         #expect(mock.requests.first?.model == "m")
     }
 }
+
+/// What the review of the stream found: readers take turns, and a cancelled read is a cancellation for every reader.
+@Suite struct ModelStreamTurnTests {
+    @Test func awaitingTheResponseWhileAnotherTaskIteratesIsSafe() async throws {
+        let mock = MockProvider(replies: [.text("one two three four five six seven eight", chunkDelay: .milliseconds(2))], repeatLastReply: true)
+        for _ in 0..<20 {
+            let stream = mock.model("m").stream("x")
+            async let whole = stream.response
+            var pieces: [String] = []
+            for try await piece in stream.textStream { pieces.append(piece) }
+            let response = try await whole
+            #expect(response.content == "one two three four five six seven eight")
+            // Each event went to one reader: the pieces this loop saw are words of the reply, in order.
+            let words = response.content.split(separator: " ").map(String.init)
+            let seen = pieces.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            #expect(seen.allSatisfy(words.contains), "\(pieces)")
+            #expect(seen == words.filter(seen.contains), "in order: \(pieces)")
+        }
+    }
+
+    @Test func aCancelledReadIsACancellationForLaterReadersToo() async throws {
+        let mock = MockProvider(replies: [.text("a b c d e f g h i j k l m n o p", chunkDelay: .milliseconds(50))])
+        let stream = mock.model("m").stream("x")
+        let reader = Task { for try await _ in stream.textStream {} }
+        try await Task.sleep(for: .milliseconds(120))
+        reader.cancel()
+        _ = await reader.result
+        await #expect(throws: LLMError.cancelled) { _ = try await stream.response }
+    }
+}

@@ -16,12 +16,7 @@ enum AnthropicRequestMapping {
             "model": .string(request.model),
             "max_tokens": .int(request.maxTokens ?? defaultMaxTokens),
         ]
-        let cacheSystem = options.cacheSystemPrompt || request.messages.contains { $0.role == .system && $0.cacheBreakpoint != nil }
-        let cacheTools = options.cacheTools && !request.tools.isEmpty
-        let messageBreakpoints = maxBreakpoints - (cacheSystem ? 1 : 0) - (cacheTools ? 1 : 0)
-        body["messages"] = .array(messages(request.messages, keepingLatestBreakpoints: messageBreakpoints))
         if stream { body["stream"] = true }
-        if let system = system(for: request, cache: cacheSystem) { body["system"] = system }
         var tools = request.tools.map { tool in
             ["name": .string(tool.name), "description": .string(tool.description), "input_schema": tool.parameters.value] as JSONValue
         }
@@ -44,8 +39,13 @@ enum AnthropicRequestMapping {
                 toolChoice = tools.count == 1 ? ["type": "any"] : ["type": "tool", "name": .string(structuredOutputToolName)]
             }
         }
-        if options.cacheTools, !tools.isEmpty, case .object(var last) = tools[tools.count - 1] {
-            last["cache_control"] = ["type": "ephemeral"]
+        // The cache marks are planned once the tools are known (the structured-output tool counts too).
+        let blocks = request.messages.map { $0.role == .system ? [] : self.blocks($0) }
+        let cache = AnthropicCachePlan(request: request, options: options, hasTools: !tools.isEmpty, blocks: blocks)
+        body["messages"] = .array(messages(request.messages, blocks: blocks, cache: cache))
+        if let system = system(for: request, cache: cache.system) { body["system"] = system }
+        if let mark = cache.tools, case .object(var last) = tools[tools.count - 1] {
+            last["cache_control"] = cacheControl(mark)
             tools[tools.count - 1] = .object(last)
         }
         if !tools.isEmpty { body["tools"] = .array(tools) }
@@ -76,33 +76,26 @@ enum AnthropicRequestMapping {
         }
     }
 
-    static func system(for request: ChatRequest, cache: Bool) -> JSONValue? {
+    static func system(for request: ChatRequest, cache: CacheBreakpoint?) -> JSONValue? {
         var texts: [String] = []
         if let system = request.system, !system.isEmpty { texts.append(system) }
         for message in request.messages where message.role == .system { texts.append(message.text) }
         guard !texts.isEmpty else { return nil }
         let text = texts.joined(separator: "\n\n")
-        guard cache else { return .string(text) }
-        return [["type": "text", "text": .string(text), "cache_control": ["type": "ephemeral"]]]
+        guard let cache else { return .string(text) }
+        return [["type": "text", "text": .string(text), "cache_control": cacheControl(cache)]]
     }
 
-    /// Messages in Anthropic's shape, same-role neighbours merged (tool results join the user turn). The last block of
-    /// a message with a cache breakpoint carries `cache_control`; of more breakpoints than `limit`, the latest are kept.
-    static func messages(_ messages: [Message], keepingLatestBreakpoints limit: Int = maxBreakpoints) -> [JSONValue] {
+    /// Messages in Anthropic's shape, same-role neighbours merged (tool results join the user turn); the last block of a
+    /// message the cache plan marks carries `cache_control`.
+    static func messages(_ messages: [Message], blocks: [[JSONValue]], cache: AnthropicCachePlan) -> [JSONValue] {
         var turns: [(role: String, blocks: [JSONValue])] = []
-        var breakpointsLeft = max(0, limit)
-        var marked: [Int: CacheBreakpoint] = [:]
-        for (index, message) in messages.enumerated().reversed() where message.role != .system && breakpointsLeft > 0 {
-            guard let breakpoint = message.cacheBreakpoint else { continue }
-            marked[index] = breakpoint
-            breakpointsLeft -= 1
-        }
         for (index, message) in messages.enumerated() where message.role != .system {
             let role = message.role == .assistant ? "assistant" : "user"
-            var blocks = self.blocks(message)
+            var blocks = blocks[index]
             guard !blocks.isEmpty else { continue }
-            if let breakpoint = marked[index], case .object(var last) = blocks[blocks.count - 1] {
-                last["cache_control"] = cacheControl(breakpoint)
+            if let mark = cache.messages[index], case .object(var last) = blocks[blocks.count - 1] {
+                last["cache_control"] = cacheControl(mark)
                 blocks[blocks.count - 1] = .object(last)
             }
             if let last = turns.last, last.role == role {

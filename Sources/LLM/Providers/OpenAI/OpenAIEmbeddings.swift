@@ -5,6 +5,9 @@ import NIOHTTP1
 enum OpenAIEmbeddings {
     /// OpenAI's limit of inputs in one request.
     static let maxInputsPerCall = 2048
+    /// OpenAI refuses a request of more than 300,000 tokens (all inputs together); batches stay under this estimate,
+    /// which leaves room for text of more tokens than four bytes each.
+    static let tokenBudgetPerCall = 200_000
     /// The largest reply read: 2,048 vectors of 3,072 floats as JSON numbers are about 130 MB.
     static let maxReplyBytes = 256 * 1024 * 1024
 
@@ -22,7 +25,7 @@ enum OpenAIEmbeddings {
         _ request: EmbeddingRequest, http: ProviderHTTP, url: String, headers: HTTPHeaders,
         classify: @escaping @Sendable (_ status: Int, _ headers: HTTPHeaders, _ body: String) -> LLMError
     ) async throws -> EmbeddingResponse {
-        try await EmbeddingBatches.run(request, providerLimit: maxInputsPerCall, provider: http.provider) { batch in
+        try await EmbeddingBatches.run(request, providerLimit: maxInputsPerCall, tokenBudget: tokenBudgetPerCall, provider: http.provider) { batch in
             try await http.runner(policy: batch.retryPolicy).run { _ in
                 let response = try await http.send(.POST, url: url, headers: headers, json: body(for: batch), readsWholeBody: true)
                 try await http.checkStatus(response, classify: classify)

@@ -3,7 +3,8 @@
 ///
 /// A content's text parts are embedded as one text, joined by newlines; other parts are refused (400). The requests
 /// of a batch must share `taskType` and `outputDimensionality` (one upstream call carries one of each) and name no
-/// other model than the path's. Members are read under their camelCase or snake_case names.
+/// other model than the path's. Members are read under their camelCase or snake_case names. Other members (`title`...)
+/// go to ``EmbeddingRequest/extraFields``, from a batch those that every request has alike.
 public struct GeminiEmbedServerRequest: Sendable, Hashable {
     public var request: EmbeddingRequest
     /// It came as `batchEmbedContents`, and is answered with `embeddings` rather than `embedding`.
@@ -56,7 +57,14 @@ public struct GeminiEmbedServerRequest: Sendable, Hashable {
                 throw RequestReader.invalid(prefix + "taskType", "and outputDimensionality must be the same in every request of a batch")
             }
         }
-        self.init(request: EmbeddingRequest(model: model, inputs: inputs, dimensions: dimensions, taskType: taskType), batch: batch)
+        var request = EmbeddingRequest(model: model, inputs: inputs, dimensions: dimensions, taskType: taskType)
+        let known: Set<String> = ["content", "model", "taskType", "task_type", "outputDimensionality", "output_dimensionality"]
+        if let first = items.first?.object {
+            for (key, value) in first where !known.contains(key) && items.allSatisfy({ $0.object[key] == value }) {
+                request.extraFields[key] = value
+            }
+        }
+        self.init(request: request, batch: batch)
     }
 
     public init(request: EmbeddingRequest, batch: Bool) {
