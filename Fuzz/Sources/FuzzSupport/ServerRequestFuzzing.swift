@@ -7,7 +7,7 @@ import LLM
 public enum ServerRequestFuzzing {
     public static func run(_ input: FuzzInput) {
         var input = input
-        let format = input.byte() % 6
+        let format = input.byte() % 11
         guard let body = try? JSONValue(parsing: Data(input.rest())) else { return }
         do {
             switch format {
@@ -16,7 +16,12 @@ public enum ServerRequestFuzzing {
             case 2: _ = try GeminiGenerateContentServerRequest(decoding: body, model: "m")
             case 3: _ = try OllamaChatServerRequest(decoding: body)
             case 4: _ = try OpenAIResponsesServerRequest(decoding: body)
-            default: _ = try OllamaGenerateServerRequest(decoding: body)
+            case 5: _ = try OllamaGenerateServerRequest(decoding: body)
+            case 6: _ = try OpenAIEmbeddingsServerRequest(decoding: body)
+            case 7: _ = try OllamaEmbedServerRequest(decoding: body)
+            case 8: _ = try OllamaEmbedServerRequest(decoding: body, legacy: true)
+            case 9: _ = try GeminiEmbedServerRequest(decoding: body, model: "m", batch: false)
+            default: _ = try GeminiEmbedServerRequest(decoding: body, model: "m", batch: true)
             }
         } catch {
             guard case .invalidRequest(let details) = error, details.status == 400 else {
