@@ -81,8 +81,10 @@ enum EmbeddingOutput: String, ExpressibleByArgument, CaseIterable {
 }
 
 extension EmbeddingTaskType: ExpressibleByArgument {
-    /// `retrieval-query` for `RETRIEVAL_QUERY`.
-    var argumentName: String { rawValue.lowercased().replacingOccurrences(of: "_", with: "-") }
+    /// `retrieval-query` for `.retrievalQuery`.
+    var argumentName: String {
+        rawValue.reduce(into: "") { name, character in name += character.isUppercase ? "-" + character.lowercased() : String(character) }
+    }
 
     public init?(argument: String) {
         guard let task = Self.allCases.first(where: { $0.argumentName == argument.lowercased() || $0.rawValue == argument }) else { return nil }

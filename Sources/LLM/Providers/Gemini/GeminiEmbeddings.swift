@@ -8,7 +8,7 @@ enum GeminiEmbeddings {
     static func content(_ text: String, of request: EmbeddingRequest, model: String?) -> JSONValue {
         var body: [String: JSONValue] = ["content": ["parts": [["text": .string(text)]]]]
         if let model { body["model"] = .string(model) }
-        if let task = request.taskType { body["taskType"] = .string(task.rawValue) }
+        if let task = request.taskType { body["taskType"] = .string(GeminiTaskType.name(task)) }
         if let dimensions = request.dimensions { body["outputDimensionality"] = .int(dimensions) }
         ExtraFields.add(request.extraFields, to: &body)
         return .object(body)
@@ -17,7 +17,7 @@ enum GeminiEmbeddings {
     /// The method and body for `request`: `embedContent` for a single input, else `batchEmbedContents`.
     static func call(for request: EmbeddingRequest) -> (method: String, body: JSONValue) {
         if request.inputs.count == 1 { return ("embedContent", content(request.inputs[0], of: request, model: nil)) }
-        let model = request.model.contains("/") ? request.model : "models/" + request.model
+        let model = GeminiRequestMapping.resourceName(request.model)
         return ("batchEmbedContents", ["requests": .array(request.inputs.map { content($0, of: request, model: model) })])
     }
 }

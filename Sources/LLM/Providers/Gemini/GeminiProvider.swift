@@ -62,7 +62,7 @@ public struct GeminiProvider: LLMProvider, TokenCounting {
     public func countTokens(_ request: ChatRequest) async throws -> Int {
         try await http.runner(for: request).run { _ in
             guard case .object(var whole) = GeminiRequestMapping.body(for: request) else { return 0 }
-            whole["model"] = .string(request.model.contains("/") ? request.model : "models/" + request.model)
+            whole["model"] = .string(GeminiRequestMapping.resourceName(request.model))
             let response = try await http.send(
                 .POST, url: url(model: request.model, method: "countTokens"), headers: headers(),
                 json: ["generateContentRequest": .object(whole)], readsWholeBody: true)
@@ -139,8 +139,7 @@ public struct GeminiProvider: LLMProvider, TokenCounting {
 
     /// `{base}/models/{model}:{method}`; a model already named with its collection (`tunedModels/x`) is kept.
     private func url(model: String, method: String) -> String {
-        let path = model.contains("/") ? model : "models/" + model
-        return configuration.baseURL + "/" + path + ":" + method
+        configuration.baseURL + "/" + GeminiRequestMapping.resourceName(model) + ":" + method
     }
 
     private func headers(streaming: Bool = false) -> HTTPHeaders {

@@ -8,6 +8,12 @@ import Foundation
 /// sampling settings live in `generationConfig`; schemas must be Gemini's OpenAPI subset (``GeminiSchema``);
 /// and thought signatures go back on the very part they came on.
 enum GeminiRequestMapping {
+    /// A model as the API names its resource: `models/gemini-2.5-flash`; a name with its collection (`tunedModels/x`)
+    /// is kept.
+    static func resourceName(_ model: String) -> String {
+        model.contains("/") ? model : "models/" + model
+    }
+
     static func body(for request: ChatRequest) -> JSONValue {
         var body: [String: JSONValue] = ["contents": .array(contents(request.messages))]
         if let system = systemInstruction(for: request) { body["systemInstruction"] = system }

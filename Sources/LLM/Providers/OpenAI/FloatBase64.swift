@@ -35,33 +35,31 @@ public enum FloatBase64 {
         return text.withUTF8 { decode(UnsafeRawBufferPointer($0)) }
     }
 
-    /// The base64 text of `values` as little-endian 32-bit floats, standard alphabet, padded.
+    /// The base64 text of `values` as little-endian 32-bit floats, standard alphabet, padded. Encoded straight from
+    /// the floats' storage on a little-endian machine (a copy in that byte order elsewhere).
     public static func encode(_ values: [Float]) -> String {
-        let byteCount = values.count * 4
-        let length = (byteCount + 2) / 3 * 4
+        #if _endian(big)
+        let values = values.map { Float(bitPattern: $0.bitPattern.byteSwapped) }
+        #endif
+        return values.withUnsafeBytes { encode(bytes: $0) }
+    }
+
+    private static func encode(bytes: UnsafeRawBufferPointer) -> String {
+        let length = (bytes.count + 2) / 3 * 4
         return String(unsafeUninitializedCapacity: length) { output in
-            values.withUnsafeBufferPointer { floats in
-                var little = [UInt8](repeating: 0, count: byteCount)
-                for (index, value) in floats.enumerated() {
-                    let bits = value.bitPattern.littleEndian
-                    withUnsafeBytes(of: bits) { raw in
-                        for offset in 0..<4 { little[index * 4 + offset] = raw[offset] }
-                    }
-                }
-                var out = 0
-                var index = 0
-                while index < byteCount {
-                    let b0 = UInt32(little[index])
-                    let b1 = index + 1 < byteCount ? UInt32(little[index + 1]) : 0
-                    let b2 = index + 2 < byteCount ? UInt32(little[index + 2]) : 0
-                    let group = b0 << 16 | b1 << 8 | b2
-                    output[out] = alphabet[Int(group >> 18 & 63)]
-                    output[out + 1] = alphabet[Int(group >> 12 & 63)]
-                    output[out + 2] = index + 1 < byteCount ? alphabet[Int(group >> 6 & 63)] : UInt8(ascii: "=")
-                    output[out + 3] = index + 2 < byteCount ? alphabet[Int(group & 63)] : UInt8(ascii: "=")
-                    out += 4
-                    index += 3
-                }
+            var out = 0
+            var index = 0
+            while index < bytes.count {
+                let b0 = UInt32(bytes[index])
+                let b1 = index + 1 < bytes.count ? UInt32(bytes[index + 1]) : 0
+                let b2 = index + 2 < bytes.count ? UInt32(bytes[index + 2]) : 0
+                let group = b0 << 16 | b1 << 8 | b2
+                output[out] = alphabet[Int(group >> 18 & 63)]
+                output[out + 1] = alphabet[Int(group >> 12 & 63)]
+                output[out + 2] = index + 1 < bytes.count ? alphabet[Int(group >> 6 & 63)] : UInt8(ascii: "=")
+                output[out + 3] = index + 2 < bytes.count ? alphabet[Int(group & 63)] : UInt8(ascii: "=")
+                out += 4
+                index += 3
             }
             return length
         }
