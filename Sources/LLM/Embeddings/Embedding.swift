@@ -7,6 +7,9 @@ public struct Embedding: Sendable, Hashable, Codable {
         self.values = values
     }
 
+    /// The values as a JSON array of numbers, as the server sides write a vector.
+    public var jsonArray: JSONValue { .array(values.map { .double(Double($0)) }) }
+
     /// The number of values.
     public var dimensions: Int { values.count }
 

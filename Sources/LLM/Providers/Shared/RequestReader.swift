@@ -32,6 +32,40 @@ enum RequestReader {
         return flag
     }
 
+    /// A count of at least 1 (`dimensions`), or nil when absent or null.
+    static func positiveInt(_ value: JSONValue?, at path: String) throws(LLMError) -> Int? {
+        guard let value, value != .null else { return nil }
+        let count = try int(value, at: path)
+        guard count > 0 else { throw invalid(path, "must be at least 1") }
+        return count
+    }
+
+    /// The texts of an embeddings request's `input` (OpenAI's and Ollama's): a string or an array of strings, none
+    /// empty. `elementHint` follows "must be a string" for an element of another type.
+    static func texts(_ value: JSONValue?, at path: String, elementHint: String = "") throws(LLMError) -> [String] {
+        let texts: [String]
+        switch value {
+        case .string(let text)?:
+            texts = [text]
+        case .array(let items)?:
+            guard !items.isEmpty else { throw invalid(path, "must not be empty") }
+            var read: [String] = []
+            for (index, item) in items.enumerated() {
+                guard case .string(let text) = item else { throw invalid("\(path)[\(index)]", "must be a string" + elementHint) }
+                read.append(text)
+            }
+            texts = read
+        case nil, .null?:
+            throw invalid(path, "is required")
+        default:
+            throw invalid(path, "must be a string or an array of strings")
+        }
+        if let empty = texts.firstIndex(where: \.isEmpty) {
+            throw invalid(texts.count == 1 ? path : "\(path)[\(empty)]", "must not be empty")
+        }
+        return texts
+    }
+
     // MARK: Shapes the OpenAI formats (Chat Completions and Responses) share
 
     /// `auto`, `none`, `required`, or the function `name` names (a format puts a named choice's name in its own place).

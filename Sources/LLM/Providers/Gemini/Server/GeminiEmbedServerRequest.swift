@@ -40,16 +40,12 @@ public struct GeminiEmbedServerRequest: Sendable, Hashable {
             inputs.append(try Self.text(of: item["content"], at: prefix + "content"))
             var task: EmbeddingTaskType?
             if let value = item[proto: "taskType"], value != .null {
-                guard let name = value.stringValue, let known = EmbeddingTaskType(rawValue: name) else {
+                guard let name = value.stringValue, let known = GeminiTaskType.task(named: name) else {
                     throw RequestReader.invalid(prefix + "taskType", "must be a task type such as RETRIEVAL_QUERY")
                 }
                 task = known
             }
-            var count: Int?
-            if let value = item[proto: "outputDimensionality"], value != .null {
-                count = try RequestReader.int(value, at: prefix + "outputDimensionality")
-                guard count! > 0 else { throw RequestReader.invalid(prefix + "outputDimensionality", "must be at least 1") }
-            }
+            let count = try RequestReader.positiveInt(item[proto: "outputDimensionality"], at: prefix + "outputDimensionality")
             if number == 0 {
                 taskType = task
                 dimensions = count
@@ -83,20 +79,5 @@ public struct GeminiEmbedServerRequest: Sendable, Hashable {
         let text = texts.joined(separator: "\n")
         guard !text.isEmpty else { throw RequestReader.invalid(path, "must hold some text") }
         return text
-    }
-}
-
-/// Replies of Gemini's embedding methods; errors are written as for generateContent (``GeminiServerResponse/error(_:)``).
-public enum GeminiEmbedServerResponse {
-    /// `{"embedding": {"values"}}` for `embedContent`, `{"embeddings": [{"values"}]}` for `batchEmbedContents`, with
-    /// `usageMetadata` when the upstream counted tokens.
-    public static func reply(_ response: EmbeddingResponse, batch: Bool) -> JSONValue {
-        let vectors: [JSONValue] = response.embeddings.map { ["values": .array($0.values.map { .double(Double($0)) })] }
-        var body: [String: JSONValue] = batch ? ["embeddings": .array(vectors)] : ["embedding": vectors.first ?? ["values": []]]
-        if response.usage.inputTokens > 0 {
-            let tokens = JSONValue.int(response.usage.inputTokens)
-            body["usageMetadata"] = ["promptTokenCount": tokens, "totalTokenCount": tokens]
-        }
-        return .object(body)
     }
 }

@@ -16,28 +16,8 @@ public struct OpenAIEmbeddingsServerRequest: Sendable, Hashable {
     public init(decoding body: JSONValue) throws(LLMError) {
         let root = try RequestReader.object(body, at: "the body")
         let model = try RequestReader.string(root["model"], at: "model")
-        let inputs: [String]
-        switch root["input"] {
-        case .string(let text)?:
-            inputs = [text]
-        case .array(let items)?:
-            guard !items.isEmpty else { throw RequestReader.invalid("input", "must not be empty") }
-            var texts: [String] = []
-            for (index, item) in items.enumerated() {
-                guard case .string(let text) = item else {
-                    throw RequestReader.invalid("input[\(index)]", "must be a string (token arrays are not supported: send text)")
-                }
-                texts.append(text)
-            }
-            inputs = texts
-        case nil, .null?:
-            throw RequestReader.invalid("input", "is required")
-        default:
-            throw RequestReader.invalid("input", "must be a string or an array of strings")
-        }
-        if let empty = inputs.firstIndex(where: \.isEmpty) {
-            throw RequestReader.invalid(inputs.count == 1 ? "input" : "input[\(empty)]", "must not be empty")
-        }
+        let inputs = try RequestReader.texts(
+            root["input"], at: "input", elementHint: " (token arrays are not supported: send text)")
         var encoding = EmbeddingEncoding.float
         if let format = root["encoding_format"], format != .null {
             guard let text = format.stringValue, let chosen = EmbeddingEncoding(rawValue: text) else {
@@ -46,11 +26,7 @@ public struct OpenAIEmbeddingsServerRequest: Sendable, Hashable {
             encoding = chosen
         }
         var request = EmbeddingRequest(model: model, inputs: inputs)
-        if let dimensions = root["dimensions"], dimensions != .null {
-            let count = try RequestReader.int(dimensions, at: "dimensions")
-            guard count > 0 else { throw RequestReader.invalid("dimensions", "must be at least 1") }
-            request.dimensions = count
-        }
+        request.dimensions = try RequestReader.positiveInt(root["dimensions"], at: "dimensions")
         for (key, value) in root where !Self.knownMembers.contains(key) { request.extraFields[key] = value }
         self.init(request: request, encoding: encoding)
     }

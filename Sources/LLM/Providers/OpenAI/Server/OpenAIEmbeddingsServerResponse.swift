@@ -6,7 +6,7 @@ public enum OpenAIEmbeddingsServerResponse {
     public static func list(_ response: EmbeddingResponse, model: String, encoding: EmbeddingEncoding) -> JSONValue {
         let data: [JSONValue] = response.embeddings.enumerated().map { index, embedding in
             let vector: JSONValue = switch encoding {
-            case .float: .array(embedding.values.map { .double(Double($0)) })
+            case .float: embedding.jsonArray
             case .base64: .string(FloatBase64.encode(embedding.values))
             }
             return ["object": "embedding", "index": .int(index), "embedding": vector]
