@@ -12,7 +12,10 @@ final class Run: @unchecked Sendable {
     let label: String
 
     private var idle: [Channel] = []
+    /// Requests due while every connection was busy, oldest first from `nextWaiting` (an array read from the front
+    /// rather than emptied from it: a server that falls behind queues thousands).
     private var waiting: [(number: Int, due: NIODeadline)] = []
+    private var nextWaiting = 0
     private var inFlight: [ObjectIdentifier: (number: Int, due: NIODeadline, firstByte: NIODeadline?)] = [:]
     private var latencies: [Double] = []
     private var firstBytes: [Double] = []
@@ -96,10 +99,11 @@ final class Run: @unchecked Sendable {
                 latencies.append(Double((now - request.due).nanoseconds) / 1000)
                 firstBytes.append(Double(((request.firstByte ?? now) - request.due).nanoseconds) / 1000)
             }
-            if waiting.isEmpty {
+            if nextWaiting == waiting.count {
                 idle.append(channel)
             } else {
-                let next = waiting.removeFirst()
+                let next = waiting[nextWaiting]
+                nextWaiting += 1
                 send(next.number, due: next.due, on: channel)
             }
         case .failed:

@@ -113,26 +113,26 @@ struct ProviderHTTP: Sendable {
     /// Reads a whole successful body with the hand-written reader (see ``JSONWireDecodable``), keeping the
     /// parsed JSON as the raw reply.
     func readBody<T: JSONWireDecodable>(_ type: T.Type, of response: TransportResponse, maxBytes: Int = 64 * 1024 * 1024) async throws(LLMError) -> (T, JSONValue) {
-        let buffer = try await collect(response, maxBytes: maxBytes)
-        do {
-            return try buffer.withUnsafeReadableBytes { bytes in
-                try JSONParser.withDocument(bytes) { root in (try T(json: JSONFields(root)), root.value) }
-            }
-        } catch {
-            throw .malformedResponse(reason: "the response body is not the JSON expected", raw: redact(String(buffer: buffer)))
-        }
+        try await parseBody(response, maxBytes: maxBytes) { root in (try T(json: JSONFields(root)), root.value) }
     }
 
     /// Reads a whole successful body with the hand-written reader, keeping nothing else (a large reply, such as a
     /// thousand embeddings, is not also made into a ``JSONValue``).
     func readValue<T: JSONWireDecodable>(_ type: T.Type, of response: TransportResponse, maxBytes: Int) async throws(LLMError) -> T {
+        try await parseBody(response, maxBytes: maxBytes) { root in try T(json: JSONFields(root)) }
+    }
+
+    /// The whole body, parsed and handed to `read`; a body that does not read is a malformed response (its first
+    /// 4 KiB quoted, secrets masked).
+    private func parseBody<Value>(
+        _ response: TransportResponse, maxBytes: Int, _ read: (JSONElement) throws -> Value
+    ) async throws(LLMError) -> Value {
         let buffer = try await collect(response, maxBytes: maxBytes)
         do {
-            return try buffer.withUnsafeReadableBytes { bytes in
-                try JSONParser.withDocument(bytes) { root in try T(json: JSONFields(root)) }
-            }
+            return try buffer.withUnsafeReadableBytes { bytes in try JSONParser.withDocument(bytes, read) }
         } catch {
-            throw .malformedResponse(reason: "the response body is not the JSON expected", raw: redact(String(buffer: buffer.getSlice(at: buffer.readerIndex, length: min(buffer.readableBytes, 4096)) ?? buffer)))
+            let quoted = buffer.getSlice(at: buffer.readerIndex, length: min(buffer.readableBytes, 4096)) ?? buffer
+            throw .malformedResponse(reason: "the response body is not the JSON expected", raw: redact(String(buffer: quoted)))
         }
     }
 
