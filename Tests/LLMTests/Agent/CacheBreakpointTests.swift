@@ -27,6 +27,26 @@ import Testing
         #expect(turns[4]["content"]?.arrayValue?[0]["cache_control"] == ["type": "ephemeral"])
     }
 
+    /// Gemini and Ollama cache (or not) on their own: a breakpoint changes nothing they are sent.
+    @Test func geminiAndOllamaSendTheSameRequestWithOrWithoutBreakpoints() async throws {
+        func bodies(_ make: (ReplayTransport) -> any LLMProvider, fixture: String) async throws -> [JSONValue] {
+            var sent: [JSONValue] = []
+            for cached in [false, true] {
+                let transport = ReplayTransport([.init(body: try Fixtures.text(fixture))])
+                let message = Message.user("hi")
+                _ = try await make(transport).complete(ChatRequest(model: "m", messages: [cached ? message.cached(.oneHour) : message]))
+                sent += transport.requestBodies
+            }
+            return sent
+        }
+        let gemini = try await bodies({ GeminiProvider(configuration: GeminiConfiguration(baseURL: "http://stub/v1beta", apiKey: "k"), transport: $0) },
+                                      fixture: "conformance/gemini/plain-text.json")
+        #expect(gemini.count == 2 && gemini[0] == gemini[1])
+        let ollama = try await bodies({ OllamaProvider(configuration: OllamaConfiguration(host: "http://stub:11434"), transport: $0) },
+                                      fixture: "conformance/ollama/plain-text.json")
+        #expect(ollama.count == 2 && ollama[0] == ollama[1])
+    }
+
     @Test func providersWithoutExplicitCachingSendTheSameRequest() async throws {
         for cached in [false, true] {
             let transport = ReplayTransport([.init(body: try Fixtures.text("conformance/openai/plain-text.json"))])

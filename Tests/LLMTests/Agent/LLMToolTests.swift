@@ -21,7 +21,29 @@ struct ConstantTool: LLMTool {
     func call(_ input: Nothing) async throws -> ToolOutput { .json(value) }
 }
 
+/// A tool whose schema cannot be made.
+struct UnschemaedTool: LLMTool {
+    let name = "broken"
+    let description = "Cannot describe its input"
+    var schema: JSONSchema {
+        get throws(StructuredOutputError) { throw .schemaDerivationFailed(type: "City", reason: "no way to walk it") }
+    }
+    func call(_ input: City) async throws -> String { "never" }
+}
+
 @Suite struct LLMToolTests {
+    /// The README says a schema that cannot be derived fails the run at once: nothing is sent.
+    @Test func aToolWhoseSchemaCannotBeMadeFailsTheRunBeforeAnyCall() async throws {
+        let mock = MockProvider(replies: [.text("unused")])
+        await #expect(throws: AgentError.self) { try await Agent(model: mock.model("m"), tools: [UnschemaedTool()]).run("x") }
+        do {
+            _ = try await Agent(model: mock.model("m"), tools: [UnschemaedTool()]).run("x")
+        } catch let error as AgentError {
+            if case .toolSchema(let name, _) = error { #expect(name == "broken") } else { Issue.record("\(error)") }
+        }
+        #expect(mock.requests.isEmpty)
+    }
+
     @Test func toolTypesGoStraightIntoAnAgent() async throws {
         let mock = MockProvider(replies: [
             .toolCall("get_weather", arguments: ["name": "Oslo"]), .toolCall("answer", arguments: [:], id: "call_2"), .text("done"),
