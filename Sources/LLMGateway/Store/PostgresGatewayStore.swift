@@ -4,20 +4,26 @@ import PostgresNIO
 
 /// The store for several gateway instances: one PostgreSQL database they all use (postgres-nio's connection pool).
 ///
-/// Admission and settlement for a key lock its row (`SELECT … FOR UPDATE`), so every instance's transactions on one
-/// key take turns: the sums an admission reads (ledger and reservations) cannot be split by a settlement committing
-/// between its two reads.
+/// Admissions and settlements go in rounds (``GroupCommit``), each one transaction that locks the rows of the keys it
+/// touches (`SELECT … FOR UPDATE`), so every instance's rounds on one key take turns: the sums an admission reads
+/// (ledger and reservations) cannot be split by a settlement committing between its reads.
 public final class PostgresGatewayStore: GatewayStore {
     private let client: PostgresClient
     private let running: Task<Void, Never>
     private let logger: Logger
     /// Expired reservations are deleted at most once a second by each instance; sums leave them out until then.
     private let sweep = Sweep()
+    /// Admissions and settlements, a transaction a round.
+    private let rounds = GroupCommit()
 
     private init(client: PostgresClient, running: Task<Void, Never>, logger: Logger) {
         self.client = client
         self.running = running
         self.logger = logger
+        rounds.start { [weak self] settlements, admissions in
+            guard let self else { throw GroupCommitError.notStarted }
+            return try await self.round(settlements: settlements, admissions: admissions)
+        }
     }
 
     /// Connects to `url` (`postgres://user[:password]@host:port/database[?schema=name]`, no TLS: use it on a private
@@ -157,90 +163,158 @@ public final class PostgresGatewayStore: GatewayStore {
     // MARK: Admission and settlement
 
     public func admit(_ admission: Admission) async throws -> AdmissionDecision {
-        try await client.withTransaction(logger: logger) { connection in
-            let now = Self.milliseconds(admission.now)
-            let key = admission.key.id
-            // Every admission and settlement on this key, on every instance, waits here for the one before.
-            try await connection.query("SELECT id FROM keys WHERE id = \(key) FOR UPDATE", logger: self.logger)
-            let firstSecond = now / 1000 - Int64(AdmissionWindow.length / 1000)
-            if self.sweep.due(now: Int(now)) {
-                try await connection.query("DELETE FROM reservations WHERE expires_at <= \(now)", logger: self.logger)
-                try await connection.query("DELETE FROM window_usage WHERE second < \(firstSecond - 60)", logger: self.logger)
-            }
-            let windowStart = now - Int64(AdmissionWindow.length)
-            let period = admission.key.budgetPeriod.rawValue
-            let periodStart = Self.milliseconds(admission.key.budgetPeriod.start(containing: admission.now))
-            var window = AdmissionWindow(requests: 0, tokens: 0, oldest: nil)
-            var committed = Picodollars.zero
-            // The minute's settled and reserved requests and tokens, the period's spend and what is reserved, in one
-            // statement.
-            let sums: PostgresQuery = """
-                SELECT
-                  (SELECT COALESCE(SUM(requests), 0) FROM window_usage WHERE key_id = \(key) AND second > \(firstSecond))::BIGINT,
-                  (SELECT COALESCE(SUM(tokens), 0) FROM window_usage WHERE key_id = \(key) AND second > \(firstSecond))::BIGINT,
-                  (SELECT MIN(second) * 1000 FROM window_usage WHERE key_id = \(key) AND second > \(firstSecond)),
-                  (SELECT COUNT(*) FROM reservations WHERE key_id = \(key) AND created_at > \(windowStart) AND expires_at > \(now))::BIGINT,
-                  (SELECT COALESCE(SUM(tokens), 0) FROM reservations WHERE key_id = \(key) AND created_at > \(windowStart) AND expires_at > \(now))::BIGINT,
-                  (SELECT MIN(created_at) FROM reservations WHERE key_id = \(key) AND created_at > \(windowStart) AND expires_at > \(now)),
-                  (SELECT COALESCE(SUM(cost_picousd), 0) FROM spend WHERE key_id = \(key) AND period = \(period) AND period_start = \(periodStart))::BIGINT,
-                  (SELECT COALESCE(SUM(cost_picousd), 0) FROM reservations WHERE key_id = \(key) AND expires_at > \(now))::BIGINT
-                """
-            for try await (settledRequests, settledTokens, settledOldest, reservedRequests, reservedTokens, reservedOldest, spent, reserved)
-                in try await connection.query(sums, logger: self.logger).decode((Int, Int, Int?, Int, Int, Int?, Int64, Int64).self)
-            {
-                window = AdmissionWindow(
-                    requests: settledRequests + reservedRequests, tokens: settledTokens + reservedTokens,
-                    oldest: [settledOldest, reservedOldest].compactMap { $0 }.min())
-                committed = Picodollars(spent + reserved)
-            }
-            let decision = window.decide(admission, committed: committed, now: Int(now))
-            guard decision == .admitted else { return decision }
-            let expires = now + Int64(admission.holdFor * 1000)
-            try await connection.query(
-                """
-                INSERT INTO reservations (request_id, key_id, tokens, cost_picousd, created_at, expires_at)
-                VALUES (\(admission.requestID), \(key), \(admission.tokens), \(admission.cost.value), \(now), \(expires))
-                """, logger: self.logger)
-            return .admitted
-        }
+        try await rounds.admit(admission)
     }
 
     public func settle(_ row: LedgerRow) async throws {
+        try await rounds.settle(row)
+    }
+
+    /// One round of the group commit, in one transaction. Every key it touches is locked first (`FOR UPDATE`, in the
+    /// keys' order, so two instances' rounds cannot wait for each other): the sums its admissions read cannot be split
+    /// by another instance's settlement committing between them.
+    private func round(settlements: [LedgerRow], admissions: [Admission]) async throws -> [AdmissionDecision] {
         try await client.withTransaction(logger: logger) { connection in
-            if let key = row.keyID {
-                try await connection.query("SELECT id FROM keys WHERE id = \(key) FOR UPDATE", logger: self.logger)
+            let keys = Array(Set(settlements.compactMap(\.keyID) + admissions.map(\.key.id))).sorted()
+            if !keys.isEmpty {
+                try await connection.query("SELECT id FROM keys WHERE id = ANY(\(keys)) ORDER BY id FOR UPDATE", logger: self.logger)
             }
-            var insert = PostgresQuery(unsafeSQL: """
-                INSERT INTO ledger (request_id, time, key_id, alias, provider, model, format, streamed, status, error_kind, input_tokens,
-                output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_picousd, latency_ms, ttft_ms)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) ON CONFLICT (request_id) DO NOTHING
-                RETURNING request_id
-                """)
-            insert.binds = try Self.binds(row)
-            var inserted = false
-            for try await _ in try await connection.query(insert, logger: self.logger) { inserted = true }
-            // The per-second counts and the running spend of each budget period, added to once: only when the row is new.
-            if let key = row.keyID, inserted {
-                let second = Self.milliseconds(row.time) / 1000
-                let tokens = Int64(row.inputTokens + row.outputTokens)
-                try await connection.query(
-                    """
-                    INSERT INTO window_usage (key_id, second, requests, tokens) VALUES (\(key), \(second), 1, \(tokens))
-                    ON CONFLICT (key_id, second) DO UPDATE SET requests = window_usage.requests + 1, tokens = window_usage.tokens + EXCLUDED.tokens
-                    """, logger: self.logger)
+            if !settlements.isEmpty { try await self.write(settlements, on: connection) }
+            guard !admissions.isEmpty else { return [] }
+            let now = KeyUsage.roundTime(admissions)
+            if self.sweep.due(now: now) {
+                try await connection.query("DELETE FROM reservations WHERE expires_at <= \(Int64(now))", logger: self.logger)
+                try await connection.query("DELETE FROM window_usage WHERE second < \(Int64(now / 1000 - 120))", logger: self.logger)
             }
-            if let key = row.keyID, inserted, row.cost.value > 0 {
-                for period in BudgetPeriod.allCases {
-                    let start = Self.milliseconds(period.start(containing: row.time))
-                    try await connection.query(
-                        """
-                        INSERT INTO spend (key_id, period, period_start, cost_picousd) VALUES (\(key), \(period.rawValue), \(start), \(row.cost.value))
-                        ON CONFLICT (key_id, period, period_start) DO UPDATE SET cost_picousd = spend.cost_picousd + EXCLUDED.cost_picousd
-                        """, logger: self.logger)
+            var usage = try await self.usage(ofKeys: Array(Set(admissions.map(\.key.id))), now: now, on: connection)
+            var reserved = PostgresBindings()
+            var rows = 0
+            let decisions = admissions.map { admission in
+                let decision = usage[admission.key.id, default: KeyUsage()].decide(admission, now: now)
+                if decision == .admitted {
+                    reserved.append(admission.requestID)
+                    reserved.append(admission.key.id)
+                    reserved.append(Int64(admission.tokens))
+                    reserved.append(admission.cost.value)
+                    reserved.append(Int64(now))
+                    reserved.append(Self.milliseconds(admission.now) + Int64(admission.holdFor * 1000))
+                    rows += 1
+                }
+                return decision
+            }
+            if rows > 0 {
+                try await connection.query(PostgresQuery(unsafeSQL: """
+                    INSERT INTO reservations (request_id, key_id, tokens, cost_picousd, created_at, expires_at)
+                    VALUES \(Self.placeholders(rows: rows, columns: 6)) ON CONFLICT (request_id) DO NOTHING
+                    """, binds: reserved), logger: self.logger)
+            }
+            return decisions
+        }
+    }
+
+    /// The ledger rows in one statement; then, for the rows that are new, the per-second counts and the running spend
+    /// of each budget period, one statement each; then the end of their reservations.
+    private func write(_ settlements: [LedgerRow], on connection: PostgresConnection) async throws {
+        var binds = PostgresBindings()
+        for row in settlements { Self.append(row, to: &binds) }
+        var inserted = Set<String>()
+        let insert = PostgresQuery(unsafeSQL: """
+            INSERT INTO ledger (request_id, time, key_id, alias, provider, model, format, streamed, status, error_kind, input_tokens,
+            output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_picousd, latency_ms, ttft_ms)
+            VALUES \(Self.placeholders(rows: settlements.count, columns: 18)) ON CONFLICT (request_id) DO NOTHING RETURNING request_id
+            """, binds: binds)
+        for try await id in try await connection.query(insert, logger: logger).decode(String.self) { inserted.insert(id) }
+        // One row a (key, second) and a (key, period, start): an upsert may not touch a row twice.
+        var seconds: [String: [Int64: (requests: Int64, tokens: Int64)]] = [:]
+        var spend: [String: [BudgetPeriod: [Int64: Int64]]] = [:]
+        var counted = Set<String>()
+        for row in settlements {
+            guard let key = row.keyID, inserted.contains(row.requestID), counted.insert(row.requestID).inserted else { continue }
+            let second = Self.milliseconds(row.time) / 1000
+            let previous = seconds[key, default: [:]][second] ?? (0, 0)
+            seconds[key, default: [:]][second] = (previous.requests + 1, previous.tokens + Int64(row.inputTokens + row.outputTokens))
+            guard row.cost.value > 0 else { continue }
+            for period in BudgetPeriod.allCases {
+                spend[key, default: [:]][period, default: [:]][Self.milliseconds(period.start(containing: row.time)), default: 0] += row.cost.value
+            }
+        }
+        var counts = PostgresBindings()
+        var countRows = 0
+        for (key, bySecond) in seconds {
+            for (second, count) in bySecond {
+                counts.append(key)
+                counts.append(second)
+                counts.append(count.requests)
+                counts.append(count.tokens)
+                countRows += 1
+            }
+        }
+        if countRows > 0 {
+            try await connection.query(PostgresQuery(unsafeSQL: """
+                INSERT INTO window_usage (key_id, second, requests, tokens) VALUES \(Self.placeholders(rows: countRows, columns: 4))
+                ON CONFLICT (key_id, second) DO UPDATE SET requests = window_usage.requests + EXCLUDED.requests,
+                tokens = window_usage.tokens + EXCLUDED.tokens
+                """, binds: counts), logger: logger)
+        }
+        var costs = PostgresBindings()
+        var costRows = 0
+        for (key, byPeriod) in spend {
+            for (period, byStart) in byPeriod {
+                for (start, cost) in byStart {
+                    costs.append(key)
+                    costs.append(period.rawValue)
+                    costs.append(start)
+                    costs.append(cost)
+                    costRows += 1
                 }
             }
-            try await connection.query("DELETE FROM reservations WHERE request_id = \(row.requestID)", logger: self.logger)
         }
+        if costRows > 0 {
+            try await connection.query(PostgresQuery(unsafeSQL: """
+                INSERT INTO spend (key_id, period, period_start, cost_picousd) VALUES \(Self.placeholders(rows: costRows, columns: 4))
+                ON CONFLICT (key_id, period, period_start) DO UPDATE SET cost_picousd = spend.cost_picousd + EXCLUDED.cost_picousd
+                """, binds: costs), logger: logger)
+        }
+        try await connection.query("DELETE FROM reservations WHERE request_id = ANY(\(settlements.map(\.requestID)))", logger: logger)
+    }
+
+    /// What each of `keys` has used at `now` (milliseconds), in one statement.
+    private func usage(ofKeys keys: [String], now: Int, on connection: PostgresConnection) async throws -> [String: KeyUsage] {
+        let date = Date(timeIntervalSince1970: Double(now) / 1000)
+        let firstSecond = Int64(now / 1000 - AdmissionWindow.length / 1000)
+        let windowStart = Int64(now - AdmissionWindow.length)
+        let now = Int64(now)
+        let dayStart = Self.milliseconds(BudgetPeriod.daily.start(containing: date))
+        let monthStart = Self.milliseconds(BudgetPeriod.monthly.start(containing: date))
+        let sums: PostgresQuery = """
+            SELECT b.key_id,
+              (SELECT COALESCE(SUM(requests), 0) FROM window_usage WHERE key_id = b.key_id AND second > \(firstSecond))::BIGINT,
+              (SELECT COALESCE(SUM(tokens), 0) FROM window_usage WHERE key_id = b.key_id AND second > \(firstSecond))::BIGINT,
+              (SELECT MIN(second) * 1000 FROM window_usage WHERE key_id = b.key_id AND second > \(firstSecond)),
+              (SELECT COUNT(*) FROM reservations WHERE key_id = b.key_id AND created_at > \(windowStart) AND expires_at > \(now))::BIGINT,
+              (SELECT COALESCE(SUM(tokens), 0) FROM reservations WHERE key_id = b.key_id AND created_at > \(windowStart) AND expires_at > \(now))::BIGINT,
+              (SELECT MIN(created_at) FROM reservations WHERE key_id = b.key_id AND created_at > \(windowStart) AND expires_at > \(now)),
+              (SELECT COALESCE(SUM(cost_picousd), 0) FROM reservations WHERE key_id = b.key_id AND expires_at > \(now))::BIGINT,
+              (SELECT COALESCE(SUM(cost_picousd), 0) FROM spend WHERE key_id = b.key_id AND period = 'total')::BIGINT,
+              (SELECT COALESCE(SUM(cost_picousd), 0) FROM spend WHERE key_id = b.key_id AND period = 'daily' AND period_start = \(dayStart))::BIGINT,
+              (SELECT COALESCE(SUM(cost_picousd), 0) FROM spend WHERE key_id = b.key_id AND period = 'monthly' AND period_start = \(monthStart))::BIGINT
+            FROM unnest(\(keys)::TEXT[]) AS b(key_id)
+            """
+        var usage: [String: KeyUsage] = [:]
+        for try await (key, settledRequests, settledTokens, settledOldest, reservedRequests, reservedTokens, reservedOldest, reservedCost, total, daily,
+            monthly) in try await connection.query(sums, logger: logger).decode((String, Int, Int, Int?, Int, Int, Int?, Int64, Int64, Int64, Int64).self)
+        {
+            usage[key] = KeyUsage(
+                settledRequests: settledRequests, settledTokens: settledTokens, settledOldest: settledOldest, reservedRequests: reservedRequests,
+                reservedTokens: reservedTokens, reservedOldest: reservedOldest, spent: [.total: total, .daily: daily, .monthly: monthly],
+                reservedCost: reservedCost)
+        }
+        return usage
+    }
+
+    /// `($1, $2, …), ($n, …)…`: `rows` rows of `columns` numbered parameters.
+    static func placeholders(rows: Int, columns: Int) -> String {
+        (0..<rows).map { row in "(" + (1...columns).map { "$\(row * columns + $0)" }.joined(separator: ", ") + ")" }.joined(separator: ", ")
     }
 
     public func ledger(_ query: LedgerQuery) async throws -> [LedgerRow] {
@@ -298,8 +372,7 @@ public final class PostgresGatewayStore: GatewayStore {
             revokedAt: date(try row["revoked_at"].decode(Int64?.self)))
     }
 
-    static func binds(_ row: LedgerRow) throws -> PostgresBindings {
-        var binds = PostgresBindings()
+    static func append(_ row: LedgerRow, to binds: inout PostgresBindings) {
         binds.append(row.requestID)
         binds.append(milliseconds(row.time))
         binds.append(row.keyID)
@@ -314,7 +387,6 @@ public final class PostgresGatewayStore: GatewayStore {
         binds.append(row.cost.value)
         binds.append(Int64(row.latencyMilliseconds))
         binds.append(row.timeToFirstTokenMilliseconds.map(Int64.init))
-        return binds
     }
 
     static func ledgerRow(_ row: PostgresRandomAccessRow) throws -> LedgerRow {

@@ -15,6 +15,8 @@ public final class SQLiteGatewayStore: GatewayStore {
     private let checkpointer: SQLiteConnection
     private let checkpoints: Task<Void, Never>
     private let lock = TransactionLock()
+    /// Admissions and settlements, a transaction a round.
+    private let rounds = GroupCommit()
     /// Expired reservations are deleted at most once a second; until then admissions leave them out of their sums.
     private let sweep = Sweep()
 
@@ -26,6 +28,10 @@ public final class SQLiteGatewayStore: GatewayStore {
                 // PASSIVE: copies what no reader still needs, without waiting for or blocking the writers.
                 _ = try? await checkpointer.query("PRAGMA wal_checkpoint(PASSIVE)", [])
             }
+        }
+        rounds.start { [weak self] settlements, admissions in
+            guard let self else { throw GroupCommitError.notStarted }
+            return try await self.round(settlements: settlements, admissions: admissions)
         }
     }
 
@@ -178,78 +184,107 @@ public final class SQLiteGatewayStore: GatewayStore {
 
     // MARK: Admission and settlement
 
-    /// The minute's settled requests and tokens (per-second counts: summing the ledger's rows of the minute cost as
-    /// much as the key's rate), what is reserved, and the period's spend. `?1` key, `?2` the minute's first
-    /// millisecond, `?3` now, `?4` budget period, `?5` its start, `?6` the minute's first whole second.
-    static let sums = [
-        ("settled_requests", "(SELECT COALESCE(SUM(requests), 0) FROM window_usage WHERE key_id = ?1 AND second > ?6)"),
-        ("settled_tokens", "(SELECT COALESCE(SUM(tokens), 0) FROM window_usage WHERE key_id = ?1 AND second > ?6)"),
-        ("settled_oldest", "(SELECT MIN(second) * 1000 FROM window_usage WHERE key_id = ?1 AND second > ?6)"),
-        ("reserved_requests", "(SELECT COUNT(*) FROM reservations WHERE key_id = ?1 AND created_at > ?2 AND expires_at > ?3)"),
-        ("reserved_tokens", "(SELECT COALESCE(SUM(tokens), 0) FROM reservations WHERE key_id = ?1 AND created_at > ?2 AND expires_at > ?3)"),
-        ("reserved_oldest", "(SELECT MIN(created_at) FROM reservations WHERE key_id = ?1 AND created_at > ?2 AND expires_at > ?3)"),
-        ("spent", "(SELECT COALESCE(SUM(cost_picousd), 0) FROM spend WHERE key_id = ?1 AND period = ?4 AND period_start = ?5)"),
-        ("reserved_cost", "(SELECT COALESCE(SUM(cost_picousd), 0) FROM reservations WHERE key_id = ?1 AND expires_at > ?3)"),
-    ]
-
-    static func sum(_ name: String) -> String { sums.first { $0.0 == name }!.1 }
-
-    /// The reservation, made only if it fits, in one statement (`?7` request id, `?8` tokens, `?9` cost, `?10` expiry,
-    /// `?11` RPM, `?12` TPM, `?13` budget; a null limit is none). Each statement is a trip to sqlite-nio's thread, and
-    /// a single statement is atomic by itself; only a refusal reads the sums again to say why.
-    static let reserve = """
-        INSERT INTO reservations (request_id, key_id, tokens, cost_picousd, created_at, expires_at)
-        SELECT ?7, ?1, ?8, ?9, ?3, ?10
-        WHERE (?11 IS NULL OR \(sum("settled_requests")) + \(sum("reserved_requests")) + 1 <= ?11)
-          AND (?12 IS NULL OR \(sum("settled_tokens")) + \(sum("reserved_tokens")) + ?8 <= ?12)
-          AND (?13 IS NULL OR \(sum("spent")) + \(sum("reserved_cost")) + ?9 <= ?13)
-        RETURNING request_id
-        """
-
     public func admit(_ admission: Admission) async throws -> AdmissionDecision {
-        let now = Self.milliseconds(admission.now)
-        let key = admission.key
-        let periodStart = Self.milliseconds(key.budgetPeriod.start(containing: admission.now))
-        let common: [SQLiteData] = [
-            .text(key.id), .integer(now - AdmissionWindow.length), .integer(now), .text(key.budgetPeriod.rawValue), .integer(periodStart),
-            .integer(now / 1000 - AdmissionWindow.length / 1000),
-        ]
-        let reservation = common + [
-            .text(admission.requestID), .integer(admission.tokens), .integer(Int(admission.cost.value)),
-            .integer(now + Int(admission.holdFor * 1000)), Self.optional(key.rpm), Self.optional(key.tpm),
-            Self.optional(key.budget.map { Int($0.value) }),
-        ]
-        return try await alone {
+        try await rounds.admit(admission)
+    }
+
+    /// The ledger's trigger (`ledger_settles`) updates the counts and the spend and ends the reservation, only when the
+    /// row is new.
+    public func settle(_ row: LedgerRow) async throws {
+        try await rounds.settle(row)
+    }
+
+    /// One round of the group commit, in one write transaction: the ledger rows in one statement, the sums of every key
+    /// the admissions name in one, the reservations that fit in one.
+    private func round(settlements: [LedgerRow], admissions: [Admission]) async throws -> [AdmissionDecision] {
+        try await transaction {
+            if !settlements.isEmpty {
+                _ = try await self.connection.query(
+                    """
+                    INSERT INTO ledger (request_id, time, key_id, alias, provider, model, format, streamed, status, error_kind, input_tokens,
+                    output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_picousd, latency_ms, ttft_ms)
+                    VALUES \(Self.placeholders(rows: settlements.count, columns: 18)) ON CONFLICT (request_id) DO NOTHING
+                    """, settlements.flatMap(Self.binds))
+            }
+            guard !admissions.isEmpty else { return [] }
+            let now = KeyUsage.roundTime(admissions)
             if self.sweep.due(now: now) {
                 _ = try await self.connection.query("DELETE FROM reservations WHERE expires_at <= ?", [.integer(now)])
                 _ = try await self.connection.query("DELETE FROM window_usage WHERE second < ?", [.integer(now / 1000 - 120)])
             }
-            if try await !self.connection.query(Self.reserve, reservation).isEmpty { return .admitted }
-            // Refused: the same sums say which limit, and when the minute frees up.
-            let row = try await self.connection.query("SELECT " + Self.sums.map { "\($0.1) AS \($0.0)" }.joined(separator: ", "), common).first
-            func int(_ name: String) -> Int { row?.column(name)?.integer ?? 0 }
-            let window = AdmissionWindow(
-                requests: int("settled_requests") + int("reserved_requests"), tokens: int("settled_tokens") + int("reserved_tokens"),
-                oldest: [row?.column("settled_oldest")?.integer, row?.column("reserved_oldest")?.integer].compactMap { $0 }.min())
-            let decision = window.decide(admission, committed: Picodollars(Int64(int("spent")) + Int64(int("reserved_cost"))), now: now)
-            guard decision == .admitted else { return decision }
-            // The sums moved between the two statements (another instance settled): one more try, then a short wait.
-            let retried = try await self.connection.query(Self.reserve, reservation)
-            return retried.isEmpty ? .rateLimited(retryAfter: 1, reason: "the key's limits are reached") : .admitted
+            var usage = try await self.usage(ofKeys: admissions.map(\.key.id), now: now)
+            var reserved: [SQLiteData] = []
+            let decisions = admissions.map { admission in
+                let decision = usage[admission.key.id, default: KeyUsage()].decide(admission, now: now)
+                if decision == .admitted {
+                    let asked = KeyUsage.milliseconds(admission.now)
+                    reserved += [
+                        .text(admission.requestID), .text(admission.key.id), .integer(admission.tokens), .integer(Int(admission.cost.value)),
+                        .integer(now), .integer(asked + Int(admission.holdFor * 1000)),
+                    ]
+                }
+                return decision
+            }
+            if !reserved.isEmpty {
+                _ = try await self.connection.query(
+                    """
+                    INSERT INTO reservations (request_id, key_id, tokens, cost_picousd, created_at, expires_at)
+                    VALUES \(Self.placeholders(rows: reserved.count / 6, columns: 6)) ON CONFLICT (request_id) DO NOTHING
+                    """, reserved)
+            }
+            return decisions
         }
     }
 
-    /// One statement: the ledger's trigger (`ledger_settles`) updates the counts and the spend and ends the
-    /// reservation, only when the row is new.
-    public func settle(_ row: LedgerRow) async throws {
-        try await alone {
-            _ = try await self.connection.query(
-                """
-                INSERT INTO ledger (request_id, time, key_id, alias, provider, model, format, streamed, status, error_kind, input_tokens,
-                output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_picousd, latency_ms, ttft_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING
-                """, Self.binds(row))
+    /// What each of `keys` has used at `now` (milliseconds), in one statement. Settled requests count by the second
+    /// they were admitted in (summing the ledger's rows of the minute cost as much as the key's rate); spend is kept
+    /// by period, so the day's and the month's are read at their starts.
+    private func usage(ofKeys keys: [String], now: Int) async throws -> [String: KeyUsage] {
+        let distinct = Array(Set(keys))
+        let date = Date(timeIntervalSince1970: Double(now) / 1000)
+        // ?1 the minute's first whole second, ?2 its first millisecond, ?3 now, ?4 the day's start, ?5 the month's; the
+        // keys after them.
+        let common: [SQLiteData] = [
+            .integer(now / 1000 - AdmissionWindow.length / 1000), .integer(now - AdmissionWindow.length), .integer(now),
+            .integer(Self.milliseconds(BudgetPeriod.daily.start(containing: date))),
+            .integer(Self.milliseconds(BudgetPeriod.monthly.start(containing: date))),
+        ]
+        let rows = try await connection.query(
+            """
+            WITH batch(key_id) AS (VALUES \(distinct.indices.map { "(?\(common.count + 1 + $0))" }.joined(separator: ", ")))
+            SELECT key_id,
+              (SELECT COALESCE(SUM(requests), 0) FROM window_usage w WHERE w.key_id = batch.key_id AND second > ?1) AS settled_requests,
+              (SELECT COALESCE(SUM(tokens), 0) FROM window_usage w WHERE w.key_id = batch.key_id AND second > ?1) AS settled_tokens,
+              (SELECT MIN(second) * 1000 FROM window_usage w WHERE w.key_id = batch.key_id AND second > ?1) AS settled_oldest,
+              (SELECT COUNT(*) FROM reservations r WHERE r.key_id = batch.key_id AND created_at > ?2 AND expires_at > ?3) AS reserved_requests,
+              (SELECT COALESCE(SUM(tokens), 0) FROM reservations r WHERE r.key_id = batch.key_id AND created_at > ?2 AND expires_at > ?3)
+                AS reserved_tokens,
+              (SELECT MIN(created_at) FROM reservations r WHERE r.key_id = batch.key_id AND created_at > ?2 AND expires_at > ?3) AS reserved_oldest,
+              (SELECT COALESCE(SUM(cost_picousd), 0) FROM reservations r WHERE r.key_id = batch.key_id AND expires_at > ?3) AS reserved_cost,
+              (SELECT COALESCE(SUM(cost_picousd), 0) FROM spend s WHERE s.key_id = batch.key_id AND period = 'total') AS spent_total,
+              (SELECT COALESCE(SUM(cost_picousd), 0) FROM spend s WHERE s.key_id = batch.key_id AND period = 'daily' AND period_start = ?4)
+                AS spent_daily,
+              (SELECT COALESCE(SUM(cost_picousd), 0) FROM spend s WHERE s.key_id = batch.key_id AND period = 'monthly' AND period_start = ?5)
+                AS spent_monthly
+            FROM batch
+            """, common + distinct.map { .text($0) })
+        var usage: [String: KeyUsage] = [:]
+        for row in rows {
+            func int(_ name: String) -> Int { row.column(name)?.integer ?? 0 }
+            usage[row.column("key_id")?.string ?? ""] = KeyUsage(
+                settledRequests: int("settled_requests"), settledTokens: int("settled_tokens"),
+                settledOldest: row.column("settled_oldest")?.integer, reservedRequests: int("reserved_requests"),
+                reservedTokens: int("reserved_tokens"), reservedOldest: row.column("reserved_oldest")?.integer,
+                spent: [.total: Int64(int("spent_total")), .daily: Int64(int("spent_daily")), .monthly: Int64(int("spent_monthly"))],
+                reservedCost: Int64(int("reserved_cost")))
         }
+        return usage
+    }
+
+    /// `(?, ?, …), (?, ?, …)…`: `rows` rows of `columns` parameters.
+    static func placeholders(rows: Int, columns: Int) -> String {
+        let row = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
+        return Array(repeating: row, count: rows).joined(separator: ", ")
     }
 
     public func ledger(_ query: LedgerQuery) async throws -> [LedgerRow] {

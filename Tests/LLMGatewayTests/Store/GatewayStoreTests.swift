@@ -127,6 +127,37 @@ import Testing
         try await store.close()
     }
 
+    /// 120 admissions on four keys race on two instances while another key's requests settle: they go in a few rounds
+    /// of many, and each key still admits exactly what its limit leaves.
+    @Test(arguments: Subject.all)
+    func roundsOfManyKeysHoldEachKeysLimit(_ subject: Subject) async throws {
+        let (store, reopen) = try await subject.open()
+        let second = try await reopen()
+        let keys = (0..<4).map { _ in key(rpm: 7) }
+        let unlimited = key()
+        for key in keys + [unlimited] { try await store.insertKey(key) }
+        for key in keys {
+            for index in 0..<3 { try await store.settle(row("earlier-\(key.id)-\(index)", key: key.id)) }
+        }
+        let admitted = try await withThrowingTaskGroup(of: (String, Bool).self) { group in
+            for index in 0..<120 {
+                let key = keys[index % keys.count]
+                group.addTask {
+                    let instance = index % 3 == 0 ? second : store
+                    // Settlements of another key ride in the same rounds.
+                    if index % 5 == 0 { try await instance.settle(self.row("other\(index)", key: unlimited.id)) }
+                    let decision = try await instance.admit(Admission(requestID: "r\(index)", key: key, tokens: 1, cost: .zero))
+                    return (key.id, decision == .admitted)
+                }
+            }
+            return try await group.reduce(into: [String: Int]()) { if $1.1 { $0[$1.0, default: 0] += 1 } }
+        }
+        // Each key: 3 settled rows of earlier requests count in its minute, so 4 of the 30 asking fit under 7.
+        for key in keys { #expect(admitted[key.id] == 4, "\(admitted)") }
+        try await store.close()
+        try await second.close()
+    }
+
     /// A daily budget counts today's spend only (UTC days); a monthly one, this month's.
     @Test(arguments: Subject.all)
     func aPeriodBudgetCountsItsPeriodOnly(_ subject: Subject) async throws {
