@@ -9,11 +9,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The real HTTP proxy the proxy tests go through (Debian's squid; openssl makes its password file).
+# The real HTTP proxy the proxy tests go through (Debian's squid; openssl makes its password file), and SQLite's
+# headers, which the gateway's SQLite store (GRDB) builds against.
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-if ! [ -x /usr/sbin/squid ] || ! command -v openssl >/dev/null; then
+if ! [ -x /usr/sbin/squid ] || ! command -v openssl >/dev/null || ! [ -f /usr/include/sqlite3.h ]; then
   $SUDO apt-get update -qq
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends squid openssl >/dev/null
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends squid openssl libsqlite3-dev >/dev/null
   # Debian starts a system squid on installing it; the tests start their own.
   if command -v service >/dev/null; then $SUDO service squid stop >/dev/null 2>&1 || true; fi
 fi

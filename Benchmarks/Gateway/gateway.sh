@@ -12,7 +12,8 @@
 # and spreads) and gateway-latest.jsonl, gateway-latency.jsonl, gateway-memory.jsonl.
 #
 # usage: Benchmarks/Gateway/gateway.sh [rounds (5)] [seconds per run (8)]
-#   PHASES="throughput latency memory" (the default) picks phases; RATES="100 500 1000"; LATENCY_SECONDS=10.
+#   PHASES="throughput latency memory" (the default) picks phases; RATES="100 500 1000"; LATENCY_SECONDS=10;
+#   VARIANTS="direct nginx sqlite postgres litellm" (the default) picks variants (a quick look; the summary wants all).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROUNDS=${1:-5}
@@ -25,6 +26,8 @@ PHASES=${PHASES:-throughput latency memory}
 RATES=${RATES:-100 500 1000}
 LATENCY_SECONDS=${LATENCY_SECONDS:-10}
 phase() { [[ " $PHASES " == *" $1 "* ]]; }
+read -r -a variants <<< "${VARIANTS:-direct nginx sqlite postgres litellm}"
+wanted() { [[ " ${variants[*]} " == *" $1 "* ]]; }
 # 1,000 held streams are 2,000 sockets in the gateway.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" || true
 MASTER=bench-master-key-0123456789abcdef
@@ -105,9 +108,11 @@ model_list:
 general_settings: {master_key: "sk-$MASTER"}
 litellm_settings: {set_verbose: false, json_logs: true}
 YAML
+if wanted litellm; then
 (cd "$ROOT" && exec "$CACHE/litellm-venv/bin/litellm" --config "$ROOT/litellm.yaml" --host 127.0.0.1 --port $LITELLM --num_workers 2 >"$ROOT/litellm.log" 2>&1) & pids+=($!)
 echo $! > "$ROOT/litellm.pid"
 wait_for "http://127.0.0.1:$LITELLM/health/liveliness"
+fi
 echo "sk-$MASTER" > "$ROOT/litellm.key"
 echo "unused" > "$ROOT/direct.key"; echo "unused" > "$ROOT/nginx.key"
 
@@ -135,12 +140,11 @@ cpu_seconds() { # pid: user+sys of the process and its children, in seconds
   echo "scale=3; $total / $(getconf CLK_TCK)" | bc
 }
 out=Benchmarks/results/gateway-latest.jsonl
-variants=(direct nginx sqlite postgres litellm)
 if phase throughput; then
 : > "$out"
 for round in $(seq 1 "$ROUNDS"); do
-  for offset in $(seq 0 4); do
-    variant=${variants[$(( (offset + round) % 5 ))]}
+  for offset in $(seq 0 $((${#variants[@]} - 1))); do
+    variant=${variants[$(( (offset + round) % ${#variants[@]} ))]}
     for scenario in openai-whole openai-stream anthropic-whole; do
       case $variant:$scenario in direct:anthropic-whole|nginx:anthropic-whole) continue;; esac
       pid=$(cat "$ROOT/$variant.pid" 2>/dev/null || echo 0)
@@ -161,8 +165,8 @@ latency_out=Benchmarks/results/gateway-latency.jsonl
 if phase latency; then
   : > "$latency_out"
   for round in $(seq 1 "$ROUNDS"); do
-    for offset in $(seq 0 4); do
-      variant=${variants[$(( (offset + round) % 5 ))]}
+    for offset in $(seq 0 $((${#variants[@]} - 1))); do
+      variant=${variants[$(( (offset + round) % ${#variants[@]} ))]}
       for run in $(for rate in $RATES; do echo "openai-whole:$rate"; done) openai-stream:100; do
         scenario=${run%%:*}; rate=${run##*:}
         line=$("$LOADGEN" --url "$(url "$variant" "$scenario")" --body "$ROOT/$scenario.json" \

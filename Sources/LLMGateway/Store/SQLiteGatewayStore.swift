@@ -1,32 +1,40 @@
 import Foundation
-import SQLiteNIO
+import GRDB
+import NIOConcurrencyHelpers
 
-/// The embedded store: one SQLite file in WAL mode, which several gateway processes on one machine may share
-/// (`BEGIN IMMEDIATE` takes the file's write lock, so their transactions are serialized too). A commit survives the
-/// process being killed at once after it (WAL with `synchronous = NORMAL`; only a power cut may lose the last ones).
+/// The embedded store: one SQLite file in WAL mode, which several gateway processes on one machine may share (each
+/// write transaction is `BEGIN IMMEDIATE`: it takes the file's write lock at once, so their transactions are serialized
+/// too). A commit survives the process being killed at once after it (WAL with `synchronous = NORMAL`; only a power cut
+/// may lose the last ones).
+///
+/// On GRDB: its writer runs a whole transaction on one thread, statements prepared once and kept, so a round of the
+/// group commit (``GroupCommit``) costs one trip to that thread however many statements it makes; reads (keys, the
+/// ledger) go to reader connections beside it. (On sqlite-nio each statement was a trip of its own to a thread pool
+/// and back, which the profile showed as the store's cost.)
 ///
 /// A second connection copies the WAL back into the database (a checkpoint, with its `fsync`) five times a second, so
-/// that little is left for the request whose commit crosses SQLite's threshold (1,000 pages) and checkpoints in its
-/// turn; that request used to wait for a whole checkpoint, which made the store's p99 (measured with
-/// `Benchmarks/Gateway/gateway.sh`). The request's own checkpoint stays: it is what lets the WAL start over from its
+/// that little is left for the commit that crosses SQLite's threshold (1,000 pages) and checkpoints in its turn; that
+/// commit used to wait for a whole checkpoint, which made the store's p99 (measured with
+/// `Benchmarks/Gateway/gateway.sh`). The writer's own checkpoint stays: it is what lets the WAL start over from its
 /// beginning under constant writes.
 public final class SQLiteGatewayStore: GatewayStore {
-    private let connection: SQLiteConnection
-    private let checkpointer: SQLiteConnection
+    private let databasePool: DatabasePool
+    /// Set by ``close()``: GRDB must not be used after its connections are closed, so every call checks first.
+    private let closed = NIOLockedValueBox(false)
+    private let checkpointer: DatabaseQueue
     private let checkpoints: Task<Void, Never>
-    private let lock = TransactionLock()
-    /// Admissions and settlements, a transaction a round.
-    private let rounds = GroupCommit()
     /// Expired reservations are deleted at most once a second; until then admissions leave them out of their sums.
     private let sweep = Sweep()
+    /// Admissions and settlements, a transaction a round.
+    private let rounds = GroupCommit()
 
-    private init(connection: SQLiteConnection, checkpointer: SQLiteConnection) {
-        self.connection = connection
+    private init(pool: DatabasePool, checkpointer: DatabaseQueue) {
+        databasePool = pool
         self.checkpointer = checkpointer
         checkpoints = Task {
             while (try? await Task.sleep(for: .milliseconds(200))) != nil {
                 // PASSIVE: copies what no reader still needs, without waiting for or blocking the writers.
-                _ = try? await checkpointer.query("PRAGMA wal_checkpoint(PASSIVE)", [])
+                _ = try? await checkpointer.writeWithoutTransaction { try $0.checkpoint(.passive) }
             }
         }
         rounds.start { [weak self] settlements, admissions in
@@ -37,23 +45,24 @@ public final class SQLiteGatewayStore: GatewayStore {
 
     /// Opens (creating it if need be) the store at `path` and applies the migrations.
     public static func open(path: String) async throws -> SQLiteGatewayStore {
-        let connection = try await SQLiteConnection.open(storage: .file(path: path))
-        let pragmas = [
-            "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA busy_timeout = 10000", "PRAGMA foreign_keys = ON",
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
             // The WAL file is cut back to 64 MiB when it restarts.
-            "PRAGMA journal_size_limit = 67108864",
-        ]
-        let checkpointer: SQLiteConnection
+            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA journal_size_limit = 67108864")
+        }
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        var checkpointing = Configuration()
+        checkpointing.busyMode = .timeout(10)
+        let checkpointer: DatabaseQueue
         do {
-            for pragma in pragmas { _ = try await connection.query(pragma, []) }
-            checkpointer = try await SQLiteConnection.open(storage: .file(path: path))
+            checkpointer = try DatabaseQueue(path: path, configuration: checkpointing)
         } catch {
-            try? await connection.close()
+            try? pool.close()
             throw error
         }
-        let store = SQLiteGatewayStore(connection: connection, checkpointer: checkpointer)
+        let store = SQLiteGatewayStore(pool: pool, checkpointer: checkpointer)
         do {
-            _ = try await checkpointer.query("PRAGMA busy_timeout = 10000", [])
             try await store.migrate()
         } catch {
             try? await store.close()
@@ -118,67 +127,68 @@ public final class SQLiteGatewayStore: GatewayStore {
     ]
 
     public func migrate() async throws {
-        try await transaction {
-            _ = try await self.connection.query("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)", [])
-            let applied = try await self.connection.query("SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations", [])
-            let current = applied.first?.column("version")?.integer ?? 0
+        try await pool.write { db in
+            try db.execute(sql: "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)")
+            let current = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(version), 0) FROM schema_migrations") ?? 0
             for (index, migration) in Self.migrations.enumerated() where index + 1 > current {
-                for statement in migration { _ = try await self.connection.query(statement, []) }
-                _ = try await self.connection.query("INSERT INTO schema_migrations (version) VALUES (?)", [.integer(index + 1)])
+                for statement in migration { try db.execute(sql: statement) }
+                try db.execute(sql: "INSERT INTO schema_migrations (version) VALUES (?)", arguments: [index + 1])
             }
         }
     }
 
     public func ping() async throws {
-        try await alone { _ = try await self.connection.query("SELECT 1", []) }
+        try await pool.read { try $0.execute(sql: "SELECT 1") }
     }
 
     // MARK: Keys
 
     public func insertKey(_ key: StoredKey) async throws {
-        try await transaction {
-            _ = try await self.connection.query(
-                """
-                INSERT INTO keys (id, name, hash, models, rpm, tpm, budget_picousd, budget_period, expires_at, created_at, revoked_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, Self.binds(key))
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO keys (id, name, hash, models, rpm, tpm, budget_picousd, budget_period, expires_at, created_at, revoked_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: StatementArguments(Self.values(key)))
         }
     }
 
     public func keys() async throws -> [StoredKey] {
-        try await alone { try await self.connection.query("SELECT * FROM keys ORDER BY created_at, id", []).map(Self.key) }
+        try await pool.read { try Row.fetchAll($0, sql: "SELECT * FROM keys ORDER BY created_at, id").map(Self.key) }
     }
 
     public func key(id: String) async throws -> StoredKey? {
-        try await alone { try await self.connection.query("SELECT * FROM keys WHERE id = ?", [.text(id)]).first.map(Self.key) }
+        try await pool.read { try Row.fetchOne($0, sql: "SELECT * FROM keys WHERE id = ?", arguments: [id]).map(Self.key) }
     }
 
     public func key(hash: String) async throws -> StoredKey? {
-        try await alone { try await self.connection.query("SELECT * FROM keys WHERE hash = ?", [.text(hash)]).first.map(Self.key) }
+        try await pool.read { try Row.fetchOne($0, sql: "SELECT * FROM keys WHERE hash = ?", arguments: [hash]).map(Self.key) }
     }
 
     public func updateKey(_ key: StoredKey) async throws {
-        try await transaction {
-            var binds = Self.binds(key)
-            binds.append(binds.removeFirst())  // the id goes last, in the WHERE clause
-            _ = try await self.connection.query(
-                """
-                UPDATE keys SET name = ?, hash = ?, models = ?, rpm = ?, tpm = ?, budget_picousd = ?, budget_period = ?, expires_at = ?,
-                created_at = ?, revoked_at = COALESCE(revoked_at, ?) WHERE id = ?
-                """, binds)
+        var values = Self.values(key)
+        values.append(values.removeFirst())  // the id goes last, in the WHERE clause
+        let arguments = StatementArguments(values)
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE keys SET name = ?, hash = ?, models = ?, rpm = ?, tpm = ?, budget_picousd = ?, budget_period = ?, expires_at = ?,
+                    created_at = ?, revoked_at = COALESCE(revoked_at, ?) WHERE id = ?
+                    """, arguments: arguments)
         }
     }
 
     public func spending(ofKey id: String, since: Date) async throws -> Spending {
-        try await alone {
-            let row = try await self.connection.query(
-                """
-                SELECT COUNT(*) AS requests, COALESCE(SUM(input_tokens + output_tokens), 0) AS tokens, COALESCE(SUM(cost_picousd), 0) AS cost
-                FROM ledger WHERE key_id = ? AND time >= ?
-                """, [.text(id), Self.time(since)]).first
+        let since = Self.milliseconds(since)
+        return try await pool.read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) AS requests, COALESCE(SUM(input_tokens + output_tokens), 0) AS tokens, COALESCE(SUM(cost_picousd), 0) AS cost
+                    FROM ledger WHERE key_id = ? AND time >= ?
+                    """, arguments: [id, since])
             return Spending(
-                requests: Int(row?.column("requests")?.integer ?? 0), tokens: Int(row?.column("tokens")?.integer ?? 0),
-                cost: Picodollars(Int64(row?.column("cost")?.integer ?? 0)))
+                requests: row?["requests"] ?? 0, tokens: row?["tokens"] ?? 0, cost: Picodollars(row?["cost"] ?? Int64(0)))
         }
     }
 
@@ -194,194 +204,153 @@ public final class SQLiteGatewayStore: GatewayStore {
         try await rounds.settle(row)
     }
 
-    /// One round of the group commit, in one write transaction: the ledger rows in one statement, the sums of every key
-    /// the admissions name in one, the reservations that fit in one.
+    static let insertLedgerRow = """
+        INSERT INTO ledger (request_id, time, key_id, alias, provider, model, format, streamed, status, error_kind, input_tokens,
+        output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_picousd, latency_ms, ttft_ms)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING
+        """
+
+    static let insertReservation = """
+        INSERT INTO reservations (request_id, key_id, tokens, cost_picousd, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (request_id) DO NOTHING
+        """
+
+    /// What a key has used (`?1`) at a time: settled requests count by the second they were admitted in (summing the
+    /// ledger's rows of the minute cost as much as the key's rate); spend is kept by period. `?2` the minute's first
+    /// whole second, `?3` its first millisecond, `?4` now, `?5` the day's start, `?6` the month's.
+    static let usage = """
+        SELECT
+          (SELECT COALESCE(SUM(requests), 0) FROM window_usage WHERE key_id = ?1 AND second > ?2) AS settled_requests,
+          (SELECT COALESCE(SUM(tokens), 0) FROM window_usage WHERE key_id = ?1 AND second > ?2) AS settled_tokens,
+          (SELECT MIN(second) * 1000 FROM window_usage WHERE key_id = ?1 AND second > ?2) AS settled_oldest,
+          (SELECT COUNT(*) FROM reservations WHERE key_id = ?1 AND created_at > ?3 AND expires_at > ?4) AS reserved_requests,
+          (SELECT COALESCE(SUM(tokens), 0) FROM reservations WHERE key_id = ?1 AND created_at > ?3 AND expires_at > ?4) AS reserved_tokens,
+          (SELECT MIN(created_at) FROM reservations WHERE key_id = ?1 AND created_at > ?3 AND expires_at > ?4) AS reserved_oldest,
+          (SELECT COALESCE(SUM(cost_picousd), 0) FROM reservations WHERE key_id = ?1 AND expires_at > ?4) AS reserved_cost,
+          (SELECT COALESCE(SUM(cost_picousd), 0) FROM spend WHERE key_id = ?1 AND period = 'total') AS spent_total,
+          (SELECT COALESCE(SUM(cost_picousd), 0) FROM spend WHERE key_id = ?1 AND period = 'daily' AND period_start = ?5) AS spent_daily,
+          (SELECT COALESCE(SUM(cost_picousd), 0) FROM spend WHERE key_id = ?1 AND period = 'monthly' AND period_start = ?6) AS spent_monthly
+        """
+
+    /// One round of the group commit: one write transaction on the writer's thread, its statements prepared once.
     private func round(settlements: [LedgerRow], admissions: [Admission]) async throws -> [AdmissionDecision] {
-        try await transaction {
-            if !settlements.isEmpty {
-                _ = try await self.connection.query(
-                    """
-                    INSERT INTO ledger (request_id, time, key_id, alias, provider, model, format, streamed, status, error_kind, input_tokens,
-                    output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_picousd, latency_ms, ttft_ms)
-                    VALUES \(Self.placeholders(rows: settlements.count, columns: 18)) ON CONFLICT (request_id) DO NOTHING
-                    """, settlements.flatMap(Self.binds))
-            }
+        let sweep = sweep
+        return try await pool.write { db in
+            let ledger = try db.cachedStatement(sql: Self.insertLedgerRow)
+            for row in settlements { try ledger.execute(arguments: StatementArguments(Self.values(row))) }
             guard !admissions.isEmpty else { return [] }
             let now = KeyUsage.roundTime(admissions)
-            if self.sweep.due(now: now) {
-                _ = try await self.connection.query("DELETE FROM reservations WHERE expires_at <= ?", [.integer(now)])
-                _ = try await self.connection.query("DELETE FROM window_usage WHERE second < ?", [.integer(now / 1000 - 120)])
+            if sweep.due(now: now) {
+                try db.execute(sql: "DELETE FROM reservations WHERE expires_at <= ?", arguments: [now])
+                try db.execute(sql: "DELETE FROM window_usage WHERE second < ?", arguments: [now / 1000 - 120])
             }
-            var usage = try await self.usage(ofKeys: admissions.map(\.key.id), now: now)
-            var reserved: [SQLiteData] = []
-            let decisions = admissions.map { admission in
-                let decision = usage[admission.key.id, default: KeyUsage()].decide(admission, now: now)
-                if decision == .admitted {
-                    let asked = KeyUsage.milliseconds(admission.now)
-                    reserved += [
-                        .text(admission.requestID), .text(admission.key.id), .integer(admission.tokens), .integer(Int(admission.cost.value)),
-                        .integer(now), .integer(asked + Int(admission.holdFor * 1000)),
-                    ]
+            let date = Date(timeIntervalSince1970: Double(now) / 1000)
+            let window: [(any DatabaseValueConvertible)?] = [
+                now / 1000 - AdmissionWindow.length / 1000, now - AdmissionWindow.length, now,
+                Self.milliseconds(BudgetPeriod.daily.start(containing: date)), Self.milliseconds(BudgetPeriod.monthly.start(containing: date)),
+            ]
+            let reading = try db.cachedStatement(sql: Self.usage)
+            let reserving = try db.cachedStatement(sql: Self.insertReservation)
+            var usage: [String: KeyUsage] = [:]
+            var decisions: [AdmissionDecision] = []
+            for admission in admissions {
+                let key = admission.key.id
+                if usage[key] == nil {
+                    let row = try Row.fetchOne(reading, arguments: StatementArguments([key] + window))
+                    usage[key] = row.map(Self.usage) ?? KeyUsage()
                 }
-                return decision
-            }
-            if !reserved.isEmpty {
-                _ = try await self.connection.query(
-                    """
-                    INSERT INTO reservations (request_id, key_id, tokens, cost_picousd, created_at, expires_at)
-                    VALUES \(Self.placeholders(rows: reserved.count / 6, columns: 6)) ON CONFLICT (request_id) DO NOTHING
-                    """, reserved)
+                let decision = usage[key]!.decide(admission, now: now)
+                if decision == .admitted {
+                    let expires = KeyUsage.milliseconds(admission.now) + Int(admission.holdFor * 1000)
+                    try reserving.execute(arguments: [admission.requestID, key, admission.tokens, admission.cost.value, now, expires])
+                }
+                decisions.append(decision)
             }
             return decisions
         }
     }
 
-    /// What each of `keys` has used at `now` (milliseconds), in one statement. Settled requests count by the second
-    /// they were admitted in (summing the ledger's rows of the minute cost as much as the key's rate); spend is kept
-    /// by period, so the day's and the month's are read at their starts.
-    private func usage(ofKeys keys: [String], now: Int) async throws -> [String: KeyUsage] {
-        let distinct = Array(Set(keys))
-        let date = Date(timeIntervalSince1970: Double(now) / 1000)
-        // ?1 the minute's first whole second, ?2 its first millisecond, ?3 now, ?4 the day's start, ?5 the month's; the
-        // keys after them.
-        let common: [SQLiteData] = [
-            .integer(now / 1000 - AdmissionWindow.length / 1000), .integer(now - AdmissionWindow.length), .integer(now),
-            .integer(Self.milliseconds(BudgetPeriod.daily.start(containing: date))),
-            .integer(Self.milliseconds(BudgetPeriod.monthly.start(containing: date))),
-        ]
-        let rows = try await connection.query(
-            """
-            WITH batch(key_id) AS (VALUES \(distinct.indices.map { "(?\(common.count + 1 + $0))" }.joined(separator: ", ")))
-            SELECT key_id,
-              (SELECT COALESCE(SUM(requests), 0) FROM window_usage w WHERE w.key_id = batch.key_id AND second > ?1) AS settled_requests,
-              (SELECT COALESCE(SUM(tokens), 0) FROM window_usage w WHERE w.key_id = batch.key_id AND second > ?1) AS settled_tokens,
-              (SELECT MIN(second) * 1000 FROM window_usage w WHERE w.key_id = batch.key_id AND second > ?1) AS settled_oldest,
-              (SELECT COUNT(*) FROM reservations r WHERE r.key_id = batch.key_id AND created_at > ?2 AND expires_at > ?3) AS reserved_requests,
-              (SELECT COALESCE(SUM(tokens), 0) FROM reservations r WHERE r.key_id = batch.key_id AND created_at > ?2 AND expires_at > ?3)
-                AS reserved_tokens,
-              (SELECT MIN(created_at) FROM reservations r WHERE r.key_id = batch.key_id AND created_at > ?2 AND expires_at > ?3) AS reserved_oldest,
-              (SELECT COALESCE(SUM(cost_picousd), 0) FROM reservations r WHERE r.key_id = batch.key_id AND expires_at > ?3) AS reserved_cost,
-              (SELECT COALESCE(SUM(cost_picousd), 0) FROM spend s WHERE s.key_id = batch.key_id AND period = 'total') AS spent_total,
-              (SELECT COALESCE(SUM(cost_picousd), 0) FROM spend s WHERE s.key_id = batch.key_id AND period = 'daily' AND period_start = ?4)
-                AS spent_daily,
-              (SELECT COALESCE(SUM(cost_picousd), 0) FROM spend s WHERE s.key_id = batch.key_id AND period = 'monthly' AND period_start = ?5)
-                AS spent_monthly
-            FROM batch
-            """, common + distinct.map { .text($0) })
-        var usage: [String: KeyUsage] = [:]
-        for row in rows {
-            func int(_ name: String) -> Int { row.column(name)?.integer ?? 0 }
-            usage[row.column("key_id")?.string ?? ""] = KeyUsage(
-                settledRequests: int("settled_requests"), settledTokens: int("settled_tokens"),
-                settledOldest: row.column("settled_oldest")?.integer, reservedRequests: int("reserved_requests"),
-                reservedTokens: int("reserved_tokens"), reservedOldest: row.column("reserved_oldest")?.integer,
-                spent: [.total: Int64(int("spent_total")), .daily: Int64(int("spent_daily")), .monthly: Int64(int("spent_monthly"))],
-                reservedCost: Int64(int("reserved_cost")))
-        }
-        return usage
-    }
-
-    /// `(?, ?, …), (?, ?, …)…`: `rows` rows of `columns` parameters.
-    static func placeholders(rows: Int, columns: Int) -> String {
-        let row = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
-        return Array(repeating: row, count: rows).joined(separator: ", ")
-    }
-
     public func ledger(_ query: LedgerQuery) async throws -> [LedgerRow] {
         var conditions: [String] = []
-        var binds: [SQLiteData] = []
-        if let key = query.keyID { conditions.append("key_id = ?"); binds.append(.text(key)) }
-        if let alias = query.alias { conditions.append("alias = ?"); binds.append(.text(alias)) }
-        if let since = query.since { conditions.append("time >= ?"); binds.append(Self.time(since)) }
-        if let until = query.until { conditions.append("time < ?"); binds.append(Self.time(until)) }
-        binds.append(.integer(max(0, min(query.limit, 100_000))))
+        var values: [(any DatabaseValueConvertible)?] = []
+        if let key = query.keyID { conditions.append("key_id = ?"); values.append(key) }
+        if let alias = query.alias { conditions.append("alias = ?"); values.append(alias) }
+        if let since = query.since { conditions.append("time >= ?"); values.append(Self.milliseconds(since)) }
+        if let until = query.until { conditions.append("time < ?"); values.append(Self.milliseconds(until)) }
+        values.append(max(0, min(query.limit, 100_000)))
         let sql = "SELECT * FROM ledger" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
             + " ORDER BY time DESC, request_id DESC LIMIT ?"
-        let bound = binds
-        return try await alone { try await self.connection.query(sql, bound).map(Self.ledgerRow) }
+        let arguments = StatementArguments(values)
+        return try await pool.read { try Row.fetchAll($0, sql: sql, arguments: arguments).map(Self.ledgerRow) }
     }
 
+    /// The connections, until the store is closed.
+    private var pool: DatabasePool {
+        get throws {
+            if closed.withLockedValue({ $0 }) { throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "the store is closed") }
+            return databasePool
+        }
+    }
+
+    /// Closes the connections (a second call does nothing).
     public func close() async throws {
+        guard closed.withLockedValue({ closed in defer { closed = true }; return !closed }) else { return }
         checkpoints.cancel()
         await checkpoints.value
         // What is left in the WAL is copied back now, so a closed store is one file again.
-        _ = try? await checkpointer.query("PRAGMA wal_checkpoint(TRUNCATE)", [])
-        try await checkpointer.close()
-        try await connection.close()
-    }
-
-    // MARK: Transactions
-
-    /// `body` in a write transaction (`BEGIN IMMEDIATE`: the file's write lock is taken at once, so concurrent
-    /// processes queue here instead of failing at their first write), rolled back if it throws.
-    private func transaction<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await lock.exclusively {
-            _ = try await connection.query("BEGIN IMMEDIATE", [])
-            do {
-                let value = try await body()
-                _ = try await connection.query("COMMIT", [])
-                return value
-            } catch {
-                _ = try? await connection.query("ROLLBACK", [])
-                throw error
-            }
-        }
-    }
-
-    /// `body` alone on the connection (no transaction of another task in between): a single statement is atomic
-    /// by itself.
-    private func alone<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await lock.exclusively { try await body() }
+        _ = try? await databasePool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+        try checkpointer.close()
+        try databasePool.close()
     }
 
     // MARK: Rows
 
     static func milliseconds(_ date: Date) -> Int { Int((date.timeIntervalSince1970 * 1000).rounded()) }
-    static func time(_ date: Date) -> SQLiteData { .integer(milliseconds(date)) }
-    static func date(_ data: SQLiteData?) -> Date? {
-        data?.integer.map { Date(timeIntervalSince1970: Double($0) / 1000) }
+    static func date(_ milliseconds: Int?) -> Date? {
+        milliseconds.map { Date(timeIntervalSince1970: Double($0) / 1000) }
     }
-    static func optional(_ value: Int?) -> SQLiteData { value.map { .integer($0) } ?? .null }
-    static func optional(_ value: String?) -> SQLiteData { value.map { .text($0) } ?? .null }
 
-    static func binds(_ key: StoredKey) -> [SQLiteData] {
+    static func values(_ key: StoredKey) -> [(any DatabaseValueConvertible)?] {
         let models = key.models.flatMap { try? JSONEncoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) }
         return [
-            .text(key.id), .text(key.name), .text(key.hash), optional(models), optional(key.rpm), optional(key.tpm),
-            optional(key.budget.map { Int($0.value) }), .text(key.budgetPeriod.rawValue), key.expiresAt.map(time) ?? .null,
-            time(key.createdAt), key.revokedAt.map(time) ?? .null,
+            key.id, key.name, key.hash, models, key.rpm, key.tpm, key.budget?.value, key.budgetPeriod.rawValue,
+            key.expiresAt.map(milliseconds), milliseconds(key.createdAt), key.revokedAt.map(milliseconds),
         ]
     }
 
-    static func key(_ row: SQLiteRow) -> StoredKey {
-        let models = row.column("models")?.string.flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }
+    static func key(_ row: Row) -> StoredKey {
+        let models = (row["models"] as String?).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }
         return StoredKey(
-            id: row.column("id")?.string ?? "", name: row.column("name")?.string ?? "", hash: row.column("hash")?.string ?? "",
-            models: models, rpm: row.column("rpm")?.integer, tpm: row.column("tpm")?.integer,
-            budget: row.column("budget_picousd")?.integer.map { Picodollars(Int64($0)) },
-            budgetPeriod: BudgetPeriod(rawValue: row.column("budget_period")?.string ?? "") ?? .total,
-            expiresAt: date(row.column("expires_at")), createdAt: date(row.column("created_at")) ?? Date(timeIntervalSince1970: 0),
-            revokedAt: date(row.column("revoked_at")))
+            id: row["id"] ?? "", name: row["name"] ?? "", hash: row["hash"] ?? "", models: models, rpm: row["rpm"], tpm: row["tpm"],
+            budget: (row["budget_picousd"] as Int64?).map(Picodollars.init),
+            budgetPeriod: BudgetPeriod(rawValue: row["budget_period"] ?? "") ?? .total, expiresAt: date(row["expires_at"]),
+            createdAt: date(row["created_at"]) ?? Date(timeIntervalSince1970: 0), revokedAt: date(row["revoked_at"]))
     }
 
-    static func binds(_ row: LedgerRow) -> [SQLiteData] {
+    static func usage(_ row: Row) -> KeyUsage {
+        KeyUsage(
+            settledRequests: row["settled_requests"] ?? 0, settledTokens: row["settled_tokens"] ?? 0, settledOldest: row["settled_oldest"],
+            reservedRequests: row["reserved_requests"] ?? 0, reservedTokens: row["reserved_tokens"] ?? 0, reservedOldest: row["reserved_oldest"],
+            spent: [.total: row["spent_total"] ?? 0, .daily: row["spent_daily"] ?? 0, .monthly: row["spent_monthly"] ?? 0],
+            reservedCost: row["reserved_cost"] ?? 0)
+    }
+
+    static func values(_ row: LedgerRow) -> [(any DatabaseValueConvertible)?] {
         [
-            .text(row.requestID), time(row.time), optional(row.keyID), optional(row.alias), optional(row.provider), optional(row.model),
-            .text(row.format), .integer(row.streamed ? 1 : 0), .integer(row.status), optional(row.errorKind), .integer(row.inputTokens),
-            .integer(row.outputTokens), .integer(row.cacheReadTokens), .integer(row.cacheWriteTokens), .integer(row.reasoningTokens),
-            .integer(Int(row.cost.value)), .integer(row.latencyMilliseconds), optional(row.timeToFirstTokenMilliseconds),
+            row.requestID, milliseconds(row.time), row.keyID, row.alias, row.provider, row.model, row.format, row.streamed ? 1 : 0, row.status,
+            row.errorKind, row.inputTokens, row.outputTokens, row.cacheReadTokens, row.cacheWriteTokens, row.reasoningTokens, row.cost.value,
+            row.latencyMilliseconds, row.timeToFirstTokenMilliseconds,
         ]
     }
 
-    static func ledgerRow(_ row: SQLiteRow) -> LedgerRow {
-        func int(_ name: String) -> Int { row.column(name)?.integer ?? 0 }
-        return LedgerRow(
-            requestID: row.column("request_id")?.string ?? "", time: date(row.column("time")) ?? Date(timeIntervalSince1970: 0),
-            keyID: row.column("key_id")?.string, alias: row.column("alias")?.string, provider: row.column("provider")?.string,
-            model: row.column("model")?.string, format: row.column("format")?.string ?? "", streamed: int("streamed") != 0,
-            status: int("status"), errorKind: row.column("error_kind")?.string, inputTokens: int("input_tokens"),
-            outputTokens: int("output_tokens"), cacheReadTokens: int("cache_read_tokens"), cacheWriteTokens: int("cache_write_tokens"),
-            reasoningTokens: int("reasoning_tokens"), cost: Picodollars(Int64(int("cost_picousd"))), latencyMilliseconds: int("latency_ms"),
-            timeToFirstTokenMilliseconds: row.column("ttft_ms")?.integer)
+    static func ledgerRow(_ row: Row) -> LedgerRow {
+        LedgerRow(
+            requestID: row["request_id"] ?? "", time: date(row["time"]) ?? Date(timeIntervalSince1970: 0), keyID: row["key_id"],
+            alias: row["alias"], provider: row["provider"], model: row["model"], format: row["format"] ?? "",
+            streamed: (row["streamed"] ?? 0) != 0, status: row["status"] ?? 0, errorKind: row["error_kind"],
+            inputTokens: row["input_tokens"] ?? 0, outputTokens: row["output_tokens"] ?? 0, cacheReadTokens: row["cache_read_tokens"] ?? 0,
+            cacheWriteTokens: row["cache_write_tokens"] ?? 0, reasoningTokens: row["reasoning_tokens"] ?? 0,
+            cost: Picodollars(row["cost_picousd"] ?? Int64(0)), latencyMilliseconds: row["latency_ms"] ?? 0,
+            timeToFirstTokenMilliseconds: row["ttft_ms"])
     }
 }
