@@ -71,6 +71,13 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        // The gateway's stores alone: admissions and settlements one at a time and from many callers.
+        .executableTarget(
+            name: "StoreBench",
+            dependencies: [
+                .product(name: "LLMGateway", package: "main"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,68 @@
+import Foundation
+import LLMGateway
+
+/// The gateway's store alone, as a request uses it: one admission, then one settlement. First one request at a time
+/// (the latency of a round when nothing else waits), then from many concurrent callers (what the group commit makes of
+/// a crowd).
+///
+/// usage: StoreBench sqlite PATH | postgres URL  [requests (5000)] [callers (64)]
+@main
+struct StoreBench {
+    static func main() async throws {
+        let arguments = CommandLine.arguments.dropFirst()
+        guard arguments.count >= 2 else {
+            print("usage: StoreBench sqlite PATH | postgres URL [requests] [callers]")
+            return
+        }
+        let requests = arguments.count > 2 ? Int(arguments[arguments.startIndex + 2]) ?? 5000 : 5000
+        let callers = arguments.count > 3 ? Int(arguments[arguments.startIndex + 3]) ?? 64 : 64
+        let store: any GatewayStore = switch arguments.first! {
+        case "postgres": try await PostgresGatewayStore.open(url: arguments[arguments.startIndex + 1], schema: "storebench_\(getpid())")
+        default: try await SQLiteGatewayStore.open(path: arguments[arguments.startIndex + 1])
+        }
+        let key = StoredKey(
+            id: "key_bench_\(getpid())", name: "bench", hash: "hash_\(getpid())", rpm: 100_000_000, tpm: 1_000_000_000_000,
+            budget: Picodollars(dollars: 1_000_000), createdAt: Date())
+        try await store.insertKey(key)
+
+        var sequential: [Double] = []
+        for index in 0..<min(requests, 2000) {
+            let start = ContinuousClock.now
+            try await request(index, key: key, store: store, prefix: "s")
+            sequential.append(microseconds(ContinuousClock.now - start))
+        }
+        sequential.sort()
+        print("one at a time: p50 \(sequential[sequential.count / 2]) us, p99 \(sequential[sequential.count * 99 / 100]) us (admit + settle)")
+
+        let start = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for caller in 0..<callers {
+                group.addTask {
+                    for index in stride(from: caller, to: requests, by: callers) {
+                        try await request(index, key: key, store: store, prefix: "c")
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let seconds = microseconds(ContinuousClock.now - start) / 1_000_000
+        print("\(callers) callers: \(Int(Double(requests) / seconds)) requests/s (admit + settle each)")
+        try await store.close()
+    }
+
+    static func request(_ index: Int, key: StoredKey, store: any GatewayStore, prefix: String) async throws {
+        let id = "\(prefix)\(index)-\(getpid())"
+        let now = Date()
+        guard try await store.admit(Admission(requestID: id, key: key, tokens: 100, cost: Picodollars(1_000_000), now: now)) == .admitted else {
+            fatalError("refused")
+        }
+        try await store.settle(LedgerRow(
+            requestID: id, time: now, keyID: key.id, alias: "whole", provider: "llamacpp", model: "bench", format: "openai-chat", streamed: false,
+            status: 200, errorKind: nil, inputTokens: 10, outputTokens: 20, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0,
+            cost: Picodollars(500_000), latencyMilliseconds: 1, timeToFirstTokenMilliseconds: nil))
+    }
+
+    static func microseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1_000_000 + Double(duration.components.attoseconds) / 1_000_000_000_000
+    }
+}
