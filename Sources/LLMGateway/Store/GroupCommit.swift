@@ -10,10 +10,6 @@ import NIOConcurrencyHelpers
 /// they came, each against the sums read inside the transaction plus what the round has admitted before it. Every
 /// caller of a round gets its error if the round fails.
 final class GroupCommit: Sendable {
-    /// What a store does in one round, in one transaction: write `settlements`, then decide `admissions` (one decision
-    /// each, in order).
-    typealias Round = @Sendable (_ settlements: [LedgerRow], _ admissions: [Admission]) async throws -> [AdmissionDecision]
-
     /// A round's largest size, which bounds the statements' lengths and parameters.
     static let largestRound = 256
 
@@ -28,36 +24,32 @@ final class GroupCommit: Sendable {
     }
 
     private let queue = NIOLockedValueBox(Queue())
-    private let roundBox = NIOLockedValueBox<Round?>(nil)
-
-    /// Sets what a round does; a store calls it once, from its initializer (the round needs the store).
-    func start(_ round: @escaping Round) {
-        roundBox.withLockedValue { $0 = round }
-    }
 
     /// How many callers wait for the next round.
     var waiting: Int { queue.withLockedValue { $0.waiting.count } }
 
-    func admit(_ admission: Admission) async throws -> AdmissionDecision {
-        try await withCheckedThrowingContinuation { enqueue(.admission(admission, $0)) }
+    /// Decides `admission` in `store`'s next round (a store passes itself: a closure kept here to call it back
+    /// cost a chain of reabstraction thunks at every round, which the profile showed above SQLite itself).
+    func admit(_ admission: Admission, in store: any GroupCommitStore) async throws -> AdmissionDecision {
+        try await withCheckedThrowingContinuation { enqueue(.admission(admission, $0), store: store) }
     }
 
-    func settle(_ row: LedgerRow) async throws {
-        try await withCheckedThrowingContinuation { enqueue(.settlement(row, $0)) }
+    func settle(_ row: LedgerRow, in store: any GroupCommitStore) async throws {
+        try await withCheckedThrowingContinuation { enqueue(.settlement(row, $0), store: store) }
     }
 
-    private func enqueue(_ waiter: Waiter) {
+    private func enqueue(_ waiter: Waiter, store: any GroupCommitStore) {
         let start = queue.withLockedValue { queue in
             queue.waiting.append(waiter)
             guard !queue.running else { return false }
             queue.running = true
             return true
         }
-        if start { Task { await self.drain() } }
+        if start { Task { await self.drain(store) } }
     }
 
     /// Runs rounds until nobody waits.
-    private func drain() async {
+    private func drain(_ store: any GroupCommitStore) async {
         while let waiters = next() {
             var settlements: [LedgerRow] = []
             var admissions: [Admission] = []
@@ -68,8 +60,7 @@ final class GroupCommit: Sendable {
                 }
             }
             do {
-                guard let round = roundBox.withLockedValue({ $0 }) else { throw GroupCommitError.notStarted }
-                let decisions = try await round(settlements, admissions)
+                let decisions = try await store.round(settlements: settlements, admissions: admissions)
                 precondition(decisions.count == admissions.count, "a round decides each of its admissions")
                 var next = decisions.makeIterator()
                 for waiter in waiters {
@@ -104,7 +95,8 @@ final class GroupCommit: Sendable {
     }
 }
 
-enum GroupCommitError: Error {
-    /// The store never said what a round does, or is gone.
-    case notStarted
+/// A store that runs rounds of the group commit.
+protocol GroupCommitStore: AnyObject, Sendable {
+    /// One round, in one transaction: write `settlements`, then decide `admissions` (one decision each, in order).
+    func round(settlements: [LedgerRow], admissions: [Admission]) async throws -> [AdmissionDecision]
 }

@@ -7,7 +7,7 @@ import PostgresNIO
 /// Admissions and settlements go in rounds (``GroupCommit``), each one transaction that locks the rows of the keys it
 /// touches (`SELECT … FOR UPDATE`), so every instance's rounds on one key take turns: the sums an admission reads
 /// (ledger and reservations) cannot be split by a settlement committing between its reads.
-public final class PostgresGatewayStore: GatewayStore {
+public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
     private let client: PostgresClient
     private let running: Task<Void, Never>
     private let logger: Logger
@@ -20,10 +20,6 @@ public final class PostgresGatewayStore: GatewayStore {
         self.client = client
         self.running = running
         self.logger = logger
-        rounds.start { [weak self] settlements, admissions in
-            guard let self else { throw GroupCommitError.notStarted }
-            return try await self.round(settlements: settlements, admissions: admissions)
-        }
     }
 
     /// Connects to `url` (`postgres://user[:password]@host:port/database[?schema=name]`, no TLS: use it on a private
@@ -163,17 +159,17 @@ public final class PostgresGatewayStore: GatewayStore {
     // MARK: Admission and settlement
 
     public func admit(_ admission: Admission) async throws -> AdmissionDecision {
-        try await rounds.admit(admission)
+        try await rounds.admit(admission, in: self)
     }
 
     public func settle(_ row: LedgerRow) async throws {
-        try await rounds.settle(row)
+        try await rounds.settle(row, in: self)
     }
 
     /// One round of the group commit, in one transaction. Every key it touches is locked first (`FOR UPDATE`, in the
     /// keys' order, so two instances' rounds cannot wait for each other): the sums its admissions read cannot be split
     /// by another instance's settlement committing between them.
-    private func round(settlements: [LedgerRow], admissions: [Admission]) async throws -> [AdmissionDecision] {
+    func round(settlements: [LedgerRow], admissions: [Admission]) async throws -> [AdmissionDecision] {
         try await client.withTransaction(logger: logger) { connection in
             let keys = Array(Set(settlements.compactMap(\.keyID) + admissions.map(\.key.id))).sorted()
             if !keys.isEmpty {

@@ -18,7 +18,7 @@ import NIOConcurrencyHelpers
 /// the WAL starts over only after one has), it checkpoints with TRUNCATE, which holds the writer for the little left.
 /// Measured with `Benchmarks/Sources/StoreBench` (one request at a time, 2,000 of them): with the writer's own
 /// checkpoint every 1,000 pages, p99 2.6-2.7 ms for an admission and a settlement; without it, 0.74-0.81 ms.
-public final class SQLiteGatewayStore: GatewayStore {
+public final class SQLiteGatewayStore: GatewayStore, GroupCommitStore {
     private let databasePool: DatabasePool
     /// Set by ``close()``: GRDB must not be used after its connections are closed, so every call checks first.
     private let closed = NIOLockedValueBox(false)
@@ -43,10 +43,6 @@ public final class SQLiteGatewayStore: GatewayStore {
                     if frames > Self.largestWAL { try db.checkpoint(.truncate) }
                 }
             }
-        }
-        rounds.start { [weak self] settlements, admissions in
-            guard let self else { throw GroupCommitError.notStarted }
-            return try await self.round(settlements: settlements, admissions: admissions)
         }
     }
 
@@ -202,13 +198,13 @@ public final class SQLiteGatewayStore: GatewayStore {
     // MARK: Admission and settlement
 
     public func admit(_ admission: Admission) async throws -> AdmissionDecision {
-        try await rounds.admit(admission)
+        try await rounds.admit(admission, in: self)
     }
 
     /// The ledger's trigger (`ledger_settles`) updates the counts and the spend and ends the reservation, only when the
     /// row is new.
     public func settle(_ row: LedgerRow) async throws {
-        try await rounds.settle(row)
+        try await rounds.settle(row, in: self)
     }
 
     static let insertLedgerRow = """
@@ -240,7 +236,7 @@ public final class SQLiteGatewayStore: GatewayStore {
         """
 
     /// One round of the group commit: one write transaction on the writer's thread, its statements prepared once.
-    private func round(settlements: [LedgerRow], admissions: [Admission]) async throws -> [AdmissionDecision] {
+    func round(settlements: [LedgerRow], admissions: [Admission]) async throws -> [AdmissionDecision] {
         let sweep = sweep
         return try await pool.write { db in
             let ledger = try db.cachedStatement(sql: Self.insertLedgerRow)

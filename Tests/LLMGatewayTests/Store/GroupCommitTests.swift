@@ -9,12 +9,12 @@ import Testing
     static let key = StoredKey(id: "k", name: "k", hash: "h", createdAt: Date())
 
     /// Records each round's contents and holds the first one until released, so the test knows what waits.
-    final class Recorder: Sendable {
+    final class Recorder: GroupCommitStore {
         let rounds = NIOLockedValueBox<[(settlements: [String], admissions: [String])]>([])
         let firstRoundMayEnd = AsyncStream<Void>.makeStream()
         let failing = NIOLockedValueBox(false)
 
-        func round(_ settlements: [LedgerRow], _ admissions: [Admission]) async throws -> [AdmissionDecision] {
+        func round(settlements: [LedgerRow], admissions: [Admission]) async throws -> [AdmissionDecision] {
             let count = rounds.withLockedValue {
                 $0.append((settlements.map(\.requestID), admissions.map(\.requestID)))
                 return $0.count
@@ -35,17 +35,16 @@ import Testing
     @Test func whatArrivesDuringARoundGoesTogetherInTheNextAndEachCallerGetsItsOwnDecision() async throws {
         let recorder = Recorder()
         let commit = GroupCommit()
-        commit.start { try await recorder.round($0, $1) }
 
-        async let first = commit.admit(Admission(requestID: "first", key: Self.key, tokens: 1, cost: .zero))
+        async let first = commit.admit(Admission(requestID: "first", key: Self.key, tokens: 1, cost: .zero), in: recorder)
         while recorder.rounds.withLockedValue({ $0.isEmpty }) { await Task.yield() }
         // The first round is running: these wait for the next one.
         let decisions = try await withThrowingTaskGroup(of: (String, AdmissionDecision?).self) { group in
             for id in ["a", "b!", "c"] {
-                group.addTask { (id, try await commit.admit(Admission(requestID: id, key: Self.key, tokens: 1, cost: .zero))) }
+                group.addTask { (id, try await commit.admit(Admission(requestID: id, key: Self.key, tokens: 1, cost: .zero), in: recorder)) }
             }
             group.addTask {
-                try await commit.settle(self.row("s"))
+                try await commit.settle(self.row("s"), in: recorder)
                 return ("s", nil)
             }
             while commit.waiting < 4 { await Task.yield() }
@@ -67,11 +66,10 @@ import Testing
         recorder.firstRoundMayEnd.continuation.yield()
         recorder.failing.withLockedValue { $0 = true }
         let commit = GroupCommit()
-        commit.start { try await recorder.round($0, $1) }
 
-        await #expect(throws: CancellationError.self) { try await commit.settle(row("lost")) }
-        await #expect(throws: CancellationError.self) { _ = try await commit.admit(Admission(requestID: "x", key: Self.key, tokens: 1, cost: .zero)) }
+        await #expect(throws: CancellationError.self) { try await commit.settle(row("lost"), in: recorder) }
+        await #expect(throws: CancellationError.self) { _ = try await commit.admit(Admission(requestID: "x", key: Self.key, tokens: 1, cost: .zero), in: recorder) }
         recorder.failing.withLockedValue { $0 = false }
-        #expect(try await commit.admit(Admission(requestID: "y", key: Self.key, tokens: 1, cost: .zero)) == .admitted)
+        #expect(try await commit.admit(Admission(requestID: "y", key: Self.key, tokens: 1, cost: .zero), in: recorder) == .admitted)
     }
 }
