@@ -11,7 +11,7 @@ enum GatewayHTTP {
 
     /// The client's `x-request-id`, or a new one.
     static func requestID(of request: Request) -> String {
-        request.headers[requestID].flatMap { $0.isEmpty || $0.count > 200 ? nil : $0 } ?? "req_" + UUID().uuidString.lowercased()
+        request.headers[requestID].flatMap { $0.isEmpty || $0.count > 200 ? nil : $0 } ?? "req_" + RandomID.uuid()
     }
 
     /// The body as JSON, or the error to answer with: 413 past `limit`, 400 for anything that is not JSON (including
@@ -55,7 +55,7 @@ enum GatewayHTTP {
 
     /// An id for a reply: `prefix` and 32 random hex digits (`chatcmpl-…`, `msg_…`, `resp_…`).
     static func newID(_ prefix: String) -> String {
-        prefix + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        prefix + RandomID.hex(bytes: 16)
     }
 
     /// A chat's answer in the client's format: the whole reply as `reply` writes it or, when the client asked for a

@@ -5,10 +5,13 @@ extension ModelCall {
     /// One line per call: `.info` when it succeeded, `.warning` when it failed, `.debug` when it was cancelled
     /// (cancelling is the caller's choice, not a fault). Metadata only; never keys, never content unless opted in.
     func log(_ outcome: CallOutcome, latency: Duration, cost: Cost?) {
-        var metadata: Logger.Metadata = [
+        let level: Logger.Level = outcome.error.map { $0 == .cancelled ? .debug : .warning } ?? .info
+        // Nothing is built for a line nobody reads.
+        guard logger.logLevel <= level || configuration.logContent else { return }
+        var metadata: Logger.Metadata = self.metadata.merging([
             "status": outcome.error == nil ? "ok" : "error",
             "latency_ms": .stringConvertible(Self.milliseconds(latency)),
-        ]
+        ]) { $1 }
         if let ttft = outcome.timeToFirstToken { metadata["ttft_ms"] = .stringConvertible(Self.milliseconds(ttft)) }
         if let model = outcome.responseModel { metadata["response_model"] = "\(model)" }
         if let id = outcome.responseID { metadata["response_id"] = "\(id)" }
@@ -32,13 +35,13 @@ extension ModelCall {
         if let code = error.details?.code { metadata["error_code"] = "\(code)" }
         // The description holds the provider's error message, never the raw body (which could echo the prompt).
         metadata["error"] = "\(error)"
-        logger.log(level: error == .cancelled ? .debug : .warning, "LLM call failed", metadata: metadata)
+        logger.log(level: level, "LLM call failed", metadata: metadata)
         logReply(outcome)
     }
 
     private func logReply(_ outcome: CallOutcome) {
         guard configuration.logContent, let reply = outcome.replyText else { return }
-        logger.trace("LLM reply content", metadata: ["reply": "\(reply)"])
+        logger.trace("LLM reply content", metadata: metadata.merging(["reply": "\(reply)"]) { $1 })
     }
 
     static func milliseconds(_ duration: Duration) -> Int {

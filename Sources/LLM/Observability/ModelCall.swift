@@ -17,15 +17,18 @@ struct ModelCall: Sendable {
     let requestID: String
     let started: ContinuousClock.Instant
     let span: any Tracing.Span
-    /// The provider's logger with this call's request id, provider, model and operation attached.
+    /// The provider's logger.
     let logger: Logger
+    /// This call's request id, provider, model and operation, put on each of its lines when it is written (set on the
+    /// logger, each key made the stream handler format the whole metadata anew, at every call).
+    let metadata: Logger.Metadata
     let metricsFactory: any MetricsFactory
     let configuration: InstrumentationConfiguration
 
     static func start(_ request: ChatRequest, operation: Operation, configuration: InstrumentationConfiguration) -> ModelCall {
         let call = start(model: request.model, operation: operation, configuration: configuration)
         if configuration.logContent {
-            call.logger.trace("LLM request content", metadata: ["prompt": "\(ContentRendering.prompt(request))"])
+            call.logger.trace("LLM request content", metadata: call.metadata.merging(["prompt": "\(ContentRendering.prompt(request))"]) { $1 })
         }
         GenAIAttributes.setRequest(request, provider: configuration.provider, stream: operation == .stream, requestID: call.requestID, on: call.span)
         return call
@@ -40,19 +43,17 @@ struct ModelCall: Sendable {
     private static func start(model: String, operation: Operation, configuration: InstrumentationConfiguration) -> ModelCall {
         let started = ContinuousClock.now
         // A short id is enough to correlate the lines of one call; it is also put on the span.
-        let requestID = String(UUID().uuidString.prefix(8)).lowercased()
-        var logger = configuration.logger
-        logger[metadataKey: "request_id"] = "\(requestID)"
-        logger[metadataKey: "provider"] = "\(configuration.provider)"
-        logger[metadataKey: "model"] = "\(model)"
-        logger[metadataKey: "operation"] = "\(operation.rawValue)"
+        let requestID = RandomID.hex(bytes: 4)
+        let metadata: Logger.Metadata = [
+            "request_id": "\(requestID)", "provider": "\(configuration.provider)", "model": "\(model)", "operation": "\(operation.rawValue)",
+        ]
         let tracer = configuration.tracer ?? InstrumentationSystem.tracer
         let span = tracer.startSpan(
             GenAIAttributes.spanName(operation: operation.genAIName, model: model), context: InstrumentationContext.current ?? .topLevel,
             ofKind: .client)
         return ModelCall(
             operation: operation, requestModel: model, requestID: requestID, started: started, span: span,
-            logger: logger, metricsFactory: configuration.metricsFactory ?? MetricsSystem.factory,
+            logger: configuration.logger, metadata: metadata, metricsFactory: configuration.metricsFactory ?? MetricsSystem.factory,
             configuration: configuration)
     }
 

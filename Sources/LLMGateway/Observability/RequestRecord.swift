@@ -32,7 +32,7 @@ final class RequestRecord: Sendable {
     /// The id clients see (`x-request-id`, theirs or made here).
     let requestID: String
     /// The id of the request's reservation and ledger row: always made here (a client's id could be anyone's).
-    let ledgerID = "req_" + UUID().uuidString.lowercased()
+    let ledgerID = "req_" + RandomID.uuid()
     let method: String
     let path: String
     let started = ContinuousClock.now

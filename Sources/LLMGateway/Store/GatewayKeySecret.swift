@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LLM
 
 /// Client keys: 256 random bits, shown once at creation, stored only as their SHA-256. A key is looked up by its hash
 /// and the hashes compared again in constant time, so neither the store nor the comparison sees the key.
@@ -17,13 +18,12 @@ public enum GatewayKeySecret {
 
     /// A new key id: `key_` and 12 random hex digits (not secret: it names the key in the admin API and the ledger).
     public static func newID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return "key_" + (0..<6).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
+        "key_" + RandomID.hex(bytes: 6)
     }
 
     /// The SHA-256 of `key`, hex.
     public static func hash(_ key: String) -> String {
-        SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.lowercase(SHA256.hash(data: Data(key.utf8)))
     }
 
     /// Whether two hashes are equal, in a time that depends only on their length.
