@@ -3,14 +3,12 @@
 package enum RandomID {
     /// `byteCount` random bytes as lowercase hex digits.
     package static func hex(bytes byteCount: Int) -> String {
-        var generator = SystemRandomNumberGenerator()
-        return Hex.lowercase((0..<byteCount).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+        Hex.lowercase(bytes(byteCount))
     }
 
     /// A random (version 4) UUID in lowercase text: `xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx`.
     package static func uuid() -> String {
-        var generator = SystemRandomNumberGenerator()
-        var bytes = (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        var bytes = bytes(16)
         bytes[6] = bytes[6] & 0x0f | 0x40  // version 4
         bytes[8] = bytes[8] & 0x3f | 0x80  // RFC 4122 variant
         let hex = Array(Hex.lowercase(bytes).utf8)
@@ -20,5 +18,16 @@ package enum RandomID {
             text.append(contentsOf: hex[range])
         }
         return String(decoding: text, as: UTF8.self)
+    }
+
+    /// Eight bytes a draw: each draw is a system call (a byte a draw made a UUID sixteen of them).
+    private static func bytes(_ count: Int) -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count + 7)
+        while bytes.count < count {
+            withUnsafeBytes(of: generator.next() as UInt64) { bytes.append(contentsOf: $0) }
+        }
+        return Array(bytes.prefix(count))
     }
 }

@@ -52,7 +52,9 @@ struct GatewayAccess: Sendable {
 
     static func presentedKey(_ request: Request) -> String? {
         if let bearer = request.headers[.authorization], bearer.lowercased().hasPrefix("bearer ") {
-            return String(bearer.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+            // A key has no spaces: what follows the scheme up to the next space (Foundation's trimming showed in the profile).
+            let token = bearer.dropFirst("bearer ".count).drop { $0 == " " || $0 == "\t" }
+            return String(token.prefix { $0 != " " && $0 != "\t" })
         }
         for name in ["x-api-key", "x-goog-api-key"] {
             if let field = HTTPField.Name(name), let value = request.headers[field], !value.isEmpty { return value }

@@ -8,6 +8,7 @@ struct GatewayRequestContext: RequestContext {
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-        record = RequestRecord(requestID: "", method: "", path: "", observer: nil)
+        // A placeholder until AccessLogMiddleware makes the request's own (no id is drawn for it).
+        record = RequestRecord(requestID: "", method: "", path: "", observer: nil, ledgerID: "")
     }
 }

@@ -32,7 +32,7 @@ final class RequestRecord: Sendable {
     /// The id clients see (`x-request-id`, theirs or made here).
     let requestID: String
     /// The id of the request's reservation and ledger row: always made here (a client's id could be anyone's).
-    let ledgerID = "req_" + RandomID.uuid()
+    let ledgerID: String
     let method: String
     let path: String
     let started = ContinuousClock.now
@@ -43,9 +43,10 @@ final class RequestRecord: Sendable {
 
     init(
         requestID: String, method: String, path: String, observer: GatewayObserver?,
-        settler: (@Sendable (RequestRecord, Int, String?) async -> Void)? = nil
+        settler: (@Sendable (RequestRecord, Int, String?) async -> Void)? = nil, ledgerID: String = "req_" + RandomID.uuid()
     ) {
         self.requestID = requestID
+        self.ledgerID = ledgerID
         self.method = method
         self.path = path
         self.observer = observer
