@@ -20,14 +20,14 @@ public struct ModelRouter: Sendable {
 
     private let routes: [String: [Target]]
     /// Each alias's retry policy for its upstream calls, from `max_retries`.
-    private let retryPolicies: [String: RetryPolicy]
+    let retryPolicies: [String: RetryPolicy]
     /// The aliases, in the configuration's order.
     public let aliases: [String]
     /// The models a wildcard alias may pass on (glob patterns), by alias.
     private let allowLists: [String: [String]]
     /// Each alias's `max_output_tokens`.
     let outputCaps: [String: Int]
-    private let selection: TargetSelection
+    let selection: TargetSelection
 
     /// Providers for every target, from the registry's providers with each target's base URL and key variable.
     /// With `metrics`, every upstream call is instrumented (the library's metrics into its registry, GenAI spans to the
@@ -165,41 +165,8 @@ public struct ModelRouter: Sendable {
     }
 
     func stream(_ request: ChatRequest, record: RequestRecord?) -> LLMEventStream {
-        LLMEventStream { continuation in
-            let task = Task {
-                do {
-                    let route = try resolve(request.model)
-                    record?.update { $0.alias = route.alias }
-                    let order = selection.order(for: route.alias)
-                    var delivered = false
-                    for (number, index) in order.enumerated() {
-                        let target = route.targets[index]
-                        let upstream = route.upstream(request, target: target, retryPolicy: retryPolicies[route.alias])
-                        record?.update {
-                            $0.provider = target.provider.name
-                            $0.upstreamModel = upstream.model
-                            $0.price = target.price(for: upstream.model)
-                        }
-                        do {
-                            for try await event in target.provider.stream(upstream) {
-                                delivered = true
-                                continuation.yield(Self.renamingModel(event, to: request.model))
-                            }
-                            selection.succeeded(route.alias, target: index)
-                            continuation.finish()
-                            return
-                        } catch {
-                            let error = LLMError(normalising: error)
-                            if error != .cancelled { selection.failed(route.alias, target: index, error: error) }
-                            guard !delivered, error.isRetryable, number < order.count - 1 else { throw error }
-                        }
-                    }
-                } catch {
-                    continuation.finish(throwing: LLMError(normalising: error))
-                }
-            }
-            continuation.onTermination = { _ in task.cancel() }
-        }
+        let routed = RoutedStream(request, record: record, router: self)
+        return LLMEventStream(unfolding: { try await routed.next() })
     }
 
     /// The input tokens of `request`, whose model is an alias: counted by the first target whose provider can count

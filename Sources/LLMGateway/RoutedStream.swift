@@ -1,0 +1,80 @@
+import LLM
+
+/// One routed stream's events, pulled by its reader: the first target's or, when a target fails with a retryable
+/// error before it has sent anything, the next one's (``ModelRouter`` draws the order). Pulled, not pumped by a task
+/// of its own: each open stream had one, with its frames, and the memory of 1,000 held streams was a goal it missed.
+///
+/// Read by one task at a time, as any iterator is; dropping it drops the upstream stream, which cancels its call.
+final class RoutedStream: @unchecked Sendable {
+    private let request: ChatRequest
+    private let record: RequestRecord?
+    private let router: ModelRouter
+    private var route: ModelRouter.Route?
+    private var order: [Int] = []
+    /// Where in `order` the target that serves now is.
+    private var position = 0
+    private var upstream: LLMEventStream.AsyncIterator?
+    private var delivered = false
+    private var over = false
+
+    init(_ request: ChatRequest, record: RequestRecord?, router: ModelRouter) {
+        self.request = request
+        self.record = record
+        self.router = router
+    }
+
+    func next() async throws -> StreamEvent? {
+        guard !over else { return nil }
+        do {
+            return try await nextFromTargets()
+        } catch {
+            over = true
+            throw LLMError(normalising: error)
+        }
+    }
+
+    private func nextFromTargets() async throws -> StreamEvent? {
+        let route = try self.route ?? resolve()
+        while position < order.count {
+            let index = order[position]
+            var events = upstream ?? start(route.targets[index], of: route)
+            do {
+                let event = try await events.next()
+                upstream = events
+                guard let event else {
+                    router.selection.succeeded(route.alias, target: index)
+                    over = true
+                    return nil
+                }
+                delivered = true
+                return ModelRouter.renamingModel(event, to: request.model)
+            } catch {
+                upstream = nil
+                let error = LLMError(normalising: error)
+                if error != .cancelled { router.selection.failed(route.alias, target: index, error: error) }
+                guard !delivered, error.isRetryable, position < order.count - 1 else { throw error }
+                position += 1
+            }
+        }
+        over = true
+        return nil
+    }
+
+    private func resolve() throws(LLMError) -> ModelRouter.Route {
+        let route = try router.resolve(request.model)
+        record?.update { $0.alias = route.alias }
+        self.route = route
+        order = router.selection.order(for: route.alias)
+        return route
+    }
+
+    private func start(_ target: ModelRouter.Target, of route: ModelRouter.Route) -> LLMEventStream.AsyncIterator {
+        let upstream = route.upstream(request, target: target, retryPolicy: router.retryPolicies[route.alias])
+        record?.update {
+            $0.provider = target.provider.name
+            $0.upstreamModel = upstream.model
+            $0.price = target.price(for: upstream.model)
+        }
+        return target.provider.stream(upstream).makeAsyncIterator()
+    }
+}
