@@ -208,70 +208,50 @@ public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
         }
     }
 
-    /// The ledger rows in one statement; then, for the rows that are new, the per-second counts and the running spend
-    /// of each budget period, one statement each; then the end of their reservations.
+    /// The ledger rows, and for those that are new the per-second counts and the running spend of each budget period,
+    /// and the end of their reservations: one statement (data-modifying CTEs), so one trip to the server however many
+    /// rows the round settles (it was four statements a round).
     private func write(_ settlements: [LedgerRow], on connection: PostgresConnection) async throws {
+        // A request settled twice in one round is written once (the ledger keeps its first row).
+        var seen = Set<String>()
+        let rows = settlements.filter { seen.insert($0.requestID).inserted }
         var binds = PostgresBindings()
-        for row in settlements { Self.append(row, to: &binds) }
-        var inserted = Set<String>()
-        let insert = PostgresQuery(unsafeSQL: """
-            INSERT INTO ledger (request_id, time, key_id, alias, provider, model, format, streamed, status, error_kind, input_tokens,
-            output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_picousd, latency_ms, ttft_ms)
-            VALUES \(Self.placeholders(rows: settlements.count, columns: 18)) ON CONFLICT (request_id) DO NOTHING RETURNING request_id
-            """, binds: binds)
-        for try await id in try await connection.query(insert, logger: logger).decode(String.self) { inserted.insert(id) }
-        // One row a (key, second) and a (key, period, start): an upsert may not touch a row twice.
-        var seconds: [String: [Int64: (requests: Int64, tokens: Int64)]] = [:]
-        var spend: [String: [BudgetPeriod: [Int64: Int64]]] = [:]
-        var counted = Set<String>()
-        for row in settlements {
-            guard let key = row.keyID, inserted.contains(row.requestID), counted.insert(row.requestID).inserted else { continue }
-            let second = Self.milliseconds(row.time) / 1000
-            let previous = seconds[key, default: [:]][second] ?? (0, 0)
-            seconds[key, default: [:]][second] = (previous.requests + 1, previous.tokens + Int64(row.inputTokens + row.outputTokens))
-            guard row.cost.value > 0 else { continue }
-            for period in BudgetPeriod.allCases {
-                spend[key, default: [:]][period, default: [:]][Self.milliseconds(period.start(containing: row.time)), default: 0] += row.cost.value
-            }
+        for row in rows {
+            Self.append(row, to: &binds)
+            binds.append(Self.milliseconds(BudgetPeriod.daily.start(containing: row.time)))
+            binds.append(Self.milliseconds(BudgetPeriod.monthly.start(containing: row.time)))
         }
-        var counts = PostgresBindings()
-        var countRows = 0
-        for (key, bySecond) in seconds {
-            for (second, count) in bySecond {
-                counts.append(key)
-                counts.append(second)
-                counts.append(count.requests)
-                counts.append(count.tokens)
-                countRows += 1
-            }
-        }
-        if countRows > 0 {
-            try await connection.query(PostgresQuery(unsafeSQL: """
-                INSERT INTO window_usage (key_id, second, requests, tokens) VALUES \(Self.placeholders(rows: countRows, columns: 4))
-                ON CONFLICT (key_id, second) DO UPDATE SET requests = window_usage.requests + EXCLUDED.requests,
-                tokens = window_usage.tokens + EXCLUDED.tokens
-                """, binds: counts), logger: logger)
-        }
-        var costs = PostgresBindings()
-        var costRows = 0
-        for (key, byPeriod) in spend {
-            for (period, byStart) in byPeriod {
-                for (start, cost) in byStart {
-                    costs.append(key)
-                    costs.append(period.rawValue)
-                    costs.append(start)
-                    costs.append(cost)
-                    costRows += 1
-                }
-            }
-        }
-        if costRows > 0 {
-            try await connection.query(PostgresQuery(unsafeSQL: """
-                INSERT INTO spend (key_id, period, period_start, cost_picousd) VALUES \(Self.placeholders(rows: costRows, columns: 4))
-                ON CONFLICT (key_id, period, period_start) DO UPDATE SET cost_picousd = spend.cost_picousd + EXCLUDED.cost_picousd
-                """, binds: costs), logger: logger)
-        }
-        try await connection.query("DELETE FROM reservations WHERE request_id = ANY(\(settlements.map(\.requestID)))", logger: logger)
+        let types = [
+            "TEXT", "BIGINT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "BOOLEAN", "BIGINT", "TEXT", "BIGINT", "BIGINT", "BIGINT", "BIGINT", "BIGINT",
+            "BIGINT", "BIGINT", "BIGINT", "BIGINT", "BIGINT",
+        ]
+        let values = rows.indices.map { row in
+            "(" + types.indices.map { "$\(row * types.count + $0 + 1)::\(types[$0])" }.joined(separator: ", ") + ")"
+        }.joined(separator: ", ")
+        let columns = """
+            request_id, time, key_id, alias, provider, model, format, streamed, status, error_kind, input_tokens, output_tokens,
+            cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_picousd, latency_ms, ttft_ms
+            """
+        try await connection.query(PostgresQuery(unsafeSQL: """
+            WITH rows (\(columns), day_start, month_start) AS (VALUES \(values)),
+            inserted AS (
+              INSERT INTO ledger (\(columns)) SELECT \(columns) FROM rows ON CONFLICT (request_id) DO NOTHING RETURNING request_id),
+            new_rows AS (SELECT rows.* FROM rows JOIN inserted USING (request_id) WHERE rows.key_id IS NOT NULL),
+            counts AS (
+              INSERT INTO window_usage (key_id, second, requests, tokens)
+              SELECT key_id, time / 1000, COUNT(*), SUM(input_tokens + output_tokens) FROM new_rows GROUP BY key_id, time / 1000
+              ON CONFLICT (key_id, second) DO UPDATE SET requests = window_usage.requests + EXCLUDED.requests,
+              tokens = window_usage.tokens + EXCLUDED.tokens),
+            costs AS (
+              INSERT INTO spend (key_id, period, period_start, cost_picousd)
+              SELECT key_id, period, period_start, SUM(cost_picousd) FROM (
+                SELECT key_id, 'total' AS period, 0::BIGINT AS period_start, cost_picousd FROM new_rows
+                UNION ALL SELECT key_id, 'daily', day_start, cost_picousd FROM new_rows
+                UNION ALL SELECT key_id, 'monthly', month_start, cost_picousd FROM new_rows) AS periods
+              WHERE cost_picousd > 0 GROUP BY key_id, period, period_start
+              ON CONFLICT (key_id, period, period_start) DO UPDATE SET cost_picousd = spend.cost_picousd + EXCLUDED.cost_picousd)
+            DELETE FROM reservations WHERE request_id IN (SELECT request_id FROM rows)
+            """, binds: binds), logger: logger)
     }
 
     /// What each of `keys` has used at `now` (milliseconds), in one statement.
