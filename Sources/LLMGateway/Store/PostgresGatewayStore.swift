@@ -4,9 +4,9 @@ import PostgresNIO
 
 /// The store for several gateway instances: one PostgreSQL database they all use (postgres-nio's connection pool).
 ///
-/// Admissions and settlements go in rounds (``GroupCommit``), each one transaction that locks the rows of the keys it
-/// touches (`SELECT … FOR UPDATE`), so every instance's rounds on one key take turns: the sums an admission reads
-/// (ledger and reservations) cannot be split by a settlement committing between its reads.
+/// Admissions and settlements go in rounds (``GroupCommit``). A round's admissions are one transaction that locks the
+/// rows of their keys (`SELECT … FOR UPDATE`), so every instance's admissions on one key take turns; its settlements
+/// are one statement that replaces their reservations by their ledger rows.
 public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
     private let client: PostgresClient
     private let running: Task<Void, Never>
@@ -166,17 +166,19 @@ public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
         try await rounds.settle(row, in: self)
     }
 
-    /// One round of the group commit, in one transaction. Every key it touches is locked first (`FOR UPDATE`, in the
-    /// keys' order, so two instances' rounds cannot wait for each other): the sums its admissions read cannot be split
-    /// by another instance's settlement committing between them.
+    /// One round of the group commit: its settlements in one statement, then its admissions in one transaction that
+    /// locks the rows of their keys first (`SELECT … FOR UPDATE`, in the keys' order, so two instances' rounds cannot
+    /// wait for each other): every instance's admissions on a key take turns, each reading the sums after the last one
+    /// committed.
     func round(settlements: [LedgerRow], admissions: [Admission]) async throws -> [AdmissionDecision] {
-        try await client.withTransaction(logger: logger) { connection in
-            let keys = Array(Set(settlements.compactMap(\.keyID) + admissions.map(\.key.id))).sorted()
-            if !keys.isEmpty {
-                try await connection.query("SELECT id FROM keys WHERE id = ANY(\(keys)) ORDER BY id FOR UPDATE", logger: self.logger)
-            }
-            if !settlements.isEmpty { try await self.write(settlements, on: connection) }
-            guard !admissions.isEmpty else { return [] }
+        // The settlements first, in one statement of their own (atomic by itself) and without the keys' locks: they
+        // replace reservations by what was used, and an admission that reads its sums just before one counts the
+        // reservation, as it did when settlements took the lock and came after it.
+        if !settlements.isEmpty { try await write(settlements) }
+        guard !admissions.isEmpty else { return [] }
+        return try await client.withTransaction(logger: logger) { connection in
+            let keys = Array(Set(admissions.map(\.key.id))).sorted()
+            try await connection.query("SELECT id FROM keys WHERE id = ANY(\(keys)) ORDER BY id FOR UPDATE", logger: self.logger)
             let now = KeyUsage.roundTime(admissions)
             if self.sweep.due(now: now) {
                 try await connection.query("DELETE FROM reservations WHERE expires_at <= \(Int64(now))", logger: self.logger)
@@ -211,7 +213,7 @@ public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
     /// The ledger rows, and for those that are new the per-second counts and the running spend of each budget period,
     /// and the end of their reservations: one statement (data-modifying CTEs), so one trip to the server however many
     /// rows the round settles (it was four statements a round).
-    private func write(_ settlements: [LedgerRow], on connection: PostgresConnection) async throws {
+    private func write(_ settlements: [LedgerRow]) async throws {
         // A request settled twice in one round is written once (the ledger keeps its first row).
         var seen = Set<String>()
         let rows = settlements.filter { seen.insert($0.requestID).inserted }
@@ -232,7 +234,7 @@ public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
             request_id, time, key_id, alias, provider, model, format, streamed, status, error_kind, input_tokens, output_tokens,
             cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_picousd, latency_ms, ttft_ms
             """
-        try await connection.query(PostgresQuery(unsafeSQL: """
+        try await client.query(PostgresQuery(unsafeSQL: """
             WITH rows (\(columns), day_start, month_start) AS (VALUES \(values)),
             inserted AS (
               INSERT INTO ledger (\(columns)) SELECT \(columns) FROM rows ON CONFLICT (request_id) DO NOTHING RETURNING request_id),
