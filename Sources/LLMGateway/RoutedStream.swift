@@ -37,7 +37,8 @@ final class RoutedStream: @unchecked Sendable {
         let route = try self.route ?? resolve()
         while position < order.count {
             let index = order[position]
-            var events = upstream ?? start(route.targets[index], of: route)
+            // Taken out while it is read, so that its buffer has one owner (a copy left here made each refill copy it).
+            var events = upstream.take() ?? start(route.targets[index], of: route)
             do {
                 let event = try await events.next()
                 upstream = events

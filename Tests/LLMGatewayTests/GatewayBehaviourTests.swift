@@ -114,7 +114,10 @@ import Testing
             ])
         }
         defer { Task { try await upstream.shutdown() } }
-        let gateway = try await RunningGateway.start(GatewayConfiguration(models: [alias("m", upstream.baseURL + "/v1")]))
+        // A second target that would answer: text already sent is never sent again, so it is not asked.
+        let next = try await StubHTTPServer.start { _ in .json(200, Self.reply) }
+        defer { Task { try await next.shutdown() } }
+        let gateway = try await RunningGateway.start(GatewayConfiguration(models: [alias("m", upstream.baseURL + "/v1", next.baseURL + "/v1")]))
         defer { Task { await gateway.stop() } }
 
         for client in [openAIClient(gateway) as any LLMProvider, anthropicClient(gateway), ollamaClient(gateway)] {
@@ -129,6 +132,7 @@ import Testing
                 #expect(["overloaded", "server_error"].contains(error.kind), "\(error)")
             }
         }
+        #expect(next.requests.isEmpty, "no fallback after the first event")
     }
 
     @Test func aClientThatGoesAwayCancelsTheUpstreamCall() async throws {

@@ -52,9 +52,10 @@ struct GatewayAccess: Sendable {
 
     static func presentedKey(_ request: Request) -> String? {
         if let bearer = request.headers[.authorization], bearer.lowercased().hasPrefix("bearer ") {
-            // A key has no spaces: what follows the scheme up to the next space (Foundation's trimming showed in the profile).
-            let token = bearer.dropFirst("bearer ".count).drop { $0 == " " || $0 == "\t" }
-            return String(token.prefix { $0 != " " && $0 != "\t" })
+            // Spaces and tabs around the key are dropped (by hand: Foundation's trimming showed in the profile).
+            var token = bearer.dropFirst("bearer ".count).drop { $0 == " " || $0 == "\t" }
+            while let last = token.last, last == " " || last == "\t" { token.removeLast() }
+            return String(token)
         }
         for name in ["x-api-key", "x-goog-api-key"] {
             if let field = HTTPField.Name(name), let value = request.headers[field], !value.isEmpty { return value }

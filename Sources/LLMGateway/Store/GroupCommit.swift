@@ -7,8 +7,8 @@ import NIOConcurrencyHelpers
 /// another task); those that come while it runs wait, and the next round, run by a task of its own, takes them all.
 ///
 /// A round settles first (what it frees counts for the admissions after it), then decides its admissions in the order
-/// they came, each against the sums read inside the transaction plus what the round has admitted before it. Every
-/// caller of a round gets its error if the round fails.
+/// they came, each against the sums read inside the transaction plus what the round has admitted before it. A caller
+/// gets its round's error if the part of the round it was in failed.
 final class GroupCommit: Sendable {
     /// A round's largest size, which bounds the statements' lengths and parameters.
     static let largestRound = 256
@@ -64,32 +64,23 @@ final class GroupCommit: Sendable {
                 if start { Task { await self.drain(store) } }
             }
         }
-        // No round was running: this caller runs one, with whoever already waits.
-        let others = queue.withLockedValue { queue in Self.take(from: &queue, limit: Self.largestRound - 1) }
-        let outcome: Result<[AdmissionDecision?], any Error>
-        do {
-            outcome = .success(try await Self.run([work] + others.map(\.work), in: store))
-        } catch {
-            outcome = .failure(error)
-        }
-        Self.resume(others, with: outcome.map { Array($0.dropFirst()) })
+        // No round was running (so nobody waits): this caller's round starts at once. It runs in a task of its own, so
+        // that this caller's cancellation cannot stop a write (GRDB stops a write whose task is cancelled).
+        let result = await Task { await Self.run([work], in: store)[0] }.value
         // Those that came meanwhile go in rounds run by another task: this caller's reply waits for nobody else.
         let more = queue.withLockedValue { queue in
             if queue.waiting.isEmpty { queue.running = false }
             return !queue.waiting.isEmpty
         }
         if more { Task { await self.drain(store) } }
-        return try outcome.get()[0]
+        return try result.get()
     }
 
     /// Runs rounds until nobody waits.
     private func drain(_ store: any GroupCommitStore) async {
         while let waiters = next() {
-            do {
-                Self.resume(waiters, with: .success(try await Self.run(waiters.map(\.work), in: store)))
-            } catch {
-                Self.resume(waiters, with: .failure(error))
-            }
+            let results = await Self.run(waiters.map(\.work), in: store)
+            for (waiter, result) in zip(waiters, results) { waiter.continuation.resume(with: result) }
         }
     }
 
@@ -110,8 +101,8 @@ final class GroupCommit: Sendable {
         return taken
     }
 
-    /// One round of `works`: a decision for each admission, nil for each settlement, in their order.
-    private static func run(_ works: [Work], in store: any GroupCommitStore) async throws -> [AdmissionDecision?] {
+    /// One round of `works`: for each, in their order, its decision (an admission), nil (a settlement) or its error.
+    private static func run(_ works: [Work], in store: any GroupCommitStore) async -> [Result<AdmissionDecision?, any Error>] {
         var settlements: [LedgerRow] = []
         var admissions: [Admission] = []
         for work in works {
@@ -120,27 +111,40 @@ final class GroupCommit: Sendable {
             case .settlement(let row): settlements.append(row)
             }
         }
-        let decisions = try await store.round(settlements: settlements, admissions: admissions)
-        precondition(decisions.count == admissions.count, "a round decides each of its admissions")
-        var next = decisions.makeIterator()
+        let outcome = await store.round(settlements: settlements, admissions: admissions)
+        if case .success(let decisions) = outcome.decided {
+            precondition(decisions.count == admissions.count, "a round decides each of its admissions")
+        }
+        var decisions = ((try? outcome.decided.get()) ?? []).makeIterator()
         return works.map { work in
-            if case .admission = work { return next.next()! }
-            return nil
+            switch work {
+            case .settlement: outcome.settled.map { nil }
+            case .admission: outcome.decided.map { _ in decisions.next() }
+            }
         }
     }
+}
 
-    private static func resume(_ waiters: [Waiter], with outcome: Result<[AdmissionDecision?], any Error>) {
-        switch outcome {
-        case .success(let results):
-            for (waiter, result) in zip(waiters, results) { waiter.continuation.resume(returning: result) }
-        case .failure(let error):
-            for waiter in waiters { waiter.continuation.resume(throwing: error) }
-        }
+/// What a round did, its settlements and its admissions apart (on PostgreSQL they are two statements: one may fail
+/// while the other committed).
+struct RoundOutcome {
+    var settled: Result<Void, any Error>
+    var decided: Result<[AdmissionDecision], any Error>
+
+    /// One outcome for the whole round (a single transaction).
+    init(_ result: Result<[AdmissionDecision], any Error>) {
+        settled = result.map { _ in () }
+        decided = result
+    }
+
+    init(settled: Result<Void, any Error>, decided: Result<[AdmissionDecision], any Error>) {
+        self.settled = settled
+        self.decided = decided
     }
 }
 
 /// A store that runs rounds of the group commit.
 protocol GroupCommitStore: AnyObject, Sendable {
-    /// One round, in one transaction: write `settlements`, then decide `admissions` (one decision each, in order).
-    func round(settlements: [LedgerRow], admissions: [Admission]) async throws -> [AdmissionDecision]
+    /// One round: write `settlements`, then decide `admissions` (one decision each, in order).
+    func round(settlements: [LedgerRow], admissions: [Admission]) async -> RoundOutcome
 }

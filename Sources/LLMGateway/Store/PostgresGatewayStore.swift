@@ -170,13 +170,25 @@ public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
     /// locks the rows of their keys first (`SELECT … FOR UPDATE`, in the keys' order, so two instances' rounds cannot
     /// wait for each other): every instance's admissions on a key take turns, each reading the sums after the last one
     /// committed.
-    func round(settlements: [LedgerRow], admissions: [Admission]) async throws -> [AdmissionDecision] {
+    func round(settlements: [LedgerRow], admissions: [Admission]) async -> RoundOutcome {
         // The settlements first, in one statement of their own (atomic by itself) and without the keys' locks: they
         // replace reservations by what was used, and an admission that reads its sums just before one counts the
         // reservation, as it did when settlements took the lock and came after it.
-        if !settlements.isEmpty { try await write(settlements) }
-        guard !admissions.isEmpty else { return [] }
-        return try await client.withTransaction(logger: logger) { connection in
+        var settled: Result<Void, any Error> = .success(())
+        if !settlements.isEmpty {
+            do { try await write(settlements) } catch { settled = .failure(error) }
+        }
+        guard !admissions.isEmpty else { return RoundOutcome(settled: settled, decided: .success([])) }
+        do {
+            return RoundOutcome(settled: settled, decided: .success(try await decide(admissions)))
+        } catch {
+            return RoundOutcome(settled: settled, decided: .failure(error))
+        }
+    }
+
+    /// The admissions of a round, in one transaction.
+    private func decide(_ admissions: [Admission]) async throws -> [AdmissionDecision] {
+        try await client.withTransaction(logger: logger) { connection in
             let keys = Array(Set(admissions.map(\.key.id))).sorted()
             try await connection.query("SELECT id FROM keys WHERE id = ANY(\(keys)) ORDER BY id FOR UPDATE", logger: self.logger)
             let now = KeyUsage.roundTime(admissions)
@@ -212,7 +224,8 @@ public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
 
     /// The ledger rows, and for those that are new the per-second counts and the running spend of each budget period,
     /// and the end of their reservations: one statement (data-modifying CTEs), so one trip to the server however many
-    /// rows the round settles (it was four statements a round).
+    /// rows the round settles (it was four statements a round). Counts and spend rows are upserted in the order of their
+    /// keys, so two instances settling the same keys at once wait for each other rather than deadlock.
     private func write(_ settlements: [LedgerRow]) async throws {
         // A request settled twice in one round is written once (the ledger keeps its first row).
         var seen = Set<String>()
@@ -242,6 +255,7 @@ public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
             counts AS (
               INSERT INTO window_usage (key_id, second, requests, tokens)
               SELECT key_id, time / 1000, COUNT(*), SUM(input_tokens + output_tokens) FROM new_rows GROUP BY key_id, time / 1000
+              ORDER BY 1, 2
               ON CONFLICT (key_id, second) DO UPDATE SET requests = window_usage.requests + EXCLUDED.requests,
               tokens = window_usage.tokens + EXCLUDED.tokens),
             costs AS (
@@ -250,7 +264,7 @@ public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
                 SELECT key_id, 'total' AS period, 0::BIGINT AS period_start, cost_picousd FROM new_rows
                 UNION ALL SELECT key_id, 'daily', day_start, cost_picousd FROM new_rows
                 UNION ALL SELECT key_id, 'monthly', month_start, cost_picousd FROM new_rows) AS periods
-              WHERE cost_picousd > 0 GROUP BY key_id, period, period_start
+              WHERE cost_picousd > 0 GROUP BY key_id, period, period_start ORDER BY 1, 2, 3
               ON CONFLICT (key_id, period, period_start) DO UPDATE SET cost_picousd = spend.cost_picousd + EXCLUDED.cost_picousd)
             DELETE FROM reservations WHERE request_id IN (SELECT request_id FROM rows)
             """, binds: binds), logger: logger)

@@ -244,7 +244,15 @@ public final class SQLiteGatewayStore: GatewayStore, GroupCommitStore {
     /// a synchronous write would run on the calling thread, which saved a thread hop when the gateway was idle but
     /// held one of the few cooperative threads for the length of any checkpoint in the way (p99 at 1,000 requests/s
     /// 7-11 ms against 3.5).
-    func round(settlements: [LedgerRow], admissions: [Admission]) async throws -> [AdmissionDecision] {
+    func round(settlements: [LedgerRow], admissions: [Admission]) async -> RoundOutcome {
+        do {
+            return RoundOutcome(.success(try await write(settlements: settlements, admissions: admissions)))
+        } catch {
+            return RoundOutcome(.failure(error))
+        }
+    }
+
+    private func write(settlements: [LedgerRow], admissions: [Admission]) async throws -> [AdmissionDecision] {
         let sweep = sweep
         return try await pool.write { db in
             let ledger = try db.cachedStatement(sql: Self.insertLedgerRow)

@@ -158,6 +158,51 @@ import Testing
         try await second.close()
     }
 
+    /// Ledger rows that arrive together (one round): rows with costs on one key add up in its spend once each, a request
+    /// settled twice counts once, and rows without a key are kept without counting for anyone.
+    @Test(arguments: Subject.all)
+    func settlementsThatArriveTogetherCountOnceEach(_ subject: Subject) async throws {
+        let (store, _) = try await subject.open()
+        let key = key(budget: Picodollars(dollars: Decimal(string: "0.25")!))
+        try await store.insertKey(key)
+        let cent = Picodollars(dollars: Decimal(string: "0.01")!)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<20 {
+                group.addTask { try await store.settle(self.row("r\(index)", key: key.id, cost: cent, tokens: (1, 2))) }
+                if index % 5 == 0 {
+                    // The same request again, and a request with no key.
+                    group.addTask { try await store.settle(self.row("r\(index)", key: key.id, cost: cent, tokens: (1, 2))) }
+                    group.addTask { try await store.settle(self.row("anonymous\(index)", key: nil, cost: cent)) }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await store.spending(ofKey: key.id, since: .distantPast) == Spending(requests: 20, tokens: 60, cost: Picodollars(dollars: Decimal(string: "0.20")!)))
+        #expect(try await store.ledger(LedgerQuery(limit: 1000)).count == 24)
+        // $0.20 spent of $0.25: $0.06 more does not fit, $0.05 does.
+        guard case .budgetExhausted = try await store.admit(Admission(requestID: "big", key: key, tokens: 1, cost: Picodollars(dollars: Decimal(string: "0.06")!))) else {
+            Issue.record("$0.20 spent and $0.06 more passes $0.25")
+            return
+        }
+        #expect(try await store.admit(Admission(requestID: "small", key: key, tokens: 1, cost: Picodollars(dollars: Decimal(string: "0.05")!))) == .admitted)
+        try await store.close()
+    }
+
+    /// A request whose task is cancelled (its client left, the gateway shuts down) still leaves its ledger row.
+    @Test(arguments: Subject.all)
+    func aSettlementFromACancelledTaskIsStillWritten(_ subject: Subject) async throws {
+        let (store, _) = try await subject.open()
+        let key = key()
+        try await store.insertKey(key)
+        let settling = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            try await store.settle(self.row("cancelled", key: key.id))
+        }
+        try await settling.value
+        #expect(try await store.ledger(LedgerQuery(keyID: key.id)).map(\.requestID) == ["cancelled"])
+        try await store.close()
+    }
+
     /// A daily budget counts today's spend only (UTC days); a monthly one, this month's.
     @Test(arguments: Subject.all)
     func aPeriodBudgetCountsItsPeriodOnly(_ subject: Subject) async throws {

@@ -13,8 +13,18 @@ import Testing
         let rounds = NIOLockedValueBox<[(settlements: [String], admissions: [String])]>([])
         let firstRoundMayEnd = AsyncStream<Void>.makeStream()
         let failing = NIOLockedValueBox(false)
+        let sawCancellation = NIOLockedValueBox(false)
 
-        func round(settlements: [LedgerRow], admissions: [Admission]) async throws -> [AdmissionDecision] {
+        func round(settlements: [LedgerRow], admissions: [Admission]) async -> RoundOutcome {
+            do {
+                return RoundOutcome(.success(try await decide(settlements: settlements, admissions: admissions)))
+            } catch {
+                return RoundOutcome(.failure(error))
+            }
+        }
+
+        func decide(settlements: [LedgerRow], admissions: [Admission]) async throws -> [AdmissionDecision] {
+            if Task.isCancelled { sawCancellation.withLockedValue { $0 = true } }
             let count = rounds.withLockedValue {
                 $0.append((settlements.map(\.requestID), admissions.map(\.requestID)))
                 return $0.count
@@ -71,5 +81,19 @@ import Testing
         await #expect(throws: CancellationError.self) { _ = try await commit.admit(Admission(requestID: "x", key: Self.key, tokens: 1, cost: .zero), in: recorder) }
         recorder.failing.withLockedValue { $0 = false }
         #expect(try await commit.admit(Admission(requestID: "y", key: Self.key, tokens: 1, cost: .zero), in: recorder) == .admitted)
+    }
+
+    /// The caller that runs a round may be cancelled (its client left): the round, which may hold others' rows, is not.
+    @Test func aRoundRunsToItsEndWhenItsCallerIsCancelled() async throws {
+        let recorder = Recorder()
+        recorder.firstRoundMayEnd.continuation.yield()
+        let commit = GroupCommit()
+        let caller = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            try await commit.settle(row("kept"), in: recorder)
+        }
+        try await caller.value
+        #expect(recorder.rounds.withLockedValue { $0.map(\.settlements) } == [["kept"]])
+        #expect(recorder.sawCancellation.withLockedValue { $0 } == false)
     }
 }
