@@ -193,7 +193,9 @@ struct ProxyEndToEndTests {
         defer { proxy.stop() }
         let server = try await modelServer()
         defer { shut(server) }
-        let nothingThere = "http://127.0.0.1:\(try await SquidProxy.freePort())"
+        let refusing = try RefusingPort()
+        defer { refusing.release() }
+        let nothingThere = "http://127.0.0.1:\(refusing.port)"
         let call = ["--base-url", server.baseURL + "/v1", "-m", "openai/m", "hi"]
 
         let runs: [(arguments: [String], environment: [String: String], proxied: Bool)] = [
@@ -214,7 +216,9 @@ struct ProxyEndToEndTests {
 
     @Test(arguments: [false, true])
     func anUnreachableProxyIsANetworkErrorThatSaysProxy(https: Bool) async throws {
-        let port = try await SquidProxy.freePort()
+        let refusing = try RefusingPort()
+        defer { refusing.release() }
+        let port = refusing.port
         let transport = NIOHTTPTransport()
         defer { transport.shutdown() }
         let target = https ? "https://localhost:9" : "http://127.0.0.1:9"

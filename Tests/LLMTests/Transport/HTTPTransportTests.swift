@@ -239,7 +239,9 @@ struct HTTPTransportTests {
 
     @Test(arguments: TransportUnderTest.allCases)
     func refusedConnectionThrowsNetwork(_ kind: TransportUnderTest) async throws {
-        let port = try await unusedPort()
+        let refusing = try RefusingPort()
+        defer { refusing.release() }
+        let port = refusing.port
         let transport = kind.make(connectTimeout: .seconds(5))
         let error = await llmError {
             _ = try await transport.send(TransportRequest(url: "http://127.0.0.1:\(port)/"))
@@ -257,7 +259,9 @@ struct HTTPTransportTests {
         let transport = kind.shared
         // The shared transport does not retry a refused connection (HTTPClient.shared would, for
         // 90 seconds): a local server that is down is reported long before any time limit.
-        let port = try await unusedPort()
+        let refusing = try RefusingPort()
+        defer { refusing.release() }
+        let port = refusing.port
         let request = TransportRequest(url: "http://127.0.0.1:\(port)/", timeouts: HTTPTimeouts(firstByte: .seconds(60)))
         let error = await llmError { _ = try await transport.send(request) }
         guard case .network(let reason) = error else {

@@ -40,7 +40,9 @@ import Testing
         let logs = LogRecorder()
         let transport = NIOHTTPTransport(logger: logs.logger(label: "llm.transport"))
         defer { transport.shutdown() }
-        let port = try await SquidProxy.freePort()
+        let refusing = try RefusingPort()
+        defer { refusing.release() }
+        let port = refusing.port
 
         _ = await llmError { _ = try await transport.send(TransportRequest(url: "http://127.0.0.1:\(port)")) }
 

@@ -2,8 +2,10 @@ import LLM
 import LLMTesting
 import Testing
 
-#if os(Linux)
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 // Helpers for the transport tests.
@@ -75,12 +77,37 @@ func shut(_ server: StubHTTPServer) {
     Task { try await server.shutdown() }
 }
 
-/// A port nothing listens on: one the stub server had and gave back.
-func unusedPort() async throws -> Int {
-    let server = try await StubHTTPServer.start { _ in .json(200, "{}") }
-    let port = server.port
-    try await server.shutdown()
-    return port
+/// A port that refuses connections until `release()`: a socket bound to it that never listens. A port merely given
+/// back could be taken meanwhile by another test's server or connection.
+struct RefusingPort {
+    let port: Int
+    private let socketDescriptor: CInt
+
+    init() throws {
+        #if canImport(Glibc)
+        let streamType = CInt(SOCK_STREAM.rawValue)
+        #else
+        let streamType = SOCK_STREAM
+        #endif
+        let descriptor = socket(AF_INET, streamType, 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                bind(descriptor, raw, length) == 0 && getsockname(descriptor, raw, &length) == 0
+            }
+        }
+        guard descriptor >= 0, bound else { throw BindFailure() }
+        socketDescriptor = descriptor
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func release() { _ = close(socketDescriptor) }
+
+    struct BindFailure: Error {}
 }
 
 #if os(Linux)

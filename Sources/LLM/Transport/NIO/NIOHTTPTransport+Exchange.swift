@@ -333,15 +333,16 @@ extension NIOHTTPTransport {
         }
 
         private func receivedEnd(context: ChannelHandlerContext) {
-            let ended = lock.withLock { () -> (HeldHead?, [Scheduled<Void>])? in
+            // The connection is let go first and the reader told of the end after, so that a caller's next request
+            // finds the connection in the pool. Without a channel, a failure meanwhile cannot close it.
+            let pendingTimers = lock.withLock { () -> [Scheduled<Void>]? in
                 guard state.isStreaming else { return nil }
-                state.phase = .finished
                 self.channel = nil
-                defer { (state.heldHead, timers, idleTimer) = (nil, [], nil) }
-                return (state.heldHead, timers + [idleTimer].compactMap { $0 })
+                defer { (timers, idleTimer) = ([], nil) }
+                return timers + [idleTimer].compactMap { $0 }
             }
-            guard let (heldHead, timers) = ended else { return }
-            for timer in timers { timer.cancel() }
+            guard let pendingTimers else { return }
+            for timer in pendingTimers { timer.cancel() }
             let channel = context.channel
             pool.logger.debug("response ended", metadata: logMetadata(channel, [
                 "body_bytes": "\(bytesReceived)", "total_ms": "\(HTTPConnectionPool.milliseconds(since: started))",
@@ -349,19 +350,32 @@ extension NIOHTTPTransport {
             ]))
             // A kept connection must go on reading, so that it notices when the server closes it.
             readAgainIfHeldBack()
-            if keepsConnection && requestSent {
-                let origin = endpoint.origin
-                let pool = self.pool
-                context.pipeline.syncOperations.removeHandler(context: context).whenComplete { result in
-                    if case .success = result {
-                        pool.release(channel, to: origin)
-                    } else {
-                        channel.close(promise: nil)
-                    }
-                }
-            } else {
+            guard keepsConnection && requestSent else {
                 context.close(promise: nil)
+                finish()
+                return
             }
+            let origin = endpoint.origin
+            let pool = self.pool
+            context.pipeline.syncOperations.removeHandler(context: context).whenComplete { result in
+                if case .success = result {
+                    pool.release(channel, to: origin)
+                } else {
+                    channel.close(promise: nil)
+                }
+                self.finish()
+            }
+        }
+
+        /// Tells the reader that the body has ended, unless the exchange failed meanwhile.
+        private func finish() {
+            let ended = lock.withLock { () -> (HeldHead?)? in
+                guard state.isStreaming else { return nil }
+                state.phase = .finished
+                defer { state.heldHead = nil }
+                return state.heldHead
+            }
+            guard let heldHead = ended else { return }
             heldHead?.handOver()
             resumeWaitingReader()
         }
