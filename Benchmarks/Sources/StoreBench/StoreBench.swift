@@ -26,13 +26,16 @@ struct StoreBench {
         try await store.insertKey(key)
 
         var sequential: [Double] = []
+        let writtenBefore = bytesWritten()
         for index in 0..<min(requests, 2000) {
             let start = ContinuousClock.now
             try await request(index, key: key, store: store, prefix: "s")
             sequential.append(microseconds(ContinuousClock.now - start))
         }
+        let writtenPerRequest = writtenBefore.flatMap { before in bytesWritten().map { ($0 - before) / sequential.count } }
         sequential.sort()
         print("one at a time: p50 \(sequential[sequential.count / 2]) us, p99 \(sequential[sequential.count * 99 / 100]) us (admit + settle)")
+        if let writtenPerRequest { print("one at a time: \(writtenPerRequest) bytes written a request (WAL and checkpoints)") }
 
         let start = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -60,6 +63,13 @@ struct StoreBench {
             requestID: id, time: now, keyID: key.id, alias: "whole", provider: "llamacpp", model: "bench", format: "openai-chat", streamed: false,
             status: 200, errorKind: nil, inputTokens: 10, outputTokens: 20, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0,
             cost: Picodollars(500_000), latencyMilliseconds: 1, timeToFirstTokenMilliseconds: nil))
+    }
+
+    /// The bytes this process has written to files and sockets so far (Linux's /proc/self/io `wchar`), if known.
+    static func bytesWritten() -> Int? {
+        guard let io = try? String(contentsOfFile: "/proc/self/io", encoding: .utf8) else { return nil }
+        let line = io.split(separator: "\n").first { $0.hasPrefix("wchar:") }
+        return line.flatMap { Int($0.dropFirst("wchar:".count).trimmingCharacters(in: .whitespaces)) }
     }
 
     static func microseconds(_ duration: Duration) -> Double {
