@@ -16,7 +16,7 @@ import NIOConcurrencyHelpers
 /// never checkpoints by itself (`wal_autocheckpoint = 0`); a second connection does, five times a second, without
 /// blocking the writer (PASSIVE). The WAL starts over only at a write that finds it all copied, which never happens
 /// while writes keep coming, so past 64 MiB the writer copies what was written since, between two rounds (about 7 ms
-/// here, mostly two `fsync`s; at 1,000 requests/s once every 5 s with 1 KiB pages). Measured with `Benchmarks/Sources/StoreBench`
+/// here, mostly two `fsync`s; at 1,000 requests/s once every 1.5 s). Measured with `Benchmarks/Sources/StoreBench`
 /// (one request at a time, 2,000 of them): with SQLite's own checkpoint every 1,000 pages, p99 2.6-2.7 ms for an
 /// admission and a settlement; without it, 0.74-0.81 ms.
 public final class SQLiteGatewayStore: GatewayStore, GroupCommitStore {
@@ -30,25 +30,20 @@ public final class SQLiteGatewayStore: GatewayStore, GroupCommitStore {
     /// Admissions and settlements, a transaction a round.
     private let rounds = GroupCommit()
 
-    /// The WAL's size past which the writer checkpoints, so that the WAL starts over (a larger WAL made each restart
-    /// longer, not rarer enough).
-    static let largestWALBytes = 64 << 20
-    /// The page size of a new database. A round writes each page it changes whole to the WAL, and a request's rows touch
-    /// about fourteen B-trees (tables and indexes): with SQLite's default 4 KiB pages a request wrote 51 KB, with 1 KiB
-    /// pages 14 KB (`StoreBench`), so the WAL starts over a quarter as often. An existing database keeps its page size.
-    static let pageSize = 1024
+    /// WAL frames (pages of 4 KiB) past which the writer checkpoints, so that the WAL starts over (64 MiB: a larger
+    /// WAL made each restart longer, not rarer enough).
+    static let largestWAL = 16_384
 
-    private init(pool: DatabasePool, checkpointer: DatabaseQueue, pageSize: Int) {
+    private init(pool: DatabasePool, checkpointer: DatabaseQueue) {
         databasePool = pool
         self.checkpointer = checkpointer
-        let largestWALFrames = Self.largestWALBytes / max(pageSize, 512)
         checkpoints = Task {
             while (try? await Task.sleep(for: .milliseconds(200))) != nil {
                 // PASSIVE, on a connection of its own: copies what no reader still needs, without blocking the writer.
                 let frames = try? await checkpointer.writeWithoutTransaction { try $0.checkpoint(.passive).walFrameCount }
                 // The WAL starts over at a write that finds it all copied, which never happens while writes keep coming:
                 // past the limit, the writer copies the little written since, between two rounds.
-                if let frames, frames > largestWALFrames {
+                if let frames, frames > Self.largestWAL {
                     _ = try? await pool.writeWithoutTransaction { try $0.checkpoint(.passive) }
                 }
             }
@@ -60,8 +55,6 @@ public final class SQLiteGatewayStore: GatewayStore, GroupCommitStore {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
-            // Takes effect only on a new database (before WAL mode is set and the first table written).
-            try db.execute(sql: "PRAGMA page_size = \(Self.pageSize)")
             // A WAL file past 128 MiB is cut back when it starts over; under that it is reused as it is (cutting a
             // 256 MiB WAL back to 64 made its restart take 100 ms, at 1,000 requests/s).
             try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA journal_size_limit = 134217728; PRAGMA wal_autocheckpoint = 0")
@@ -76,15 +69,7 @@ public final class SQLiteGatewayStore: GatewayStore, GroupCommitStore {
             try? pool.close()
             throw error
         }
-        let pageSize: Int
-        do {
-            pageSize = try await pool.read { try Int.fetchOne($0, sql: "PRAGMA page_size") } ?? 4096
-        } catch {
-            try? pool.close()
-            try? checkpointer.close()
-            throw error
-        }
-        let store = SQLiteGatewayStore(pool: pool, checkpointer: checkpointer, pageSize: pageSize)
+        let store = SQLiteGatewayStore(pool: pool, checkpointer: checkpointer)
         do {
             try await store.migrate()
         } catch {

@@ -77,6 +77,33 @@ func shut(_ server: StubHTTPServer) {
     Task { try await server.shutdown() }
 }
 
+/// A TCP socket bound to an ephemeral port of 127.0.0.1, listening with `backlog` if one is given; its address tells
+/// the port.
+func loopbackSocket(listening backlog: CInt? = nil) throws -> (descriptor: CInt, address: sockaddr_in) {
+    let descriptor = socket(AF_INET, streamSocketType, 0)
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let ready = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+            bind(descriptor, raw, length) == 0 && (backlog.map { listen(descriptor, $0) == 0 } ?? true)
+                && getsockname(descriptor, raw, &length) == 0
+        }
+    }
+    guard descriptor >= 0, ready else { throw SocketFailure() }
+    return (descriptor, address)
+}
+
+#if canImport(Glibc)
+let streamSocketType = CInt(SOCK_STREAM.rawValue)
+#else
+let streamSocketType = SOCK_STREAM
+#endif
+
+struct SocketFailure: Error {}
+
 /// A port that refuses connections until `release()`: a socket bound to it that never listens. A port merely given
 /// back could be taken meanwhile by another test's server or connection.
 struct RefusingPort {
@@ -84,30 +111,12 @@ struct RefusingPort {
     private let socketDescriptor: CInt
 
     init() throws {
-        #if canImport(Glibc)
-        let streamType = CInt(SOCK_STREAM.rawValue)
-        #else
-        let streamType = SOCK_STREAM
-        #endif
-        let descriptor = socket(AF_INET, streamType, 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-                bind(descriptor, raw, length) == 0 && getsockname(descriptor, raw, &length) == 0
-            }
-        }
-        guard descriptor >= 0, bound else { throw BindFailure() }
+        let (descriptor, address) = try loopbackSocket()
         socketDescriptor = descriptor
         port = Int(UInt16(bigEndian: address.sin_port))
     }
 
     func release() { _ = close(socketDescriptor) }
-
-    struct BindFailure: Error {}
 }
 
 #if os(Linux)
@@ -119,27 +128,16 @@ struct FullBacklogListener {
     private let filler: CInt
 
     init(fillingTheQueue: Bool = true) throws {
-        let streamType = CInt(SOCK_STREAM.rawValue)
-        let listener = socket(AF_INET, streamType, 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let listening = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-                bind(listener, raw, length) == 0 && listen(listener, 0) == 0 && getsockname(listener, raw, &length) == 0
-            }
-        }
-        guard listening else { throw POSIXFailure() }
+        let (listener, boundAddress) = try loopbackSocket(listening: 0)
+        var address = boundAddress
         // One completed connection fills the queue of a backlog-0 listener.
-        let filler = socket(AF_INET, streamType, 0)
+        let filler = socket(AF_INET, streamSocketType, 0)
         let connected = !fillingTheQueue ? 0 : withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
                 connect(filler, raw, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard connected == 0 else { throw POSIXFailure() }
+        guard connected == 0 else { throw SocketFailure() }
         self.listener = listener
         self.filler = filler
         self.port = Int(UInt16(bigEndian: address.sin_port))
@@ -149,7 +147,5 @@ struct FullBacklogListener {
         _ = Glibc.close(filler)
         _ = Glibc.close(listener)
     }
-
-    struct POSIXFailure: Error {}
 }
 #endif
