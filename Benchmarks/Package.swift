@@ -2,7 +2,12 @@
 // Performance benchmarks of swift-llm. A package of its own so its release build lives in
 // Benchmarks/.build and never touches the main package's build or `swift test`.
 // Run everything with `scripts/bench.sh` from the repository root.
+import Foundation
 import PackageDescription
+
+/// SwiftPM names a package reached by path after its folder, so the repository's own package is named after wherever
+/// it was cloned (`swift-llm`, usually).
+let root = URL(fileURLWithPath: Context.packageDirectory).deletingLastPathComponent().lastPathComponent.lowercased()
 
 let package = Package(
     name: "swift-llm-benchmarks",
@@ -28,7 +33,7 @@ let package = Package(
             name: "StreamBench",
             dependencies: [
                 "BenchSupport",
-                .product(name: "LLM", package: "main"),
+                .product(name: "LLM", package: root),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -39,7 +44,7 @@ let package = Package(
             name: "OverheadBench",
             dependencies: [
                 "BenchSupport",
-                .product(name: "LLM", package: "main"),
+                .product(name: "LLM", package: root),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -59,7 +64,7 @@ let package = Package(
             name: "EmbeddingBench",
             dependencies: [
                 "BenchSupport",
-                .product(name: "LLM", package: "main"),
+                .product(name: "LLM", package: root),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
@@ -67,7 +72,7 @@ let package = Package(
             name: "MemoryBench",
             dependencies: [
                 "BenchSupport",
-                .product(name: "LLM", package: "main"),
+                .product(name: "LLM", package: root),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
@@ -75,7 +80,7 @@ let package = Package(
         .executableTarget(
             name: "StoreBench",
             dependencies: [
-                .product(name: "LLMGateway", package: "main"),
+                .product(name: "LLMGateway", package: root),
             ]
         ),
     ],
