@@ -92,7 +92,10 @@ func loopbackSocket(listening backlog: CInt? = nil) throws -> (descriptor: CInt,
                 && getsockname(descriptor, raw, &length) == 0
         }
     }
-    guard descriptor >= 0, ready else { throw SocketFailure() }
+    guard descriptor >= 0, ready else {
+        if descriptor >= 0 { _ = close(descriptor) }
+        throw SocketFailure()
+    }
     return (descriptor, address)
 }
 
@@ -104,19 +107,29 @@ let streamSocketType = SOCK_STREAM
 
 struct SocketFailure: Error {}
 
-/// A port that refuses connections until `release()`: a socket bound to it that never listens. A port merely given
-/// back could be taken meanwhile by another test's server or connection.
+/// A port that refuses connections until `release()`. On Linux, a socket bound to it that never listens: the kernel
+/// answers a connection with a reset, and nobody else can take the port meanwhile (a port merely given back could be
+/// taken by another test's server or connection). macOS drops a connection to such a socket unanswered instead, so
+/// there the port is given back at once.
 struct RefusingPort {
     let port: Int
     private let socketDescriptor: CInt
 
     init() throws {
+        #if os(Linux)
         let (descriptor, address) = try loopbackSocket()
         socketDescriptor = descriptor
+        #else
+        let (descriptor, address) = try loopbackSocket(listening: 1)
+        _ = close(descriptor)
+        socketDescriptor = -1
+        #endif
         port = Int(UInt16(bigEndian: address.sin_port))
     }
 
-    func release() { _ = close(socketDescriptor) }
+    func release() {
+        if socketDescriptor >= 0 { _ = close(socketDescriptor) }
+    }
 }
 
 #if os(Linux)
@@ -132,12 +145,16 @@ struct FullBacklogListener {
         var address = boundAddress
         // One completed connection fills the queue of a backlog-0 listener.
         let filler = socket(AF_INET, streamSocketType, 0)
-        let connected = !fillingTheQueue ? 0 : withUnsafePointer(to: &address) { pointer in
+        let connected = filler < 0 ? -1 : !fillingTheQueue ? 0 : withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
                 connect(filler, raw, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard connected == 0 else { throw SocketFailure() }
+        guard connected == 0 else {
+            if filler >= 0 { _ = Glibc.close(filler) }
+            _ = Glibc.close(listener)
+            throw SocketFailure()
+        }
         self.listener = listener
         self.filler = filler
         self.port = Int(UInt16(bigEndian: address.sin_port))
