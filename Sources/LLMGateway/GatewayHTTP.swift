@@ -118,7 +118,6 @@ enum GatewayHTTP {
             throw LLMError(normalising: error)
         }
         record.update { $0.streaming = true }
-        if let first { record.observe(first) }
         let headers: HTTPFields = [.contentType: contentType, .cacheControl: "no-cache", Self.requestID: record.requestID]
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             try await write(
@@ -205,8 +204,9 @@ struct StreamWithHeartbeats: Sendable {
         }
         let heartbeats = interval.map { interval in
             let every = TimeAmount.nanoseconds(Int64(interval / .nanoseconds(1)))
-            return NIOSingletons.posixEventLoopGroup.any().scheduleRepeatedTask(initialDelay: every, delay: every) { _ in
-                continuation.yield(.heartbeat)
+            return NIOSingletons.posixEventLoopGroup.any().scheduleRepeatedTask(initialDelay: every, delay: every) { timer in
+                // A stream that ended before `onTermination` below was set never calls it: the timer stops itself.
+                if case .terminated = continuation.yield(.heartbeat) { timer.cancel() }
             }
         }
         continuation.onTermination = { _ in

@@ -43,7 +43,8 @@ final class RoutedStream: @unchecked Sendable {
                 let event = try await events.next()
                 upstream = events
                 guard let event else {
-                    router.selection.succeeded(route.alias, target: index)
+                    // A stream cut short by its reader's cancellation ends too, and says nothing of the target.
+                    if !Task.isCancelled { router.selection.succeeded(route.alias, target: index) }
                     over = true
                     return nil
                 }

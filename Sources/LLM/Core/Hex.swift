@@ -1,7 +1,7 @@
 /// Bytes as lowercase hexadecimal digits (hashes, random ids). `String(format: "%02x")` a byte cost the gateway 8% of
 /// its time in the profile, hashing each request's key.
 package enum Hex {
-    private static let digits = Array("0123456789abcdef".utf8)
+    package static let digits = Array("0123456789abcdef".utf8)
 
     package static func lowercase(_ bytes: some Sequence<UInt8>) -> String {
         var text: [UInt8] = []

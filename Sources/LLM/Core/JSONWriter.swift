@@ -60,10 +60,9 @@ extension JSONValue {
                 case 0x08: buffer.writeStaticString("\\b")
                 case 0x0C: buffer.writeStaticString("\\f")
                 default:
-                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
                     buffer.writeStaticString("\\u00")
-                    buffer.writeInteger(hex[Int(byte >> 4)])
-                    buffer.writeInteger(hex[Int(byte & 0xF)])
+                    buffer.writeInteger(Hex.digits[Int(byte >> 4)])
+                    buffer.writeInteger(Hex.digits[Int(byte & 0xF)])
                 }
                 runStart = position + 1
             }

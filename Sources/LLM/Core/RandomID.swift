@@ -20,14 +20,15 @@ package enum RandomID {
         return String(decoding: text, as: UTF8.self)
     }
 
-    /// Eight bytes a draw: each draw is a system call (a byte a draw made a UUID sixteen of them).
-    private static func bytes(_ count: Int) -> [UInt8] {
+    /// `count` random bytes, eight a draw: each draw is a system call (a byte a draw made a UUID sixteen of them).
+    package static func bytes(_ count: Int) -> [UInt8] {
         var generator = SystemRandomNumberGenerator()
         var bytes: [UInt8] = []
         bytes.reserveCapacity(count + 7)
         while bytes.count < count {
             withUnsafeBytes(of: generator.next() as UInt64) { bytes.append(contentsOf: $0) }
         }
-        return Array(bytes.prefix(count))
+        bytes.removeLast(bytes.count - count)
+        return bytes
     }
 }

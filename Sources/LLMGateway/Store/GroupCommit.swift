@@ -96,6 +96,11 @@ final class GroupCommit: Sendable {
     }
 
     private static func take(from queue: inout Queue, limit: Int) -> [Waiter] {
+        // Usually everyone waiting fits in one round: hand the array over rather than copy it.
+        guard queue.waiting.count > limit else {
+            defer { queue.waiting = [] }
+            return queue.waiting
+        }
         let taken = Array(queue.waiting.prefix(limit))
         queue.waiting.removeFirst(taken.count)
         return taken

@@ -35,8 +35,6 @@ struct KeyUsage {
     /// The round's time: its latest admission's (every admission of a round is decided when the round runs, which is
     /// no earlier than any of them asked).
     static func roundTime(_ admissions: [Admission]) -> Int {
-        admissions.map { milliseconds($0.now) }.max() ?? 0
+        admissions.map(\.now.millisecondsSince1970).max() ?? 0
     }
-
-    static func milliseconds(_ date: Date) -> Int { Int((date.timeIntervalSince1970 * 1000).rounded()) }
 }

@@ -144,7 +144,7 @@ public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
     }
 
     public func spending(ofKey id: String, since: Date) async throws -> Spending {
-        let since = Self.milliseconds(since)
+        let since = Int64(since.millisecondsSince1970)
         let result = try await rows(
             """
             SELECT COUNT(*)::BIGINT AS requests, COALESCE(SUM(input_tokens + output_tokens), 0)::BIGINT AS tokens,
@@ -196,7 +196,7 @@ public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
                 try await connection.query("DELETE FROM reservations WHERE expires_at <= \(Int64(now))", logger: self.logger)
                 try await connection.query("DELETE FROM window_usage WHERE second < \(Int64(now / 1000 - 120))", logger: self.logger)
             }
-            var usage = try await self.usage(ofKeys: Array(Set(admissions.map(\.key.id))), now: now, on: connection)
+            var usage = try await self.usage(ofKeys: keys, now: now, on: connection)
             var reserved = PostgresBindings()
             var rows = 0
             let decisions = admissions.map { admission in
@@ -207,7 +207,7 @@ public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
                     reserved.append(Int64(admission.tokens))
                     reserved.append(admission.cost.value)
                     reserved.append(Int64(now))
-                    reserved.append(Self.milliseconds(admission.now) + Int64(admission.holdFor * 1000))
+                    reserved.append(Int64(admission.now.millisecondsSince1970) + Int64(admission.holdFor * 1000))
                     rows += 1
                 }
                 return decision
@@ -233,8 +233,8 @@ public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
         var binds = PostgresBindings()
         for row in rows {
             Self.append(row, to: &binds)
-            binds.append(Self.milliseconds(BudgetPeriod.daily.start(containing: row.time)))
-            binds.append(Self.milliseconds(BudgetPeriod.monthly.start(containing: row.time)))
+            binds.append(Int64(BudgetPeriod.daily.start(containing: row.time).millisecondsSince1970))
+            binds.append(Int64(BudgetPeriod.monthly.start(containing: row.time).millisecondsSince1970))
         }
         let types = [
             "TEXT", "BIGINT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "BOOLEAN", "BIGINT", "TEXT", "BIGINT", "BIGINT", "BIGINT", "BIGINT", "BIGINT",
@@ -276,8 +276,8 @@ public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
         let firstSecond = Int64(now / 1000 - AdmissionWindow.length / 1000)
         let windowStart = Int64(now - AdmissionWindow.length)
         let now = Int64(now)
-        let dayStart = Self.milliseconds(BudgetPeriod.daily.start(containing: date))
-        let monthStart = Self.milliseconds(BudgetPeriod.monthly.start(containing: date))
+        let dayStart = Int64(BudgetPeriod.daily.start(containing: date).millisecondsSince1970)
+        let monthStart = Int64(BudgetPeriod.monthly.start(containing: date).millisecondsSince1970)
         let sums: PostgresQuery = """
             SELECT b.key_id,
               (SELECT COALESCE(SUM(requests), 0) FROM window_usage WHERE key_id = b.key_id AND second > \(firstSecond))::BIGINT,
@@ -314,8 +314,8 @@ public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
         var binds = PostgresBindings()
         if let key = query.keyID { binds.append(key); conditions.append("key_id = $\(binds.count)") }
         if let alias = query.alias { binds.append(alias); conditions.append("alias = $\(binds.count)") }
-        if let since = query.since { binds.append(Self.milliseconds(since)); conditions.append("time >= $\(binds.count)") }
-        if let until = query.until { binds.append(Self.milliseconds(until)); conditions.append("time < $\(binds.count)") }
+        if let since = query.since { binds.append(Int64(since.millisecondsSince1970)); conditions.append("time >= $\(binds.count)") }
+        if let until = query.until { binds.append(Int64(until.millisecondsSince1970)); conditions.append("time < $\(binds.count)") }
         binds.append(Int64(max(0, min(query.limit, 100_000))))
         let sql = "SELECT * FROM ledger" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
             + " ORDER BY time DESC, request_id DESC LIMIT $\(binds.count)"
@@ -334,8 +334,7 @@ public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
         return result
     }
 
-    static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
-    static func date(_ milliseconds: Int64?) -> Date? { milliseconds.map { Date(timeIntervalSince1970: Double($0) / 1000) } }
+    static func date(_ milliseconds: Int64?) -> Date? { milliseconds.map { Date(millisecondsSince1970: Int($0)) } }
 
     static func binds(_ key: StoredKey) throws -> PostgresBindings {
         var binds = PostgresBindings()
@@ -347,9 +346,9 @@ public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
         binds.append(key.tpm.map(Int64.init))
         binds.append(key.budget?.value)
         binds.append(key.budgetPeriod.rawValue)
-        binds.append(key.expiresAt.map(milliseconds))
-        binds.append(milliseconds(key.createdAt))
-        binds.append(key.revokedAt.map(milliseconds))
+        binds.append(key.expiresAt.map { Int64($0.millisecondsSince1970) })
+        binds.append(Int64(key.createdAt.millisecondsSince1970))
+        binds.append(key.revokedAt.map { Int64($0.millisecondsSince1970) })
         return binds
     }
 
@@ -366,7 +365,7 @@ public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
 
     static func append(_ row: LedgerRow, to binds: inout PostgresBindings) {
         binds.append(row.requestID)
-        binds.append(milliseconds(row.time))
+        binds.append(Int64(row.time.millisecondsSince1970))
         binds.append(row.keyID)
         binds.append(row.alias)
         binds.append(row.provider)

@@ -187,7 +187,7 @@ public final class SQLiteGatewayStore: GatewayStore, GroupCommitStore {
     }
 
     public func spending(ofKey id: String, since: Date) async throws -> Spending {
-        let since = Self.milliseconds(since)
+        let since = since.millisecondsSince1970
         return try await pool.read { db in
             let row = try Row.fetchOne(
                 db,
@@ -266,7 +266,7 @@ public final class SQLiteGatewayStore: GatewayStore, GroupCommitStore {
             let date = Date(timeIntervalSince1970: Double(now) / 1000)
             let window: [(any DatabaseValueConvertible)?] = [
                 now / 1000 - AdmissionWindow.length / 1000, now - AdmissionWindow.length, now,
-                Self.milliseconds(BudgetPeriod.daily.start(containing: date)), Self.milliseconds(BudgetPeriod.monthly.start(containing: date)),
+                BudgetPeriod.daily.start(containing: date).millisecondsSince1970, BudgetPeriod.monthly.start(containing: date).millisecondsSince1970,
             ]
             let reading = try db.cachedStatement(sql: Self.usage)
             let reserving = try db.cachedStatement(sql: Self.insertReservation)
@@ -280,7 +280,7 @@ public final class SQLiteGatewayStore: GatewayStore, GroupCommitStore {
                 }
                 let decision = usage[key]!.decide(admission, now: now)
                 if decision == .admitted {
-                    let expires = KeyUsage.milliseconds(admission.now) + Int(admission.holdFor * 1000)
+                    let expires = admission.now.millisecondsSince1970 + Int(admission.holdFor * 1000)
                     try reserving.execute(arguments: [admission.requestID, key, admission.tokens, admission.cost.value, now, expires])
                 }
                 decisions.append(decision)
@@ -294,8 +294,8 @@ public final class SQLiteGatewayStore: GatewayStore, GroupCommitStore {
         var values: [(any DatabaseValueConvertible)?] = []
         if let key = query.keyID { conditions.append("key_id = ?"); values.append(key) }
         if let alias = query.alias { conditions.append("alias = ?"); values.append(alias) }
-        if let since = query.since { conditions.append("time >= ?"); values.append(Self.milliseconds(since)) }
-        if let until = query.until { conditions.append("time < ?"); values.append(Self.milliseconds(until)) }
+        if let since = query.since { conditions.append("time >= ?"); values.append(since.millisecondsSince1970) }
+        if let until = query.until { conditions.append("time < ?"); values.append(until.millisecondsSince1970) }
         values.append(max(0, min(query.limit, 100_000)))
         let sql = "SELECT * FROM ledger" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
             + " ORDER BY time DESC, request_id DESC LIMIT ?"
@@ -324,16 +324,15 @@ public final class SQLiteGatewayStore: GatewayStore, GroupCommitStore {
 
     // MARK: Rows
 
-    static func milliseconds(_ date: Date) -> Int { Int((date.timeIntervalSince1970 * 1000).rounded()) }
     static func date(_ milliseconds: Int?) -> Date? {
-        milliseconds.map { Date(timeIntervalSince1970: Double($0) / 1000) }
+        milliseconds.map(Date.init(millisecondsSince1970:))
     }
 
     static func values(_ key: StoredKey) -> [(any DatabaseValueConvertible)?] {
         let models = key.models.flatMap { try? JSONEncoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) }
         return [
             key.id, key.name, key.hash, models, key.rpm, key.tpm, key.budget?.value, key.budgetPeriod.rawValue,
-            key.expiresAt.map(milliseconds), milliseconds(key.createdAt), key.revokedAt.map(milliseconds),
+            key.expiresAt?.millisecondsSince1970, key.createdAt.millisecondsSince1970, key.revokedAt?.millisecondsSince1970,
         ]
     }
 
@@ -356,7 +355,7 @@ public final class SQLiteGatewayStore: GatewayStore, GroupCommitStore {
 
     static func values(_ row: LedgerRow) -> [(any DatabaseValueConvertible)?] {
         [
-            row.requestID, milliseconds(row.time), row.keyID, row.alias, row.provider, row.model, row.format, row.streamed ? 1 : 0, row.status,
+            row.requestID, row.time.millisecondsSince1970, row.keyID, row.alias, row.provider, row.model, row.format, row.streamed ? 1 : 0, row.status,
             row.errorKind, row.inputTokens, row.outputTokens, row.cacheReadTokens, row.cacheWriteTokens, row.reasoningTokens, row.cost.value,
             row.latencyMilliseconds, row.timeToFirstTokenMilliseconds,
         ]

@@ -4,8 +4,9 @@ import Testing
 
 @testable import LLMGateway
 
-/// Admissions and settlements that arrive while a round runs go together in the next one, in the order they came.
-@Suite struct GroupCommitTests {
+/// Admissions and settlements that arrive while a round runs go together in the next one. The time limit bounds the
+/// tests' waits for a round to start or for callers to queue.
+@Suite(.timeLimit(.minutes(1))) struct GroupCommitTests {
     static let key = StoredKey(id: "k", name: "k", hash: "h", createdAt: Date())
 
     /// Records each round's contents and holds the first one until released, so the test knows what waits.
@@ -73,12 +74,23 @@ import Testing
 
     @Test func aRoundThatFailsFailsEachOfItsCallersAndTheNextRoundRuns() async throws {
         let recorder = Recorder()
-        recorder.firstRoundMayEnd.continuation.yield()
         recorder.failing.withLockedValue { $0 = true }
         let commit = GroupCommit()
 
-        await #expect(throws: CancellationError.self) { try await commit.settle(row("lost"), in: recorder) }
-        await #expect(throws: CancellationError.self) { _ = try await commit.admit(Admission(requestID: "x", key: Self.key, tokens: 1, cost: .zero), in: recorder) }
+        let first = Task { try await commit.settle(row("first"), in: recorder) }
+        while recorder.rounds.withLockedValue({ $0.isEmpty }) { await Task.yield() }
+        // Two callers wait for the next round, which fails as the first does.
+        let lost = Task { try await commit.settle(row("lost"), in: recorder) }
+        let refused = Task { try await commit.admit(Admission(requestID: "x", key: Self.key, tokens: 1, cost: .zero), in: recorder) }
+        while commit.waiting < 2 { await Task.yield() }
+        recorder.firstRoundMayEnd.continuation.yield()
+        await #expect(throws: CancellationError.self) { try await first.value }
+        await #expect(throws: CancellationError.self) { try await lost.value }
+        await #expect(throws: CancellationError.self) { _ = try await refused.value }
+        let rounds = recorder.rounds.withLockedValue { $0 }
+        #expect(rounds.count == 2)
+        #expect(rounds.last?.settlements == ["lost"])
+        #expect(rounds.last?.admissions == ["x"])
         recorder.failing.withLockedValue { $0 = false }
         #expect(try await commit.admit(Admission(requestID: "y", key: Self.key, tokens: 1, cost: .zero), in: recorder) == .admitted)
     }
