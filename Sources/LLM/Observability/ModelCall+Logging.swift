@@ -6,8 +6,8 @@ extension ModelCall {
     /// (cancelling is the caller's choice, not a fault). Metadata only; never keys, never content unless opted in.
     func log(_ outcome: CallOutcome, latency: Duration, cost: Cost?) {
         let level: Logger.Level = outcome.error.map { $0 == .cancelled ? .debug : .warning } ?? .info
-        // Nothing is built for a line nobody reads.
-        guard logger.logLevel <= level || configuration.logContent else { return }
+        // Nothing is built for a line nobody reads (the reply's content, at trace, is read only when this line is).
+        guard logger.logLevel <= level else { return }
         var metadata: Logger.Metadata = self.metadata.merging([
             "status": outcome.error == nil ? "ok" : "error",
             "latency_ms": .stringConvertible(Self.milliseconds(latency)),

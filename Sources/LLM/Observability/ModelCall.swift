@@ -17,13 +17,13 @@ struct ModelCall: Sendable {
     let requestID: String
     let started: ContinuousClock.Instant
     let span: any Tracing.Span
-    /// The provider's logger.
-    let logger: Logger
     /// This call's request id, provider, model and operation, put on each of its lines when it is written (set on the
     /// logger, each key made the stream handler format the whole metadata anew, at every call).
     let metadata: Logger.Metadata
     let metricsFactory: any MetricsFactory
     let configuration: InstrumentationConfiguration
+    /// The provider's logger.
+    var logger: Logger { configuration.logger }
 
     static func start(_ request: ChatRequest, operation: Operation, configuration: InstrumentationConfiguration) -> ModelCall {
         let call = start(model: request.model, operation: operation, configuration: configuration)
@@ -53,7 +53,7 @@ struct ModelCall: Sendable {
             ofKind: .client)
         return ModelCall(
             operation: operation, requestModel: model, requestID: requestID, started: started, span: span,
-            logger: configuration.logger, metadata: metadata, metricsFactory: configuration.metricsFactory ?? MetricsSystem.factory,
+            metadata: metadata, metricsFactory: configuration.metricsFactory ?? MetricsSystem.factory,
             configuration: configuration)
     }
 
