@@ -122,6 +122,13 @@ import Testing
         for client in clients(secret) {
             #expect(try await client.complete(question).content == "hi", "\(client.name)")
         }
+        // The scheme's case and the blanks around the key do not matter.
+        let headers: HTTPHeaders = ["content-type": "application/json", "authorization": "bEaRer  \(secret)\t "]
+        let body = ByteBuffer(string: #"{"model": "m", "messages": [{"role": "user", "content": "x"}], "max_tokens": 8}"#)
+        let response = try await NIOHTTPTransport.shared.send(
+            TransportRequest(method: .POST, url: base + "/v1/chat/completions", headers: headers, body: body, proxy: .direct))
+        #expect(response.status == 200)
+        _ = try await response.body.collect(upTo: 1 << 20)
         for key in [nil, "llmgw-not-a-key", "sk-anything"] as [String?] {
             for client in clients(key) {
                 await #expect("\(client.name) with \(key ?? "no key")") {
@@ -131,7 +138,7 @@ import Testing
                 }
             }
         }
-        #expect(setup.upstream.requests.count == 4, "refused requests go nowhere")
+        #expect(setup.upstream.requests.count == 5, "refused requests go nowhere")
 
         // Revoked: refused at once.
         #expect(try await setup.admin(.DELETE, "/admin/keys/\(id)").0 == 200)

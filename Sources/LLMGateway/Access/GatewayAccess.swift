@@ -50,15 +50,18 @@ struct GatewayAccess: Sendable {
         return key
     }
 
+    /// The headers other than `Authorization` that clients put their key in (Anthropic's, Gemini's).
+    private static let keyHeaders = ["x-api-key", "x-goog-api-key"].compactMap { HTTPField.Name($0) }
+
     static func presentedKey(_ request: Request) -> String? {
-        if let bearer = request.headers[.authorization], bearer.lowercased().hasPrefix("bearer ") {
+        if let bearer = request.headers[.authorization], bearer.prefix(7).lowercased() == "bearer " {
             // Spaces and tabs around the key are dropped (by hand: Foundation's trimming showed in the profile).
             var token = bearer.dropFirst("bearer ".count).drop { $0 == " " || $0 == "\t" }
             while let last = token.last, last == " " || last == "\t" { token.removeLast() }
             return String(token)
         }
-        for name in ["x-api-key", "x-goog-api-key"] {
-            if let field = HTTPField.Name(name), let value = request.headers[field], !value.isEmpty { return value }
+        for field in keyHeaders {
+            if let value = request.headers[field], !value.isEmpty { return value }
         }
         return request.uri.queryParameters.get("key")
     }
