@@ -43,7 +43,7 @@ final class RequestRecord: Sendable {
 
     init(
         requestID: String, method: String, path: String, observer: GatewayObserver?,
-        settler: (@Sendable (RequestRecord, Int, String?) async -> Void)? = nil, ledgerID: String = "req_" + RandomID.uuid()
+        settler: (@Sendable (RequestRecord, Int, String?) async -> Void)? = nil, ledgerID: String = "req_" + RandomID.timeOrderedUUID()
     ) {
         self.requestID = requestID
         self.ledgerID = ledgerID
