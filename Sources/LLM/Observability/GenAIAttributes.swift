@@ -22,6 +22,8 @@ enum GenAIAttributes {
 
     /// Request attributes, set right after the span starts (samplers may read them).
     static func setRequest(_ request: ChatRequest, provider: String, stream: Bool, requestID: String, on span: any Tracing.Span) {
+        // A span that records nothing (no tracer, or not sampled) is given none: they would be built for nothing.
+        guard span.isRecording else { return }
         span.updateAttributes { attributes in
             attributes.set("gen_ai.operation.name", value: .string("chat"))
             attributes.set("gen_ai.provider.name", value: .string(providerName(provider)))
@@ -41,6 +43,8 @@ enum GenAIAttributes {
 
     /// The request attributes of an embeddings call.
     static func setRequest(_ request: EmbeddingRequest, provider: String, requestID: String, on span: any Tracing.Span) {
+        // A span that records nothing (no tracer, or not sampled) is given none: they would be built for nothing.
+        guard span.isRecording else { return }
         span.updateAttributes { attributes in
             attributes.set("gen_ai.operation.name", value: .string("embeddings"))
             attributes.set("gen_ai.provider.name", value: .string(providerName(provider)))
@@ -55,6 +59,8 @@ enum GenAIAttributes {
 
     /// Response, usage and error attributes, set just before the span ends.
     static func setOutcome(_ outcome: CallOutcome, on span: any Tracing.Span) {
+        // A span that records nothing (no tracer, or not sampled) is given none: they would be built for nothing.
+        guard span.isRecording else { return }
         span.updateAttributes { attributes in
             if let model = outcome.responseModel { attributes.set("gen_ai.response.model", value: .string(model)) }
             if let id = outcome.responseID { attributes.set("gen_ai.response.id", value: .string(id)) }

@@ -18,8 +18,14 @@ struct ModelCall: Sendable {
     let started: ContinuousClock.Instant
     let span: any Tracing.Span
     /// This call's request id, provider, model and operation, put on each of its lines when it is written (set on the
-    /// logger, each key made the stream handler format the whole metadata anew, at every call).
-    let metadata: Logger.Metadata
+    /// logger, each key made the stream handler format the whole metadata anew, at every call). Made only for a line
+    /// that is logged.
+    var metadata: Logger.Metadata {
+        [
+            "request_id": "\(requestID)", "provider": "\(configuration.provider)", "model": "\(requestModel)",
+            "operation": "\(operation.rawValue)",
+        ]
+    }
     let metricsFactory: any MetricsFactory
     let configuration: InstrumentationConfiguration
     /// The provider's logger.
@@ -44,16 +50,13 @@ struct ModelCall: Sendable {
         let started = ContinuousClock.now
         // A short id is enough to correlate the lines of one call; it is also put on the span.
         let requestID = RandomID.hex(bytes: 4)
-        let metadata: Logger.Metadata = [
-            "request_id": "\(requestID)", "provider": "\(configuration.provider)", "model": "\(model)", "operation": "\(operation.rawValue)",
-        ]
         let tracer = configuration.tracer ?? InstrumentationSystem.tracer
         let span = tracer.startSpan(
             GenAIAttributes.spanName(operation: operation.genAIName, model: model), context: InstrumentationContext.current ?? .topLevel,
             ofKind: .client)
         return ModelCall(
             operation: operation, requestModel: model, requestID: requestID, started: started, span: span,
-            metadata: metadata, metricsFactory: configuration.metricsFactory ?? MetricsSystem.factory,
+            metricsFactory: configuration.metricsFactory ?? MetricsSystem.factory,
             configuration: configuration)
     }
 

@@ -1,4 +1,5 @@
 import LLM
+import NIOConcurrencyHelpers
 import Prometheus
 
 /// The gateway's Prometheus metrics, served at `GET /metrics`. The gateway's own, per client request:
@@ -19,6 +20,21 @@ public final class GatewayMetrics: Sendable {
         .seconds(5), .seconds(10), .seconds(30), .seconds(60), .seconds(120),
     ]
 
+    /// The series a request adds to, by their labels: asked of the registry once (which names the metric, sorts and
+    /// hashes the labels and takes its lock each time), then kept.
+    private struct RequestLabels: Hashable {
+        let format: String, alias: String, provider: String, status: Int
+    }
+    private struct RequestSeries {
+        let requests: Counter
+        let duration: DurationHistogram
+    }
+    private struct TokenLabels: Hashable {
+        let alias: String, provider: String, type: String
+    }
+    private let requestSeries = NIOLockedValueBox<[RequestLabels: RequestSeries]>([:])
+    private let tokenSeries = NIOLockedValueBox<[TokenLabels: Counter]>([:])
+
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
     }
@@ -29,15 +45,9 @@ public final class GatewayMetrics: Sendable {
     func record(_ fields: RequestRecord.Fields, status: Int, duration: Duration, timeToFirstToken: Duration?) {
         let alias = fields.alias ?? "unknown"
         let provider = fields.provider ?? "none"
-        let labels = [("format", fields.format), ("alias", alias), ("provider", provider), ("status", String(status))]
-        registry.makeCounter(
-            descriptor: .init(metricName: "llm_gateway_requests", unitName: "total", helpText: "Client requests served, by format, alias, provider and HTTP status."),
-            labels: labels
-        ).increment()
-        registry.makeDurationHistogram(
-            descriptor: .init(metricName: "llm_gateway_request_duration", unitName: "seconds", helpText: "Time to the last byte of each client request."),
-            labels: labels, buckets: Self.latencyBuckets
-        ).record(duration)
+        let series = requestSeries(RequestLabels(format: fields.format, alias: alias, provider: provider, status: status))
+        series.requests.increment()
+        series.duration.record(duration)
         if let timeToFirstToken {
             registry.makeDurationHistogram(
                 descriptor: .init(metricName: "llm_gateway_time_to_first_token", unitName: "seconds", helpText: "Time to the first streamed token."),
@@ -47,12 +57,32 @@ public final class GatewayMetrics: Sendable {
         if let usage = fields.usage {
             for (type, count) in [("input", usage.inputTokens), ("output", usage.outputTokens), ("cache_read", usage.cacheReadTokens), ("reasoning", usage.reasoningTokens)]
             where count > 0 {
-                registry.makeCounter(
-                    descriptor: .init(metricName: "llm_gateway_tokens", unitName: "total", helpText: "Tokens used, by alias, provider and type (cache and reasoning tokens are parts of input and output)."),
-                    labels: [("alias", alias), ("provider", provider), ("type", type)]
-                ).increment(by: Int64(count))
+                tokenCounter(TokenLabels(alias: alias, provider: provider, type: type)).increment(by: Int64(count))
             }
         }
+    }
+
+    private func requestSeries(_ labels: RequestLabels) -> RequestSeries {
+        if let series = requestSeries.withLockedValue({ $0[labels] }) { return series }
+        let names = [("format", labels.format), ("alias", labels.alias), ("provider", labels.provider), ("status", String(labels.status))]
+        let series = RequestSeries(
+            requests: registry.makeCounter(
+                descriptor: .init(metricName: "llm_gateway_requests", unitName: "total", helpText: "Client requests served, by format, alias, provider and HTTP status."),
+                labels: names),
+            duration: registry.makeDurationHistogram(
+                descriptor: .init(metricName: "llm_gateway_request_duration", unitName: "seconds", helpText: "Time to the last byte of each client request."),
+                labels: names, buckets: Self.latencyBuckets))
+        requestSeries.withLockedValue { $0[labels] = series }
+        return series
+    }
+
+    private func tokenCounter(_ labels: TokenLabels) -> Counter {
+        if let counter = tokenSeries.withLockedValue({ $0[labels] }) { return counter }
+        let counter = registry.makeCounter(
+            descriptor: .init(metricName: "llm_gateway_tokens", unitName: "total", helpText: "Tokens used, by alias, provider and type (cache and reasoning tokens are parts of input and output)."),
+            labels: [("alias", labels.alias), ("provider", labels.provider), ("type", labels.type)])
+        tokenSeries.withLockedValue { $0[labels] = counter }
+        return counter
     }
 
     /// The Prometheus text format of every metric.
