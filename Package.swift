@@ -112,6 +112,8 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                // To write a store file as an older release left it.
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["Clients"]
         ),

@@ -132,7 +132,40 @@ public final class SQLiteGatewayStore: GatewayStore, GroupCommitStore {
             END
             """,
         ],
+        // A round settles its rows itself (`settle(_:in:)`), one statement per key and second or period rather than
+        // three a row in the trigger; the small tables keyed by their primary key have no rowid, so each of their
+        // rows is written in one B-tree, not two.
+        ["DROP TRIGGER ledger_settles"]
+            + withoutRowID(
+                "reservations",
+                columns: """
+                    request_id TEXT PRIMARY KEY, key_id TEXT NOT NULL, tokens INTEGER NOT NULL, cost_picousd INTEGER NOT NULL,
+                    created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL
+                    """,
+                names: "request_id, key_id, tokens, cost_picousd, created_at, expires_at")
+            + ["CREATE INDEX reservations_by_key ON reservations (key_id, created_at)"]
+            + withoutRowID(
+                "window_usage",
+                columns: "key_id TEXT NOT NULL, second INTEGER NOT NULL, requests INTEGER NOT NULL, tokens INTEGER NOT NULL, PRIMARY KEY (key_id, second)",
+                names: "key_id, second, requests, tokens")
+            + withoutRowID(
+                "spend",
+                columns: """
+                    key_id TEXT NOT NULL, period TEXT NOT NULL, period_start INTEGER NOT NULL, cost_picousd INTEGER NOT NULL,
+                    PRIMARY KEY (key_id, period, period_start)
+                    """,
+                names: "key_id, period, period_start, cost_picousd"),
     ]
+
+    /// The statements that remake `table` without a rowid, its rows kept (its indexes go with the old table).
+    private static func withoutRowID(_ table: String, columns: String, names: String) -> [String] {
+        [
+            "CREATE TABLE \(table)_new (\(columns)) WITHOUT ROWID",
+            "INSERT INTO \(table)_new (\(names)) SELECT \(names) FROM \(table)",
+            "DROP TABLE \(table)",
+            "ALTER TABLE \(table)_new RENAME TO \(table)",
+        ]
+    }
 
     public func migrate() async throws {
         try await pool.write { db in
@@ -206,8 +239,7 @@ public final class SQLiteGatewayStore: GatewayStore, GroupCommitStore {
         try await rounds.admit(admission, in: self)
     }
 
-    /// The ledger's trigger (`ledger_settles`) updates the counts and the spend and ends the reservation, only when the
-    /// row is new.
+    /// The row's round counts it in its key's minute and spend and ends its reservation, only when the row is new.
     public func settle(_ row: LedgerRow) async throws {
         try await rounds.settle(row, in: self)
     }
@@ -255,7 +287,13 @@ public final class SQLiteGatewayStore: GatewayStore, GroupCommitStore {
         let sweep = sweep
         return try pool.write { db in
             let ledger = try db.cachedStatement(sql: Self.insertLedgerRow)
-            for row in settlements { try ledger.execute(arguments: StatementArguments(Self.values(row))) }
+            var new: [LedgerRow] = []
+            for row in settlements {
+                try ledger.execute(arguments: StatementArguments(Self.values(row)))
+                // A row already in the ledger (settled twice) counts once.
+                if db.changesCount > 0 { new.append(row) }
+            }
+            try Self.count(new, in: db)
             guard !admissions.isEmpty else { return [] }
             let now = KeyUsage.roundTime(admissions)
             if sweep.due(now: now) {
@@ -286,6 +324,67 @@ public final class SQLiteGatewayStore: GatewayStore, GroupCommitStore {
             }
             return decisions
         }
+    }
+
+    static let endReservation = "DELETE FROM reservations WHERE request_id = ?"
+
+    static let addWindowUsage = """
+        INSERT INTO window_usage (key_id, second, requests, tokens) VALUES (?, ?, ?, ?)
+        ON CONFLICT (key_id, second) DO UPDATE SET requests = requests + excluded.requests, tokens = tokens + excluded.tokens
+        """
+
+    static let addSpend = """
+        INSERT INTO spend (key_id, period, period_start, cost_picousd) VALUES (?, ?, ?, ?)
+        ON CONFLICT (key_id, period, period_start) DO UPDATE SET cost_picousd = cost_picousd + excluded.cost_picousd
+        """
+
+    /// Counts a round's new ledger rows: each ends its reservation, and adds to its key's requests and tokens of the
+    /// second it was admitted in and to the spend of each budget period (UTC day and month, as `BudgetPeriod` starts
+    /// them, and the total), one statement per key and second or period however many rows share it.
+    private static func count(_ rows: [LedgerRow], in db: Database) throws {
+        guard !rows.isEmpty else { return }
+        let ending = try db.cachedStatement(sql: endReservation)
+        var seconds: [SecondOfKey: (requests: Int, tokens: Int)] = [:]
+        var spend: [PeriodOfKey: Int64] = [:]
+        var monthStarts: [Int: Int] = [:]
+        for row in rows {
+            try ending.execute(arguments: [row.requestID])
+            guard let key = row.keyID else { continue }
+            let time = row.time.millisecondsSince1970
+            seconds[SecondOfKey(key: key, second: time / 1000), default: (0, 0)].requests += 1
+            seconds[SecondOfKey(key: key, second: time / 1000), default: (0, 0)].tokens += row.inputTokens + row.outputTokens
+            guard row.cost.value > 0 else { continue }
+            let day = time - time % 86_400_000
+            let month: Int
+            if let known = monthStarts[day] {
+                month = known
+            } else {
+                month = BudgetPeriod.monthly.start(containing: Date(millisecondsSince1970: day)).millisecondsSince1970
+                monthStarts[day] = month
+            }
+            for (period, start) in [(BudgetPeriod.total, 0), (.daily, day), (.monthly, month)] {
+                spend[PeriodOfKey(key: key, period: period.rawValue, start: start), default: 0] += row.cost.value
+            }
+        }
+        let addingUsage = try db.cachedStatement(sql: addWindowUsage)
+        for (second, usage) in seconds {
+            try addingUsage.execute(arguments: [second.key, second.second, usage.requests, usage.tokens])
+        }
+        let addingSpend = try db.cachedStatement(sql: addSpend)
+        for (period, cost) in spend {
+            try addingSpend.execute(arguments: [period.key, period.period, period.start, cost])
+        }
+    }
+
+    private struct SecondOfKey: Hashable {
+        let key: String
+        let second: Int
+    }
+
+    private struct PeriodOfKey: Hashable {
+        let key: String
+        let period: String
+        let start: Int
     }
 
     public func ledger(_ query: LedgerQuery) async throws -> [LedgerRow] {
