@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LLMGateway
+import Logging
 
 /// `llm-gateway`: every client's wire format in, any provider out.
 @main
@@ -19,6 +20,8 @@ struct GatewayCommand: AsyncParsableCommand {
         var config: String
 
         func run() async throws {
+            // StreamLogHandler's lines, made with less work (one is written a request).
+            LoggingSystem.bootstrap { GatewayLogHandler(label: $0) }
             let environment = ProcessInfo.processInfo.environment
             do {
                 let configuration = try GatewayConfiguration.load(file: config, environment: environment)
