@@ -38,3 +38,22 @@ struct RandomIDTests {
         #expect("89ab".contains(groups[3].first!))
     }
 }
+
+@Suite("Random bytes")
+struct RandomBytesTests {
+    @Test("any count of bytes comes back, and two draws of sixteen differ")
+    func bytesOfAnyCount() {
+        for count in [0, 1, 7, 8, 9, 16, 33, 300] {
+            #expect(RandomID.bytes(count).count == count)
+        }
+        #expect(RandomID.bytes(16) != RandomID.bytes(16))
+    }
+
+    @Test("the bytes are spread over all values: 64 KiB hold each byte value, none far from its share")
+    func bytesAreSpread() {
+        var counts = [Int](repeating: 0, count: 256)
+        for byte in RandomID.bytes(65_536) { counts[Int(byte)] += 1 }
+        // 256 expected each; a uniform source stays within 150-370 with overwhelming probability.
+        #expect(counts.allSatisfy { (150...370).contains($0) }, "\(counts.min()!)...\(counts.max()!)")
+    }
+}
