@@ -13,7 +13,7 @@ import NIOConcurrencyHelpers
 /// written straight into the line, the time's text is made once a second, and the line goes out in one `write`.
 ///
 /// `llm-gateway` logs through it; a program that embeds ``Gateway`` chooses its own backend
-/// (`LoggingSystem.bootstrap(GatewayLogHandler.init(label:))` for this one).
+/// (`LoggingSystem.bootstrap { GatewayLogHandler(label: $0) }` for this one).
 public struct GatewayLogHandler: LogHandler {
     public var logLevel: Logger.Level = .info
     public var metadata: Logger.Metadata = [:]

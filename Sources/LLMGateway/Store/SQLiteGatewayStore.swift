@@ -7,10 +7,10 @@ import NIOConcurrencyHelpers
 /// too). A commit survives the process being killed at once after it (WAL with `synchronous = NORMAL`; only a power cut
 /// may lose the last ones).
 ///
-/// On GRDB: its writer runs a whole transaction on one thread, statements prepared once and kept, so a round of the
-/// group commit (``GroupCommit``) costs one trip to that thread however many statements it makes; reads (keys, the
-/// ledger) go to reader connections beside it. (On sqlite-nio each statement was a trip of its own to a thread pool
-/// and back, which the profile showed as the store's cost.)
+/// On GRDB: a round of the group commit (``GroupCommit``) is one transaction on the writer connection, its statements
+/// prepared once and kept, run by the round's own thread; reads (keys, the ledger) go to reader connections beside it.
+/// (On sqlite-nio each statement was a trip of its own to a thread pool and back, which the profile showed as the
+/// store's cost.)
 ///
 /// Rounds rarely wait for a checkpoint (the copy of the WAL back into the database, with its `fsync`s): the writer
 /// never checkpoints by itself (`wal_autocheckpoint = 0`); a second connection does, five times a second, without
@@ -132,7 +132,7 @@ public final class SQLiteGatewayStore: GatewayStore, GroupCommitStore {
             END
             """,
         ],
-        // A round settles its rows itself (`settle(_:in:)`), one statement per key and second or period rather than
+        // A round counts its new rows itself (`count(_:in:)`), one statement per key and second or period rather than
         // three a row in the trigger; the small tables keyed by their primary key have no rowid, so each of their
         // rows is written in one B-tree, not two.
         ["DROP TRIGGER ledger_settles"]
