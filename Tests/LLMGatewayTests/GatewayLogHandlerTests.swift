@@ -1,5 +1,4 @@
 import Foundation
-import LLMGateway
 import Logging
 import NIOConcurrencyHelpers
 import Testing
@@ -24,12 +23,9 @@ import Testing
         var ours = GatewayLogHandler(label: "llm.gateway.access", metadataProvider: provider)
         let captured = Captured()
         var theirs = StreamLogHandler(label: "llm.gateway.access", stream: captured, metadataProvider: provider)
-        for handler in [0, 1] {
-            let set: (String, Logger.Metadata.Value) -> Void = { key, value in
-                if handler == 0 { ours[metadataKey: key] = value } else { theirs[metadataKey: key] = value }
-            }
-            set("base", "kept")
-            set("shared", "base")
+        for (key, value) in [("base", "kept"), ("shared", "base")] as [(String, Logger.Metadata.Value)] {
+            ours[metadataKey: key] = value
+            theirs[metadataKey: key] = value
         }
         let events = [
             LogEvent(

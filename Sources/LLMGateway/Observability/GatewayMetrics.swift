@@ -20,20 +20,22 @@ public final class GatewayMetrics: Sendable {
         .seconds(5), .seconds(10), .seconds(30), .seconds(60), .seconds(120),
     ]
 
-    /// The series a request adds to, by their labels: asked of the registry once (which names the metric, sorts and
-    /// hashes the labels and takes its lock each time), then kept.
-    private struct RequestLabels: Hashable {
+    private struct RequestLabels: Hashable, Sendable {
         let format: String, alias: String, provider: String, status: Int
     }
-    private struct RequestSeries {
+    private struct RequestSeries: Sendable {
         let requests: Counter
         let duration: DurationHistogram
     }
-    private struct TokenLabels: Hashable {
+    private struct StreamLabels: Hashable, Sendable {
+        let format: String, alias: String, provider: String
+    }
+    private struct TokenLabels: Hashable, Sendable {
         let alias: String, provider: String, type: String
     }
-    private let requestSeries = NIOLockedValueBox<[RequestLabels: RequestSeries]>([:])
-    private let tokenSeries = NIOLockedValueBox<[TokenLabels: Counter]>([:])
+    private let requestSeries = SeriesCache<RequestLabels, RequestSeries>()
+    private let firstTokenSeries = SeriesCache<StreamLabels, DurationHistogram>()
+    private let tokenSeries = SeriesCache<TokenLabels, Counter>()
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -45,48 +47,52 @@ public final class GatewayMetrics: Sendable {
     func record(_ fields: RequestRecord.Fields, status: Int, duration: Duration, timeToFirstToken: Duration?) {
         let alias = fields.alias ?? "unknown"
         let provider = fields.provider ?? "none"
-        let series = requestSeries(RequestLabels(format: fields.format, alias: alias, provider: provider, status: status))
+        let series = requestSeries(RequestLabels(format: fields.format, alias: alias, provider: provider, status: status)) {
+            let names = [("format", $0.format), ("alias", $0.alias), ("provider", $0.provider), ("status", String($0.status))]
+            return RequestSeries(
+                requests: registry.makeCounter(
+                    descriptor: .init(metricName: "llm_gateway_requests", unitName: "total", helpText: "Client requests served, by format, alias, provider and HTTP status."),
+                    labels: names),
+                duration: registry.makeDurationHistogram(
+                    descriptor: .init(metricName: "llm_gateway_request_duration", unitName: "seconds", helpText: "Time to the last byte of each client request."),
+                    labels: names, buckets: Self.latencyBuckets))
+        }
         series.requests.increment()
         series.duration.record(duration)
         if let timeToFirstToken {
-            registry.makeDurationHistogram(
-                descriptor: .init(metricName: "llm_gateway_time_to_first_token", unitName: "seconds", helpText: "Time to the first streamed token."),
-                labels: [("format", fields.format), ("alias", alias), ("provider", provider)], buckets: Self.latencyBuckets
-            ).record(timeToFirstToken)
+            firstTokenSeries(StreamLabels(format: fields.format, alias: alias, provider: provider)) {
+                registry.makeDurationHistogram(
+                    descriptor: .init(metricName: "llm_gateway_time_to_first_token", unitName: "seconds", helpText: "Time to the first streamed token."),
+                    labels: [("format", $0.format), ("alias", $0.alias), ("provider", $0.provider)], buckets: Self.latencyBuckets)
+            }.record(timeToFirstToken)
         }
         if let usage = fields.usage {
             for (type, count) in [("input", usage.inputTokens), ("output", usage.outputTokens), ("cache_read", usage.cacheReadTokens), ("reasoning", usage.reasoningTokens)]
             where count > 0 {
-                tokenCounter(TokenLabels(alias: alias, provider: provider, type: type)).increment(by: Int64(count))
+                tokenSeries(TokenLabels(alias: alias, provider: provider, type: type)) {
+                    registry.makeCounter(
+                        descriptor: .init(metricName: "llm_gateway_tokens", unitName: "total", helpText: "Tokens used, by alias, provider and type (cache and reasoning tokens are parts of input and output)."),
+                        labels: [("alias", $0.alias), ("provider", $0.provider), ("type", $0.type)])
+                }.increment(by: Int64(count))
             }
         }
-    }
-
-    private func requestSeries(_ labels: RequestLabels) -> RequestSeries {
-        if let series = requestSeries.withLockedValue({ $0[labels] }) { return series }
-        let names = [("format", labels.format), ("alias", labels.alias), ("provider", labels.provider), ("status", String(labels.status))]
-        let series = RequestSeries(
-            requests: registry.makeCounter(
-                descriptor: .init(metricName: "llm_gateway_requests", unitName: "total", helpText: "Client requests served, by format, alias, provider and HTTP status."),
-                labels: names),
-            duration: registry.makeDurationHistogram(
-                descriptor: .init(metricName: "llm_gateway_request_duration", unitName: "seconds", helpText: "Time to the last byte of each client request."),
-                labels: names, buckets: Self.latencyBuckets))
-        requestSeries.withLockedValue { $0[labels] = series }
-        return series
-    }
-
-    private func tokenCounter(_ labels: TokenLabels) -> Counter {
-        if let counter = tokenSeries.withLockedValue({ $0[labels] }) { return counter }
-        let counter = registry.makeCounter(
-            descriptor: .init(metricName: "llm_gateway_tokens", unitName: "total", helpText: "Tokens used, by alias, provider and type (cache and reasoning tokens are parts of input and output)."),
-            labels: [("alias", labels.alias), ("provider", labels.provider), ("type", labels.type)])
-        tokenSeries.withLockedValue { $0[labels] = counter }
-        return counter
     }
 
     /// The Prometheus text format of every metric.
     public func render() -> [UInt8] {
         registry.emitToBuffer()
+    }
+}
+
+/// Series by their labels: asked of the registry once (which names the metric, sorts and hashes the labels and takes
+/// its lock each time), then kept.
+private final class SeriesCache<Labels: Hashable & Sendable, Series: Sendable>: Sendable {
+    private let series = NIOLockedValueBox<[Labels: Series]>([:])
+
+    func callAsFunction(_ labels: Labels, make: (Labels) -> Series) -> Series {
+        if let known = series.withLockedValue({ $0[labels] }) { return known }
+        let made = make(labels)
+        series.withLockedValue { $0[labels] = made }
+        return made
     }
 }

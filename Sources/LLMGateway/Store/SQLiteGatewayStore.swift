@@ -344,15 +344,14 @@ public final class SQLiteGatewayStore: GatewayStore, GroupCommitStore {
     private static func count(_ rows: [LedgerRow], in db: Database) throws {
         guard !rows.isEmpty else { return }
         let ending = try db.cachedStatement(sql: endReservation)
-        var seconds: [SecondOfKey: (requests: Int, tokens: Int)] = [:]
+        var seconds: [SecondOfKey: SecondUsage] = [:]
         var spend: [PeriodOfKey: Int64] = [:]
         var monthStarts: [Int: Int] = [:]
         for row in rows {
             try ending.execute(arguments: [row.requestID])
             guard let key = row.keyID else { continue }
             let time = row.time.millisecondsSince1970
-            seconds[SecondOfKey(key: key, second: time / 1000), default: (0, 0)].requests += 1
-            seconds[SecondOfKey(key: key, second: time / 1000), default: (0, 0)].tokens += row.inputTokens + row.outputTokens
+            seconds[SecondOfKey(key: key, second: time / 1000), default: SecondUsage()].add(tokens: row.inputTokens + row.outputTokens)
             guard row.cost.value > 0 else { continue }
             let day = time - time % 86_400_000
             let month: Int
@@ -363,7 +362,7 @@ public final class SQLiteGatewayStore: GatewayStore, GroupCommitStore {
                 monthStarts[day] = month
             }
             for (period, start) in [(BudgetPeriod.total, 0), (.daily, day), (.monthly, month)] {
-                spend[PeriodOfKey(key: key, period: period.rawValue, start: start), default: 0] += row.cost.value
+                spend[PeriodOfKey(key: key, period: period, start: start), default: 0] += row.cost.value
             }
         }
         let addingUsage = try db.cachedStatement(sql: addWindowUsage)
@@ -372,7 +371,7 @@ public final class SQLiteGatewayStore: GatewayStore, GroupCommitStore {
         }
         let addingSpend = try db.cachedStatement(sql: addSpend)
         for (period, cost) in spend {
-            try addingSpend.execute(arguments: [period.key, period.period, period.start, cost])
+            try addingSpend.execute(arguments: [period.key, period.period.rawValue, period.start, cost])
         }
     }
 
@@ -381,9 +380,20 @@ public final class SQLiteGatewayStore: GatewayStore, GroupCommitStore {
         let second: Int
     }
 
+    /// A key's requests and tokens of one second.
+    private struct SecondUsage {
+        var requests = 0
+        var tokens = 0
+
+        mutating func add(tokens: Int) {
+            requests += 1
+            self.tokens += tokens
+        }
+    }
+
     private struct PeriodOfKey: Hashable {
         let key: String
-        let period: String
+        let period: BudgetPeriod
         let start: Int
     }
 

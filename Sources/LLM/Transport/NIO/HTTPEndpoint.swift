@@ -98,9 +98,8 @@ struct HTTPEndpoint: Sendable {
         if let fragment = target.firstIndex(of: UInt8(ascii: "#")) { target = target[..<fragment] }
         let path = target.first == UInt8(ascii: "/") ? String(Substring(target)) : "/" + String(Substring(target))
 
-        let hostText = Substring(host)
         origin = Origin(
-            usesTLS: usesTLS, host: host.allSatisfy { $0 < 0x80 } ? Self.asciiLowercased(host) : hostText.lowercased(), port: port)
+            usesTLS: usesTLS, host: host.allSatisfy { $0 < 0x80 } ? Self.asciiLowercased(host) : Substring(host).lowercased(), port: port)
         self.target = path
     }
 
