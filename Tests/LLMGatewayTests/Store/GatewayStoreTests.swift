@@ -290,6 +290,30 @@ import Testing
         try await store.close()
     }
 
+    /// Rows settled together (PostgreSQL sends a round's rows as one array a column, NULLs among them) read back as
+    /// written, each field in its place.
+    @Test(arguments: Subject.all)
+    func rowsSettledTogetherReadBackFieldByField(_ subject: Subject) async throws {
+        let (store, _) = try await subject.open()
+        let key = key()
+        try await store.insertKey(key)
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        var full = row("full", key: key.id, time: start, cost: Picodollars(1_234), tokens: (11, 22), alias: "a")
+        (full.streamed, full.status, full.errorKind, full.timeToFirstTokenMilliseconds) = (true, 502, "server", 7)
+        (full.cacheReadTokens, full.cacheWriteTokens, full.reasoningTokens, full.latencyMilliseconds) = (3, 4, 5, 99)
+        var bare = row("bare", key: nil, time: start + 1)
+        (bare.alias, bare.provider, bare.model, bare.format) = (nil, nil, nil, "ollama-chat")
+        var quoted = row("quoted", key: key.id, time: start + 2, alias: "o'brien\"{},NULL")
+        quoted.errorKind = ""
+        let rows = [full, bare, quoted]
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for row in rows { group.addTask { try await store.settle(row) } }
+            try await group.waitForAll()
+        }
+        #expect(try await store.ledger(LedgerQuery()) == rows.reversed())
+        try await store.close()
+    }
+
     @Test(arguments: Subject.all)
     func theLedgerKeepsOneRowARequestNewestFirst(_ subject: Subject) async throws {
         let (store, _) = try await subject.open()
