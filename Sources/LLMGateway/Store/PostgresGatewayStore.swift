@@ -169,23 +169,34 @@ public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
         try await rounds.settle(row, in: self)
     }
 
-    /// One round of the group commit: its settlements in one statement, then its admissions in one transaction that
-    /// locks the rows of their keys first (`SELECT … FOR UPDATE`, in the keys' order, so two instances' rounds cannot
-    /// wait for each other): every instance's admissions on a key take turns, each reading the sums after the last one
-    /// committed.
+    /// One round of the group commit: its settlements in one statement and, at the same time on another connection,
+    /// its admissions in one transaction that locks the rows of their keys first (`SELECT … FOR UPDATE`, in the keys'
+    /// order, so two instances' rounds cannot wait for each other): every instance's admissions on a key take turns,
+    /// each reading the sums after the last one committed.
     func round(settlements: [LedgerRow], admissions: [Admission]) async -> RoundOutcome {
-        // The settlements first, in one statement of their own (atomic by itself) and without the keys' locks: they
-        // replace reservations by what was used, and an admission that reads its sums just before one counts the
-        // reservation, as it did when settlements took the lock and came after it.
-        var settled: Result<Void, any Error> = .success(())
-        if !settlements.isEmpty {
-            do { try await write(settlements) } catch { settled = .failure(error) }
-        }
-        guard !admissions.isEmpty else { return RoundOutcome(settled: settled, decided: .success([])) }
+        // The settlements need no lock: one statement, atomic by itself, replaces reservations by what was used. An
+        // admission's sums, one statement too, see it done or not yet; not yet, they count the reservation, which
+        // bounds what was used. Done one after the other, the two took a round's time twice.
+        async let settled = settling(settlements)
+        let decided = await deciding(admissions)
+        return RoundOutcome(settled: await settled, decided: decided)
+    }
+
+    private func settling(_ settlements: [LedgerRow]) async -> Result<Void, any Error> {
+        guard !settlements.isEmpty else { return .success(()) }
         do {
-            return RoundOutcome(settled: settled, decided: .success(try await decide(admissions)))
+            return .success(try await write(settlements))
         } catch {
-            return RoundOutcome(settled: settled, decided: .failure(error))
+            return .failure(error)
+        }
+    }
+
+    private func deciding(_ admissions: [Admission]) async -> Result<[AdmissionDecision], any Error> {
+        guard !admissions.isEmpty else { return .success([]) }
+        do {
+            return .success(try await decide(admissions))
+        } catch {
+            return .failure(error)
         }
     }
 
