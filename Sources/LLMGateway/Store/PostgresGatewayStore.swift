@@ -6,7 +6,8 @@ import PostgresNIO
 ///
 /// Admissions and settlements go in rounds (``GroupCommit``). A round's admissions are one transaction that locks the
 /// rows of their keys (`SELECT … FOR UPDATE`), so every instance's admissions on one key take turns; its settlements
-/// are one statement that replaces their reservations by their ledger rows.
+/// are one statement that replaces their reservations by their ledger rows. The rounds' statements are prepared once a
+/// connection (``PostgresRoundStatements``).
 public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
     private let client: PostgresClient
     private let running: Task<Void, Never>
@@ -298,23 +299,6 @@ public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
             budgetPeriod: BudgetPeriod(rawValue: try row["budget_period"].decode(String.self)) ?? .total,
             expiresAt: date(try row["expires_at"].decode(Int64?.self)), createdAt: date(try row["created_at"].decode(Int64.self)) ?? Date(),
             revokedAt: date(try row["revoked_at"].decode(Int64?.self)))
-    }
-
-    static func append(_ row: LedgerRow, to binds: inout PostgresBindings) {
-        binds.append(row.requestID)
-        binds.append(Int64(row.time.millisecondsSince1970))
-        binds.append(row.keyID)
-        binds.append(row.alias)
-        binds.append(row.provider)
-        binds.append(row.model)
-        binds.append(row.format)
-        binds.append(row.streamed)
-        binds.append(Int64(row.status))
-        binds.append(row.errorKind)
-        for count in [row.inputTokens, row.outputTokens, row.cacheReadTokens, row.cacheWriteTokens, row.reasoningTokens] { binds.append(Int64(count)) }
-        binds.append(row.cost.value)
-        binds.append(Int64(row.latencyMilliseconds))
-        binds.append(row.timeToFirstTokenMilliseconds.map(Int64.init))
     }
 
     static func ledgerRow(_ row: PostgresRandomAccessRow) throws -> LedgerRow {
