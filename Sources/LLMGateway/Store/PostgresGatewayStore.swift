@@ -14,8 +14,10 @@ public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
     private let logger: Logger
     /// Expired reservations are deleted at most once a second by each instance; sums leave them out until then.
     private let sweep = Sweep()
-    /// Admissions and settlements, a transaction a round.
-    private let rounds = GroupCommit()
+    /// Admissions, a transaction a round, and settlements, a statement a round: two group commits, so that a
+    /// settlement (one trip) never waits for a round of admissions (five) and the two run at once on two connections.
+    private let admissionRounds = GroupCommit()
+    private let settlementRounds = GroupCommit()
 
     private init(client: PostgresClient, running: Task<Void, Never>, logger: Logger) {
         self.client = client
@@ -163,24 +165,21 @@ public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
     // MARK: Admission and settlement
 
     public func admit(_ admission: Admission) async throws -> AdmissionDecision {
-        try await rounds.admit(admission, in: self)
+        try await admissionRounds.admit(admission, in: self)
     }
 
     public func settle(_ row: LedgerRow) async throws {
-        try await rounds.settle(row, in: self)
+        try await settlementRounds.settle(row, in: self)
     }
 
-    /// One round of the group commit: its settlements in one statement and, at the same time on another connection,
-    /// its admissions in one transaction that locks the rows of their keys first (`SELECT … FOR UPDATE`, in the keys'
-    /// order, so two instances' rounds cannot wait for each other): every instance's admissions on a key take turns,
-    /// each reading the sums after the last one committed.
+    /// One round of a group commit: settlements in one statement, or admissions in one transaction that locks the rows
+    /// of their keys first (`SELECT … FOR UPDATE`, in the keys' order, so two instances' rounds cannot wait for each
+    /// other): every instance's admissions on a key take turns, each reading the sums after the last one committed.
+    /// Settlements need no lock: one statement, atomic by itself, replaces reservations by what was used; an
+    /// admission's sums, one statement too, see it done or not yet, and not yet they count the reservation, which
+    /// bounds what was used.
     func round(settlements: [LedgerRow], admissions: [Admission]) async -> RoundOutcome {
-        // The settlements need no lock: one statement, atomic by itself, replaces reservations by what was used. An
-        // admission's sums, one statement too, see it done or not yet; not yet, they count the reservation, which
-        // bounds what was used. Done one after the other, the two took a round's time twice.
-        async let settled = settling(settlements)
-        let decided = await deciding(admissions)
-        return RoundOutcome(settled: await settled, decided: decided)
+        RoundOutcome(settled: await settling(settlements), decided: await deciding(admissions))
     }
 
     private func settling(_ settlements: [LedgerRow]) async -> Result<Void, any Error> {
