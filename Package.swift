@@ -115,6 +115,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 // To write a store file as an older release left it.
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // To read PostgreSQL's statistics of the store's tables.
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             exclude: ["Clients"]
         ),

@@ -14,6 +14,11 @@ public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
     private let logger: Logger
     /// Expired reservations are deleted at most once a second by each instance; sums leave them out until then.
     private let sweep = Sweep()
+    /// A request writes a reservation and deletes it: their dead rows piled up in the table and its index between two
+    /// autovacuums (a minute apart at the least), and every admission's sums walked them (wrk, one schema: 3,277 ->
+    /// 2,508 requests/s over 30 s, 84,000 dead rows; 3,848 right after a `VACUUM`). Each instance vacuums the table in
+    /// the background once a second, skipping it while another does.
+    private let reservationsVacuum = Sweep()
     /// Admissions, a transaction a round, and settlements, a statement a round: two group commits, so that a
     /// settlement (one trip) never waits for a round of admissions (five) and the two run at once on two connections.
     private let admissionRounds = GroupCommit()
@@ -179,7 +184,24 @@ public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
     /// admission's sums, one statement too, see it done or not yet, and not yet they count the reservation, which
     /// bounds what was used.
     func round(settlements: [LedgerRow], admissions: [Admission]) async -> RoundOutcome {
-        RoundOutcome(settled: await settling(settlements), decided: await deciding(admissions))
+        if reservationsVacuum.due(now: Date().millisecondsSince1970) { vacuumReservationsInTheBackground() }
+        return RoundOutcome(settled: await settling(settlements), decided: await deciding(admissions))
+    }
+
+    private func vacuumReservationsInTheBackground() {
+        Task {
+            do {
+                try await vacuumReservations()
+            } catch {
+                logger.debug("vacuum of reservations failed", metadata: ["error": "\(String(reflecting: error))"])
+            }
+        }
+    }
+
+    /// Vacuums the reservations table, or skips it while another instance does (a statement of its own: PostgreSQL
+    /// refuses `VACUUM` inside a transaction).
+    func vacuumReservations() async throws {
+        try await client.query("VACUUM (SKIP_LOCKED) reservations", logger: logger)
     }
 
     private func settling(_ settlements: [LedgerRow]) async -> Result<Void, any Error> {

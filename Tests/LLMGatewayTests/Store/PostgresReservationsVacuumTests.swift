@@ -1,0 +1,46 @@
+import Foundation
+@testable import LLMGateway
+import PostgresNIO
+import Testing
+
+/// Every request writes a reservation and deletes it; the PostgreSQL store vacuums that table itself, through its own
+/// connections, rather than wait for autovacuum while the dead rows slow every admission.
+@Suite struct PostgresReservationsVacuumTests {
+    @Test func theStoreVacuumsItsReservationsTable() async throws {
+        let url = try #require(ProcessInfo.processInfo.environment["LLM_E2E_POSTGRES_URL"], "run scripts/test.sh: it starts PostgreSQL")
+        let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let store = try await PostgresGatewayStore.open(url: url, schema: schema)
+        let key = StoredKey(id: GatewayKeySecret.newID(), name: "test", hash: GatewayKeySecret.hash(GatewayKeySecret.generate()), createdAt: Date())
+        try await store.insertKey(key)
+        for index in 0..<20 {
+            #expect(try await store.admit(Admission(requestID: "r\(index)", key: key, tokens: 10, cost: .zero)) == .admitted)
+            try await store.settle(
+                LedgerRow(
+                    requestID: "r\(index)", time: Date(), keyID: key.id, alias: "m", provider: "openai", model: "up", format: "openai-chat",
+                    streamed: false, status: 200, errorKind: nil, inputTokens: 5, outputTokens: 5, cacheReadTokens: 0, cacheWriteTokens: 0,
+                    reasoningTokens: 0, cost: .zero, latencyMilliseconds: 1, timeToFirstTokenMilliseconds: nil))
+        }
+        let before = try await Self.vacuums(of: "reservations", in: schema, url: url)
+        try await store.vacuumReservations()
+        #expect(try await Self.vacuums(of: "reservations", in: schema, url: url) == before + 1)
+        try await store.close()
+    }
+
+    /// How many times `table` of `schema` was vacuumed by hand (not by autovacuum), read on a connection of its own.
+    static func vacuums(of table: String, in schema: String, url: String) async throws -> Int {
+        let components = try #require(URLComponents(string: url))
+        let configuration = PostgresClient.Configuration(
+            host: try #require(components.host), port: components.port ?? 5432, username: components.user ?? "postgres",
+            password: components.password, database: String(components.path.dropFirst()), tls: .disable)
+        let client = PostgresClient(configuration: configuration)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            let rows = try await client.query(
+                "SELECT vacuum_count FROM pg_stat_user_tables WHERE schemaname = \(schema) AND relname = \(table)")
+            for try await count in rows.decode(Int.self) { return count }
+            Issue.record("no statistics for \(schema).\(table)")
+            return -1
+        }
+    }
+}
