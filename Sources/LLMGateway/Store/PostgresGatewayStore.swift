@@ -185,7 +185,9 @@ public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
     /// bounds what was used.
     func round(settlements: [LedgerRow], admissions: [Admission]) async -> RoundOutcome {
         if reservationsVacuum.due(now: Date().millisecondsSince1970) { vacuumReservationsInTheBackground() }
-        return RoundOutcome(settled: await settling(settlements), decided: await deciding(admissions))
+        let settled: Result<Void, any Error> = settlements.isEmpty ? .success(()) : await Self.result { try await write(settlements) }
+        let decided: Result<[AdmissionDecision], any Error> = admissions.isEmpty ? .success([]) : await Self.result { try await decide(admissions) }
+        return RoundOutcome(settled: settled, decided: decided)
     }
 
     private func vacuumReservationsInTheBackground() {
@@ -204,19 +206,10 @@ public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
         try await client.query("VACUUM (SKIP_LOCKED) reservations", logger: logger)
     }
 
-    private func settling(_ settlements: [LedgerRow]) async -> Result<Void, any Error> {
-        guard !settlements.isEmpty else { return .success(()) }
+    /// What `body` returns, or the error it throws.
+    private static func result<T>(of body: () async throws -> T) async -> Result<T, any Error> {
         do {
-            return .success(try await write(settlements))
-        } catch {
-            return .failure(error)
-        }
-    }
-
-    private func deciding(_ admissions: [Admission]) async -> Result<[AdmissionDecision], any Error> {
-        guard !admissions.isEmpty else { return .success([]) }
-        do {
-            return .success(try await decide(admissions))
+            return .success(try await body())
         } catch {
             return .failure(error)
         }

@@ -11,15 +11,12 @@ import Testing
         let url = try #require(ProcessInfo.processInfo.environment["LLM_E2E_POSTGRES_URL"], "run scripts/test.sh: it starts PostgreSQL")
         let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         let store = try await PostgresGatewayStore.open(url: url, schema: schema)
-        let key = StoredKey(id: GatewayKeySecret.newID(), name: "test", hash: GatewayKeySecret.hash(GatewayKeySecret.generate()), createdAt: Date())
+        let fixtures = GatewayStoreTests()
+        let key = fixtures.key()
         try await store.insertKey(key)
         for index in 0..<20 {
             #expect(try await store.admit(Admission(requestID: "r\(index)", key: key, tokens: 10, cost: .zero)) == .admitted)
-            try await store.settle(
-                LedgerRow(
-                    requestID: "r\(index)", time: Date(), keyID: key.id, alias: "m", provider: "openai", model: "up", format: "openai-chat",
-                    streamed: false, status: 200, errorKind: nil, inputTokens: 5, outputTokens: 5, cacheReadTokens: 0, cacheWriteTokens: 0,
-                    reasoningTokens: 0, cost: .zero, latencyMilliseconds: 1, timeToFirstTokenMilliseconds: nil))
+            try await store.settle(fixtures.row("r\(index)", key: key.id, tokens: (5, 5)))
         }
         // The first round started a vacuum in the background (a second at most between two); no round comes after
         // these, so once it is counted the count moves only by the vacuum below.
