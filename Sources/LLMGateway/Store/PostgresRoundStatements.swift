@@ -153,8 +153,10 @@ enum PostgresRoundStatements {
             bindings.append(rows.map(\.cost.value))
             bindings.append(rows.map { Int64($0.latencyMilliseconds) })
             bindings.append(NullableArray(rows.map { $0.timeToFirstTokenMilliseconds.map(Int64.init) }))
-            bindings.append(rows.map { Int64(BudgetPeriod.daily.start(containing: $0.time).millisecondsSince1970) })
-            bindings.append(rows.map { Int64(BudgetPeriod.monthly.start(containing: $0.time).millisecondsSince1970) })
+            var periodStarts = PeriodStarts()
+            let starts = rows.map { periodStarts.of($0.time) }
+            bindings.append(starts.map { Int64($0.daily) })
+            bindings.append(starts.map { Int64($0.monthly) })
             return bindings
         }
 

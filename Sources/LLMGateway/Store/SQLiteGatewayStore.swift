@@ -346,24 +346,14 @@ public final class SQLiteGatewayStore: GatewayStore, GroupCommitStore {
         let ending = try db.cachedStatement(sql: endReservation)
         var seconds: [SecondOfKey: SecondUsage] = [:]
         var spend: [PeriodOfKey: Int64] = [:]
-        // A minute's day and month, as BudgetPeriod starts them (a period starts on a whole minute): found once a minute.
-        var periodStarts: [Int: (daily: Int, monthly: Int)] = [:]
+        var periodStarts = PeriodStarts()
         for row in rows {
             try ending.execute(arguments: [row.requestID])
             guard let key = row.keyID else { continue }
             let time = row.time.millisecondsSince1970
             seconds[SecondOfKey(key: key, second: time / 1000), default: SecondUsage()].add(tokens: row.inputTokens + row.outputTokens)
             guard row.cost.value > 0 else { continue }
-            let starts: (daily: Int, monthly: Int)
-            if let known = periodStarts[time / 60_000] {
-                starts = known
-            } else {
-                starts = (
-                    BudgetPeriod.daily.start(containing: row.time).millisecondsSince1970,
-                    BudgetPeriod.monthly.start(containing: row.time).millisecondsSince1970
-                )
-                periodStarts[time / 60_000] = starts
-            }
+            let starts = periodStarts.of(row.time)
             for (period, start) in [(BudgetPeriod.total, 0), (.daily, starts.daily), (.monthly, starts.monthly)] {
                 spend[PeriodOfKey(key: key, period: period, start: start), default: 0] += row.cost.value
             }
