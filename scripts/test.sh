@@ -31,7 +31,8 @@ swift build --build-tests "$@"
 
 status=0
 # The DocC documentation builds without a warning (a broken symbol link fails it).
-scripts/docs.sh || status=1
+docs_failed=0
+scripts/docs.sh || { status=1; docs_failed=1; }
 run_phase() { # log-file swift-test-arguments...
   local log=$1; shift
   set +e
@@ -64,5 +65,10 @@ if grep -qE "^➜ (Suite|Test) .* skipped" .build/test-e2e.log; then
   status=1
 fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+# What failed, again at the end, where a CI log's tail shows it.
+if [ "$status" -ne 0 ]; then
+  grep -hE "^✘ " .build/test-unit.log .build/test-e2e.log | grep -v "^✘ Test run with" | head -40 >&2 || true
+  [ "$docs_failed" -eq 0 ] || echo "the documentation did not build without warnings (scripts/docs.sh)" >&2
+fi
 echo "$((total - failed - skipped)) passed, $failed failed, $skipped skipped"
 exit "$status"

@@ -18,21 +18,27 @@ public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
     /// autovacuums (a minute apart at the least), and every admission's sums walked them (wrk, one schema: 3,277 ->
     /// 2,508 requests/s over 30 s, 84,000 dead rows; 3,848 right after a `VACUUM`). Each instance vacuums the table in
     /// the background once a second, skipping it while another does.
-    private let reservationsVacuum = Sweep()
+    private let reservationsVacuum: Sweep
     /// Admissions, a transaction a round, and settlements, a statement a round: two group commits, so that a
     /// settlement (one trip) never waits for a round of admissions (five) and the two run at once on two connections.
     private let admissionRounds = GroupCommit()
     private let settlementRounds = GroupCommit()
 
-    private init(client: PostgresClient, running: Task<Void, Never>, logger: Logger) {
+    private init(client: PostgresClient, running: Task<Void, Never>, logger: Logger, reservationsVacuum: Sweep) {
         self.client = client
         self.running = running
         self.logger = logger
+        self.reservationsVacuum = reservationsVacuum
     }
 
     /// Connects to `url` (`postgres://user[:password]@host:port/database[?schema=name]`, no TLS: use it on a private
     /// network or loopback), in `schema` (or the URL's; made if missing), and applies the migrations.
     public static func open(url: String, schema: String? = nil, logger: Logger = Logger(label: "llm.gateway.store")) async throws -> PostgresGatewayStore {
+        try await open(url: url, schema: schema, logger: logger, reservationsVacuum: Sweep())
+    }
+
+    /// `open(url:schema:logger:)` with the background vacuum's pace chosen (a test counts the vacuums).
+    static func open(url: String, schema: String?, logger: Logger, reservationsVacuum: Sweep) async throws -> PostgresGatewayStore {
         guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""), let host = components.host,
             !host.isEmpty
         else {
@@ -51,7 +57,7 @@ public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
         if let schema { configuration.options.additionalStartupParameters.append(("search_path", schema)) }
         let client = PostgresClient(configuration: configuration)
         let running = Task { await client.run() }
-        let store = PostgresGatewayStore(client: client, running: running, logger: logger)
+        let store = PostgresGatewayStore(client: client, running: running, logger: logger, reservationsVacuum: reservationsVacuum)
         do {
             if let schema {
                 try await client.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"))

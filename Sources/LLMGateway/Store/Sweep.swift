@@ -4,12 +4,17 @@ import NIOConcurrencyHelpers
 /// leave expired ones out anyway.
 final class Sweep: Sendable {
     private let last = NIOLockedValueBox(0)
-    static let interval = 1000
+    /// Milliseconds between two sweeps.
+    let interval: Int
+
+    init(interval: Int = 1000) {
+        self.interval = interval
+    }
 
     /// Whether a sweep is due at `now` (milliseconds); if so, it counts as done.
     func due(now: Int) -> Bool {
         last.withLockedValue { last in
-            guard now - last >= Self.interval else { return false }
+            guard now - last >= interval else { return false }
             last = now
             return true
         }
