@@ -1,7 +1,7 @@
 import LLM
 
 /// One routed stream's events, pulled by its reader: the first target's or, when a target fails with a retryable
-/// error before it has sent anything, the next one's (``ModelRouter`` draws the order). Pulled, not pumped by a task
+/// error or cannot do what is asked (`unsupported`) before it has sent anything, the next one's (``ModelRouter`` draws the order). Pulled, not pumped by a task
 /// of its own: each open stream had one, with its frames, and the memory of 1,000 held streams was a goal it missed.
 ///
 /// Read by one task at a time, as any iterator is; dropping it drops the upstream stream, which cancels its call.
@@ -54,7 +54,9 @@ final class RoutedStream: @unchecked Sendable {
                 upstream = nil
                 let error = LLMError(normalising: error)
                 if error != .cancelled { router.selection.failed(route.alias, target: index, error: error) }
-                guard !delivered, error.isRetryable, position < order.count - 1 else { throw error }
+                // A target that cannot do what is asked hands over too, as for a whole reply.
+                let unsupported = if case .unsupported = error { true } else { false }
+                guard !delivered, error.isRetryable || unsupported, position < order.count - 1 else { throw error }
                 position += 1
             }
         }

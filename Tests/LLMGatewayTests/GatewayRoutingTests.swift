@@ -127,6 +127,39 @@ import Testing
         #expect(refusing.requests.count == 3, "the client's mistake says nothing about the upstream")
     }
 
+    /// A target that cannot do what is asked (`unsupported`: Ollama refuses to force a tool, before sending anything)
+    /// hands over to the next, for whole replies and streams alike, and is not set aside as a failing one would be.
+    @Test func aTargetThatCannotDoWhatIsAskedHandsOverToTheNext() async throws {
+        let ollama = try await StubHTTPServer.start { _ in
+            .json(200, #"{"model":"m","message":{"role":"assistant","content":"ok"},"done":true,"done_reason":"stop"}"#)
+        }
+        let whole = try await upstream()
+        let streaming = try await StubHTTPServer.start { _ in
+            StubResponse(headers: ["content-type": "text/event-stream"], actions: [
+                .send(#"data: {"id":"c","model":"up","choices":[{"index":0,"delta":{"content":"hi"}}]}"# + "\n\n"),
+                .send("data: [DONE]\n\n"), .end,
+            ])
+        }
+        defer { shut(ollama); shut(whole); shut(streaming) }
+        let refusing = GatewayConfiguration.Target(model: "ollama/m", baseURL: ollama.baseURL)
+        // One failure would set a target aside for a minute.
+        let router = try router(.init(name: "w", targets: [refusing, target(whole)], maxRetries: 0, cooldownSeconds: 60, cooldownAfter: 1))
+        let streamRouter = try self.router(
+            .init(name: "s", targets: [refusing, target(streaming)], maxRetries: 0, cooldownSeconds: 60, cooldownAfter: 1))
+        func forcingATool(_ alias: String) -> ChatRequest {
+            ChatRequest(model: alias, messages: [.user("x")], tools: [Tool(name: "f", description: "a tool")], toolChoice: .required)
+        }
+
+        #expect(try await router.complete(forcingATool("w")).content == "hi")
+        #expect(try await streamRouter.stream(forcingATool("s")).collectResponse().content == "hi")
+        #expect(ollama.requests.isEmpty, "refused before anything was sent")
+        #expect(whole.requests.count == 1)
+        #expect(streaming.requests.count == 1)
+        // Refusing is not failing: a request it can serve still goes to it first.
+        #expect(try await router.complete(ChatRequest(model: "w", messages: [.user("x")])).content == "ok")
+        #expect(try await streamRouter.complete(ChatRequest(model: "s", messages: [.user("x")])).content == "ok")
+    }
+
     @Test func badWeightsAndCooldownsAreRefused() {
         let alias = GatewayConfiguration.ModelAlias(
             name: "m", targets: [.init(model: "llamacpp/m", weight: -1)], maxRetries: -1, cooldownSeconds: -5, cooldownAfter: 0)
