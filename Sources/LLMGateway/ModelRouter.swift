@@ -158,8 +158,8 @@ public struct ModelRouter: Sendable {
     }
 
     /// The events of a streamed reply for `request`, whose model is an alias. A target that fails before its first
-    /// event, or cannot do what is asked (`unsupported`), is replaced by the next; the model is reported as the alias. Dropping the stream cancels the upstream
-    /// call, closing its connection.
+    /// event, or cannot do what is asked (`unsupported`), is replaced by the next; the model is reported as the alias.
+    /// Dropping the stream cancels the upstream call, closing its connection.
     public func stream(_ request: ChatRequest) -> LLMEventStream {
         stream(request, record: nil)
     }

@@ -1,8 +1,9 @@
 import LLM
 
 /// One routed stream's events, pulled by its reader: the first target's or, when a target fails with a retryable
-/// error or cannot do what is asked (`unsupported`) before it has sent anything, the next one's (``ModelRouter`` draws the order). Pulled, not pumped by a task
-/// of its own: each open stream had one, with its frames, and the memory of 1,000 held streams was a goal it missed.
+/// error or cannot do what is asked (`unsupported`) before it has sent anything, the next one's (``ModelRouter``
+/// draws the order). Pulled, not pumped by a task of its own: each open stream had one, with its frames, and the
+/// memory of 1,000 held streams was a goal it missed.
 ///
 /// Read by one task at a time, as any iterator is; dropping it drops the upstream stream, which cancels its call.
 final class RoutedStream: @unchecked Sendable {
