@@ -29,6 +29,13 @@ import Testing
 
     static let dollar = Picodollars(dollars: 1)
 
+    /// A fresh store of `subject` that holds `key`.
+    func open(_ subject: Subject, holding key: StoredKey) async throws -> any GatewayStore {
+        let (store, _) = try await subject.open()
+        try await store.insertKey(key)
+        return store
+    }
+
     func key(_ id: String = GatewayKeySecret.newID(), rpm: Int? = nil, tpm: Int? = nil, budget: Picodollars? = nil) -> StoredKey {
         StoredKey(id: id, name: "test", hash: GatewayKeySecret.hash(GatewayKeySecret.generate()), rpm: rpm, tpm: tpm, budget: budget, createdAt: Date())
     }
@@ -104,9 +111,8 @@ import Testing
 
     @Test(arguments: Subject.all)
     func spendingAndReservationsTogetherBoundTheBudget(_ subject: Subject) async throws {
-        let (store, _) = try await subject.open()
         let key = key(budget: Self.dollar)
-        try await store.insertKey(key)
+        let store = try await open(subject, holding: key)
         let quarter = Picodollars(dollars: Decimal(string: "0.25")!)
         let third = Picodollars(dollars: Decimal(string: "0.30")!)
 
@@ -162,9 +168,8 @@ import Testing
     /// settled twice counts once, and rows without a key are kept without counting for anyone.
     @Test(arguments: Subject.all)
     func settlementsThatArriveTogetherCountOnceEach(_ subject: Subject) async throws {
-        let (store, _) = try await subject.open()
         let key = key(budget: Picodollars(dollars: Decimal(string: "0.25")!))
-        try await store.insertKey(key)
+        let store = try await open(subject, holding: key)
         let cent = Picodollars(dollars: Decimal(string: "0.01")!)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<20 {
@@ -191,9 +196,8 @@ import Testing
     /// A request whose task is cancelled (its client left, the gateway shuts down) still leaves its ledger row.
     @Test(arguments: Subject.all)
     func aSettlementFromACancelledTaskIsStillWritten(_ subject: Subject) async throws {
-        let (store, _) = try await subject.open()
         let key = key()
-        try await store.insertKey(key)
+        let store = try await open(subject, holding: key)
         let settling = Task {
             withUnsafeCurrentTask { $0?.cancel() }
             try await store.settle(self.row("cancelled", key: key.id))
@@ -276,9 +280,8 @@ import Testing
     /// The reservation of an instance that died (never settled) expires, and the budget it held comes back.
     @Test(arguments: Subject.all)
     func aReservationNobodySettlesExpires(_ subject: Subject) async throws {
-        let (store, _) = try await subject.open()
         let key = key(budget: Self.dollar)
-        try await store.insertKey(key)
+        let store = try await open(subject, holding: key)
         let start = Date()
 
         #expect(try await store.admit(Admission(requestID: "dead", key: key, tokens: 1, cost: Self.dollar, now: start, holdFor: 30)) == .admitted)
@@ -294,9 +297,8 @@ import Testing
     /// written, each field in its place.
     @Test(arguments: Subject.all)
     func rowsSettledTogetherReadBackFieldByField(_ subject: Subject) async throws {
-        let (store, _) = try await subject.open()
         let key = key()
-        try await store.insertKey(key)
+        let store = try await open(subject, holding: key)
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         var full = row("full", key: key.id, time: start, cost: Picodollars(1_234), tokens: (11, 22), alias: "a")
         (full.streamed, full.status, full.errorKind, full.timeToFirstTokenMilliseconds) = (true, 502, "server", 7)
@@ -316,9 +318,8 @@ import Testing
 
     @Test(arguments: Subject.all)
     func theLedgerKeepsOneRowARequestNewestFirst(_ subject: Subject) async throws {
-        let (store, _) = try await subject.open()
         let key = key()
-        try await store.insertKey(key)
+        let store = try await open(subject, holding: key)
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         for index in 0..<5 {
             try await store.settle(row("q\(index)", key: key.id, time: start + Double(index), cost: Picodollars(10), tokens: (3, 4), alias: index % 2 == 0 ? "even" : "odd"))
