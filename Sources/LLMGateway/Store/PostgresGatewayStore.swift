@@ -39,6 +39,25 @@ public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
 
     /// `open(url:schema:logger:)` with the background vacuum's pace chosen (a test counts the vacuums).
     static func open(url: String, schema: String?, logger: Logger, reservationsVacuum: Sweep) async throws -> PostgresGatewayStore {
+        let (configuration, schema) = try clientConfiguration(url: url, schema: schema)
+        let client = PostgresClient(configuration: configuration)
+        let running = Task { await client.run() }
+        let store = PostgresGatewayStore(client: client, running: running, logger: logger, reservationsVacuum: reservationsVacuum)
+        do {
+            if let schema {
+                try await client.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"))
+            }
+            try await store.migrate()
+        } catch {
+            running.cancel()
+            throw error
+        }
+        return store
+    }
+
+    /// The connections' configuration for `url`, in `schema` (or the URL's), and that schema; a URL or schema this
+    /// store cannot use throws.
+    static func clientConfiguration(url: String, schema: String?) throws -> (PostgresClient.Configuration, schema: String?) {
         guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""), let host = components.host,
             !host.isEmpty
         else {
@@ -55,19 +74,7 @@ public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
         // execution (custom plans), a fifth of its CPU. Their generic plans are the same index lookups.
         configuration.options.additionalStartupParameters = [("plan_cache_mode", "force_generic_plan")]
         if let schema { configuration.options.additionalStartupParameters.append(("search_path", schema)) }
-        let client = PostgresClient(configuration: configuration)
-        let running = Task { await client.run() }
-        let store = PostgresGatewayStore(client: client, running: running, logger: logger, reservationsVacuum: reservationsVacuum)
-        do {
-            if let schema {
-                try await client.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"))
-            }
-            try await store.migrate()
-        } catch {
-            running.cancel()
-            throw error
-        }
-        return store
+        return (configuration, schema)
     }
 
     static let migrations: [[String]] = [

@@ -38,10 +38,7 @@ struct PostgresReservationsVacuumTests {
 
     /// How many times `table` of `schema` was vacuumed by hand (not by autovacuum), read on a connection of its own.
     static func vacuums(of table: String, in schema: String, url: String) async throws -> Int {
-        let components = try #require(URLComponents(string: url))
-        let configuration = PostgresClient.Configuration(
-            host: try #require(components.host), port: components.port ?? 5432, username: components.user ?? "postgres",
-            password: components.password, database: String(components.path.dropFirst()), tls: .disable)
+        let (configuration, _) = try PostgresGatewayStore.clientConfiguration(url: url, schema: nil)
         let client = PostgresClient(configuration: configuration)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
