@@ -145,16 +145,20 @@ public struct ModelRouter: Sendable {
                 return answer
             } catch {
                 let error = LLMError(normalising: error)
-                if case .unsupported = error {
-                    lastError = error
-                    continue
-                }
                 selection.failed(route.alias, target: index, error: error)
                 lastError = error
-                guard error.isRetryable else { throw error }
+                guard Self.handsOver(error) else { throw error }
             }
         }
         throw lastError
+    }
+
+    /// Whether a target that failed with `error` before answering leaves the request to the next: when it may
+    /// answer later (a retryable error, which also counts towards its cooldown) or cannot do what is asked
+    /// (`unsupported`, which does not).
+    static func handsOver(_ error: LLMError) -> Bool {
+        if case .unsupported = error { return true }
+        return error.isRetryable
     }
 
     /// The events of a streamed reply for `request`, whose model is an alias. A target that fails before its first

@@ -55,9 +55,7 @@ final class RoutedStream: @unchecked Sendable {
                 upstream = nil
                 let error = LLMError(normalising: error)
                 if error != .cancelled { router.selection.failed(route.alias, target: index, error: error) }
-                // A target that cannot do what is asked hands over too, as for a whole reply.
-                let unsupported = if case .unsupported = error { true } else { false }
-                guard !delivered, error.isRetryable || unsupported, position < order.count - 1 else { throw error }
+                guard !delivered, ModelRouter.handsOver(error), position < order.count - 1 else { throw error }
                 position += 1
             }
         }
