@@ -1,7 +1,7 @@
 import NIOConcurrencyHelpers
 
-/// When a store last deleted expired reservations: doing it at every admission cost a statement each, and the sums
-/// leave expired ones out anyway.
+/// When a store last did a chore that need not come with every round: deleting expired reservations (at every
+/// admission it cost a statement each, and the sums leave expired ones out anyway), or vacuuming them on PostgreSQL.
 final class Sweep: Sendable {
     private let last = NIOLockedValueBox(0)
     /// Milliseconds between two sweeps.
