@@ -111,6 +111,7 @@ let package = Package(
             dependencies: [
                 "LLM", "LLMGateway", "LLMTesting",
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 // To write a store file as an older release left it.

@@ -169,8 +169,7 @@ public struct ModelRouter: Sendable {
     }
 
     func stream(_ request: ChatRequest, record: RequestRecord?) -> LLMEventStream {
-        let routed = RoutedStream(request, record: record, router: self)
-        return LLMEventStream(unfolding: { try await routed.next() })
+        LLMEventStream(puller: RoutedStream(request, record: record, router: self))
     }
 
     /// The input tokens of `request`, whose model is an alias: counted by the first target whose provider can count

@@ -3,10 +3,11 @@ import LLM
 /// One routed stream's events, pulled by its reader: the first target's or, when a target fails with a retryable
 /// error or cannot do what is asked (`unsupported`) before it has sent anything, the next one's (``ModelRouter``
 /// draws the order). Pulled, not pumped by a task of its own: each open stream had one, with its frames, and the
-/// memory of 1,000 held streams was a goal it missed.
+/// memory of 1,000 held streams was a goal it missed. Handed over a batch at a time, all the upstream decoded in one
+/// read, so that the gateway writes them to its client in one go.
 ///
 /// Read by one task at a time, as any iterator is; dropping it drops the upstream stream, which cancels its call.
-final class RoutedStream: @unchecked Sendable {
+final class RoutedStream: StreamEventPuller, @unchecked Sendable {
     private let request: ChatRequest
     private let record: RequestRecord?
     private let router: ModelRouter
@@ -24,33 +25,39 @@ final class RoutedStream: @unchecked Sendable {
         self.router = router
     }
 
-    func next() async throws -> StreamEvent? {
-        guard !over else { return nil }
+    func next(into batch: inout [StreamEvent]) async throws {
+        guard !over else { return }
         do {
-            return try await nextFromTargets()
+            try await nextFromTargets(into: &batch)
         } catch {
             over = true
             throw LLMError(normalising: error)
         }
     }
 
-    private func nextFromTargets() async throws -> StreamEvent? {
+    private func nextFromTargets(into batch: inout [StreamEvent]) async throws {
         let route = try self.route ?? resolve()
         while position < order.count {
             let index = order[position]
             // Taken out while it is read, so that its buffer has one owner (a copy left here made each refill copy it).
             var events = upstream.take() ?? start(route.targets[index], of: route)
             do {
-                let event = try await events.next()
+                try await events.next(into: &batch)
                 upstream = events
-                guard let event else {
+                guard !batch.isEmpty else {
                     // A stream cut short by its reader's cancellation ends too, and says nothing of the target.
                     if !Task.isCancelled { router.selection.succeeded(route.alias, target: index) }
                     over = true
-                    return nil
+                    return
                 }
                 delivered = true
-                return ModelRouter.renamingModel(event, to: request.model)
+                for slot in batch.indices {
+                    switch batch[slot] {
+                    case .start, .finish: batch[slot] = ModelRouter.renamingModel(batch[slot], to: request.model)
+                    default: continue
+                    }
+                }
+                return
             } catch {
                 upstream = nil
                 let error = LLMError(normalising: error)
@@ -60,7 +67,6 @@ final class RoutedStream: @unchecked Sendable {
             }
         }
         over = true
-        return nil
     }
 
     private func resolve() throws(LLMError) -> ModelRouter.Route {

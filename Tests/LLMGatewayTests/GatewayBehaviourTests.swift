@@ -135,6 +135,30 @@ import Testing
         #expect(next.requests.isEmpty, "no fallback after the first event")
     }
 
+    @Test func eventsThatArriveTogetherAreWrittenTogether() async throws {
+        // 60 events in one write of the upstream reach the gateway in one read or a few: the client gets them in as
+        // few writes (chunks of the response), not one an event, in order and whole.
+        let words = (1...60).map { "w\($0) " }
+        let events = words.map { #"data: {"id":"c","model":"up","choices":[{"index":0,"delta":{"content":"\#($0)"}}]}"# + "\n\n" }
+        let upstream = try await StubHTTPServer.start { _ in
+            StubResponse(headers: ["content-type": "text/event-stream"], actions: [.send(events.joined() + "data: [DONE]\n\n"), .end])
+        }
+        defer { Task { try await upstream.shutdown() } }
+        let gateway = try await RunningGateway.start(GatewayConfiguration(models: [alias("m", upstream.baseURL + "/v1")]))
+        defer { Task { await gateway.stop() } }
+
+        let body = #"{"model":"m","stream":true,"messages":[{"role":"user","content":"x"}]}"#
+        let chunks = try await chunksOfRawExchange(port: gateway.port, "POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\n"
+            + "content-type: application/json\r\ncontent-length: \(body.utf8.count)\r\nconnection: close\r\n\r\n" + body)
+        let text = chunks.joined().split(separator: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("data: {"), let json = try? JSONValue(parsing: String(line.dropFirst(6))) else { return nil }
+            return json["choices"]?.arrayValue?.first?["delta"]?["content"]?.stringValue
+        }.joined()
+        #expect(text == words.joined())
+        #expect(chunks.last?.hasSuffix("data: [DONE]\n\n") == true)
+        #expect(chunks.count < 15, "\(chunks.count) writes for 60 events")
+    }
+
     @Test func aClientThatGoesAwayCancelsTheUpstreamCall() async throws {
         let upstream = try await StubHTTPServer.start { _ in
             StubResponse(headers: ["content-type": "text/event-stream"], actions: [

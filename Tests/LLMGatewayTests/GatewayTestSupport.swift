@@ -5,6 +5,7 @@ import LLMGateway
 import LLMTesting
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import Logging
 import Testing
 
@@ -212,4 +213,34 @@ func exchange(
     }
     let response = try await NIOHTTPTransport.shared.send(TransportRequest(method: method, url: url, headers: headers, body: buffer, proxy: .direct))
     return (response.status, String(buffer: try await response.body.collect(upTo: 1 << 22)), response.headers)
+}
+
+/// The body chunks of one HTTP/1.1 exchange over a plain socket, as the server wrote them (`transfer-encoding:
+/// chunked`: one chunk a write of the response body). The request is sent as given and must ask for
+/// `connection: close`; the answer is read until the server closes.
+func chunksOfRawExchange(port: Int, _ request: String) async throws -> [String] {
+    let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port) { channel in
+        channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
+    }
+    var bytes = ByteBuffer()
+    try await channel.executeThenClose { inbound, outbound in
+        try await outbound.write(ByteBuffer(string: request))
+        for try await var piece in inbound { bytes.writeBuffer(&piece) }
+    }
+    // Bytes, not a String: "\r\n" is one Character.
+    let raw = Array(bytes.readableBytesView)
+    let crlf: [UInt8] = [13, 10]
+    func lineEnd(from start: Int) -> Int? {
+        (start..<max(start, raw.count - 1)).first { raw[$0] == 13 && raw[$0 + 1] == 10 }
+    }
+    guard let headEnd = (0..<max(0, raw.count - 3)).first(where: { Array(raw[$0..<$0 + 4]) == crlf + crlf }) else { return [] }
+    #expect(String(decoding: raw[..<headEnd], as: UTF8.self).lowercased().contains("transfer-encoding: chunked"))
+    var position = headEnd + 4
+    var chunks: [String] = []
+    while let sizeEnd = lineEnd(from: position),
+          let size = Int(String(decoding: raw[position..<sizeEnd], as: UTF8.self), radix: 16), size > 0 {
+        chunks.append(String(decoding: raw[sizeEnd + 2..<sizeEnd + 2 + size], as: UTF8.self))
+        position = sizeEnd + 2 + size + 2
+    }
+    return chunks
 }

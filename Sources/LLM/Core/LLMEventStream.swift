@@ -48,7 +48,7 @@ public struct LLMEventStream: AsyncSequence, Sendable {
     }
 
     /// A stream whose iterator calls `puller` directly, in the iterating task.
-    init(puller: any StreamEventPuller) {
+    package init(puller: any StreamEventPuller) {
         source = .puller(puller)
         iteration = SoleIteration(of: "An LLMEventStream")
     }
@@ -93,6 +93,18 @@ public struct LLMEventStream: AsyncSequence, Sendable {
             return try await nextFromSource()
         }
 
+        /// Appends every event this iterator holds to `batch`, pulling its source first when it holds none; appends
+        /// nothing at the end. For a consumer that handles events a batch at a time (the gateway writes each batch to
+        /// its client in one go): all that one read of the source decoded, in one call.
+        package mutating func next(into batch: inout [StreamEvent]) async throws {
+            if batchIndex >= self.batch.count || Task.isCancelled {
+                guard let first = try await nextFromSource() else { return }
+                batch.append(first)
+            }
+            batch.append(contentsOf: self.batch[batchIndex...])
+            batchIndex = self.batch.count
+        }
+
         @usableFromInline
         mutating func nextFromSource() async throws -> StreamEvent? {
             switch base {
@@ -113,7 +125,7 @@ public struct LLMEventStream: AsyncSequence, Sendable {
 
 /// The source of a library stream, pulled by the one task iterating it, one `next()` at a time. Releasing
 /// it before the end must cancel whatever it reads.
-protocol StreamEventPuller: AnyObject, Sendable {
+package protocol StreamEventPuller: AnyObject, Sendable {
     /// Hands over the next events, in order: at least one, none at the end. `batch` is empty when called; the
     /// puller may append to it or swap its own array in.
     func next(into batch: inout [StreamEvent]) async throws

@@ -34,26 +34,21 @@ private final class StreamObserver: StreamEventPuller, @unchecked Sendable {
     }
 
     func next(into batch: inout [StreamEvent]) async throws {
-        if let event = try await nextEvent() { batch.append(event) }
-    }
-
-    private func nextEvent() async throws -> StreamEvent? {
-        guard !reported else { return nil }
-        let event: StreamEvent?
+        guard !reported else { return }
         do {
-            // The inner stream may do its work (HTTP, decoding) in this task: under the call's span.
-            event = try await call.withSpanContext { try await iterator.next() }
+            // The inner stream may do its work (HTTP, decoding) in this task: under the call's span. All it holds is
+            // taken at once, so a batch costs one span context, not one an event.
+            try await call.withSpanContext { try await iterator.next(into: &batch) }
         } catch {
             report(error: LLMError(normalising: error))
             throw error
         }
-        guard let event else {
+        guard !batch.isEmpty else {
             // A stream cut short by cancellation ends without a finish event.
             report(error: !sawFinish && Task.isCancelled ? .cancelled : nil)
-            return nil
+            return
         }
-        observe(event)
-        return event
+        for event in batch { observe(event) }
     }
 
     private func observe(_ event: StreamEvent) {

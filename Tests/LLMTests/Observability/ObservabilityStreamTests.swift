@@ -32,6 +32,34 @@ import Tracing
         #expect(recorder.entries.first?.metadata["output_tokens"] == "4")
     }
 
+    @Test func whatTheInnerStreamDecodedAtOnceIsHandedOverAtOnce() async throws {
+        let batches: [[StreamEvent]] = [
+            [.start(id: "resp-1", model: nil), .textDelta("Hi", snapshot: "Hi"), .textDelta("!", snapshot: "Hi!")],
+            [.textEnd("Hi!"), .finish(stopReason: .endTurn, usage: Usage(inputTokens: 3, outputTokens: 2), model: nil)],
+        ]
+        let tracer = InMemoryTracer()
+        let stream = BatchedStreamProvider(batches: batches).instrumented(logger: .quiet, tracer: tracer).stream(request)
+        var iterator = stream.makeAsyncIterator()
+
+        // One event at a time still works; the rest of its batch is then handed over in one call.
+        #expect(try await iterator.next() == batches[0][0])
+        var batch: [StreamEvent] = []
+        try await iterator.next(into: &batch)
+        #expect(batch == Array(batches[0].dropFirst()))
+        batch = []
+        try await iterator.next(into: &batch)
+        #expect(batch == batches[1])
+        batch = []
+        try await iterator.next(into: &batch)
+        #expect(batch.isEmpty, "nothing at the end")
+
+        // Every event of a batch was seen: the call is reported once, with the finish event's usage.
+        #expect(tracer.finishedSpans.count == 1)
+        let span = try #require(tracer.finishedSpans.first)
+        #expect(span.attributes.get("gen_ai.usage.output_tokens") == .int64(2))
+        #expect(span.attributes.get("gen_ai.response.id") == .string("resp-1"))
+    }
+
     @Test func anErrorInTheStreamReachesTheConsumerAndIsReported() async throws {
         let tracer = InMemoryTracer()
         let mock = MockProvider(replies: [MockReply(.textThenError("partial answer", .network(reason: "reset")))])

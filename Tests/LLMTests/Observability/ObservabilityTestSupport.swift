@@ -52,6 +52,36 @@ struct ScriptedStreamProvider: LLMProvider {
     }
 }
 
+/// A provider whose stream hands over its events in the given batches, as a library provider hands over all it decoded
+/// from one read.
+struct BatchedStreamProvider: LLMProvider {
+    var name = "batched"
+    var batches: [[StreamEvent]]
+
+    func complete(_ request: ChatRequest) async throws -> LLMResponse {
+        var accumulator = StreamAccumulator()
+        for try await event in stream(request) { accumulator.consume(event) }
+        return try accumulator.response()
+    }
+
+    func stream(_ request: ChatRequest) -> LLMEventStream {
+        LLMEventStream(puller: BatchPuller(batches))
+    }
+
+    private final class BatchPuller: StreamEventPuller, @unchecked Sendable {
+        private var batches: [[StreamEvent]]
+
+        init(_ batches: [[StreamEvent]]) {
+            self.batches = batches
+        }
+
+        func next(into batch: inout [StreamEvent]) async throws {
+            guard !batches.isEmpty else { return }
+            batch.append(contentsOf: batches.removeFirst())
+        }
+    }
+}
+
 /// A one-shot signal a test can wait for.
 struct Signal: Sendable {
     private let stream: AsyncStream<Void>
