@@ -89,7 +89,7 @@ models:
   - name: hold
     targets: [{model: llamacpp/bench, base_url: "http://127.0.0.1:$SLOW/hold/30/v1", price: {input_per_mtok: 0.1, output_per_mtok: 0.2}}]
 YAML
-  LLM_GATEWAY_MASTER_KEY=$MASTER LLM_LOG_LEVEL=warning "$GATEWAY" --config "$ROOT/gateway-$variant.yaml" >"$ROOT/gateway-$variant.log" 2>&1 & pids+=($!)
+  LLM_GATEWAY_MASTER_KEY=$MASTER "$GATEWAY" --config "$ROOT/gateway-$variant.yaml" >"$ROOT/gateway-$variant.log" 2>&1 & pids+=($!)
   echo $! > "$ROOT/$variant.pid"
   wait_for "http://127.0.0.1:$port/health"
   curl -fsS "http://127.0.0.1:$port/admin/keys" -H "authorization: Bearer $MASTER" -H "content-type: application/json" \
