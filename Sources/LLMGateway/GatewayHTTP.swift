@@ -147,8 +147,15 @@ enum GatewayHTTP {
                 case .events(let events):
                     for event in events {
                         record.observe(event)
-                        // The ledger row is committed before the reply's last bytes go out.
-                        if case .finish = event { await record.settle(status: 200) }
+                        if case .finish = event {
+                            // The ledger row is committed before the reply's last bytes go out; what came before the
+                            // finish in its batch goes out first, so that the text does not wait for the commit.
+                            if buffer.readableBytes > 0 {
+                                try await writer.write(buffer)
+                                buffer.clear()
+                            }
+                            await record.settle(status: 200)
+                        }
                         encode(event, &buffer)
                     }
                 case .heartbeat: if let heartbeat { buffer.writeStaticString(heartbeat) }

@@ -163,7 +163,8 @@ public struct ModelRouter: Sendable {
 
     /// The events of a streamed reply for `request`, whose model is an alias. A target that fails before its first
     /// event, or cannot do what is asked (`unsupported`), is replaced by the next; the model is reported as the alias.
-    /// Dropping the stream cancels the upstream call, closing its connection.
+    /// Dropping the stream cancels the upstream call, closing its connection. Iterate it once, as a provider's stream:
+    /// a second iterator stops the program with a message.
     public func stream(_ request: ChatRequest) -> LLMEventStream {
         stream(request, record: nil)
     }

@@ -1,10 +1,12 @@
 /// Wraps a provider's event stream so the call is reported when the stream ends.
 ///
-/// The wrapper pulls: each `next()` of the consumer that finds no event ready calls `next()` of the inner
-/// stream directly, in the consumer's task. There is no second buffer and no extra task, so back-pressure
-/// and ordering are exactly those of the inner stream. Cancelling the consumer's task cancels the inner
-/// stream (its `next()` is cancellation-aware); a consumer that simply stops iterating releases the inner
-/// iterator, which ends the inner stream too, and the call is reported as cancelled.
+/// The wrapper pulls: each `next()` of the consumer that finds no event ready takes all the inner stream holds
+/// (pulling it when it holds none), directly, in the consumer's task. There is no extra task, so back-pressure and
+/// ordering are exactly those of the inner stream. Events are observed when they are taken, so a call whose finish
+/// event arrived is reported with its usage even if its consumer stops before reading it (the provider was paid
+/// for it). Cancelling the consumer's task cancels the inner stream (its `next()` is cancellation-aware); a
+/// consumer that simply stops iterating releases the inner iterator, which ends the inner stream too, and the call
+/// is reported as cancelled.
 enum InstrumentedStream {
     static func wrap(_ inner: LLMEventStream, call: ModelCall) -> LLMEventStream {
         LLMEventStream(puller: StreamObserver(inner.makeAsyncIterator(), call: call))
