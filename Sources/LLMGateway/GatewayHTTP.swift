@@ -150,20 +150,14 @@ enum GatewayHTTP {
                         if case .finish = event {
                             // The ledger row is committed before the reply's last bytes go out; what came before the
                             // finish in its batch goes out first, so that the text does not wait for the commit.
-                            if buffer.readableBytes > 0 {
-                                try await writer.write(buffer)
-                                buffer.clear()
-                            }
+                            try await send(&buffer, to: &writer)
                             await record.settle(status: 200)
                         }
                         encode(event, &buffer)
                     }
                 case .heartbeat: if let heartbeat { buffer.writeStaticString(heartbeat) }
                 }
-                if buffer.readableBytes > 0 {
-                    try await writer.write(buffer)
-                    buffer.clear()
-                }
+                try await send(&buffer, to: &writer)
             }
             await record.settle(status: 200)
             finish(&buffer)
@@ -181,6 +175,13 @@ enum GatewayHTTP {
         // items, which cancels the upstream call.
         try await writer.write(buffer)
         try await writer.finish(nil)
+    }
+
+    /// Writes what `buffer` holds, if anything, and empties it.
+    private static func send(_ buffer: inout ByteBuffer, to writer: inout any ResponseBodyWriter) async throws {
+        guard buffer.readableBytes > 0 else { return }
+        try await writer.write(buffer)
+        buffer.clear()
     }
 }
 

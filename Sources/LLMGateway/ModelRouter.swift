@@ -250,12 +250,13 @@ public struct ModelRouter: Sendable {
         return Route(alias: wildcard, targets: targets, rest: rest)
     }
 
-    /// Clients see the alias they asked for, not the upstream's model name.
-    static func renamingModel(_ event: StreamEvent, to alias: String) -> StreamEvent {
+    /// Clients see the alias they asked for, not the upstream's model name. Events that name no model are left as they
+    /// are (not copied back).
+    static func renameModel(in event: inout StreamEvent, to alias: String) {
         switch event {
-        case .start(let id, _): .start(id: id, model: alias)
-        case .finish(let stopReason, let usage, _): .finish(stopReason: stopReason, usage: usage, model: alias)
-        default: event
+        case .start(let id, _): event = .start(id: id, model: alias)
+        case .finish(let stopReason, let usage, _): event = .finish(stopReason: stopReason, usage: usage, model: alias)
+        default: break
         }
     }
 }

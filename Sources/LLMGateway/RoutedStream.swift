@@ -51,12 +51,7 @@ final class RoutedStream: StreamEventPuller, @unchecked Sendable {
                     return
                 }
                 delivered = true
-                for slot in batch.indices {
-                    switch batch[slot] {
-                    case .start, .finish: batch[slot] = ModelRouter.renamingModel(batch[slot], to: request.model)
-                    default: continue
-                    }
-                }
+                for slot in batch.indices { ModelRouter.renameModel(in: &batch[slot], to: request.model) }
                 return
             } catch {
                 upstream = nil

@@ -39,9 +39,7 @@ struct ScriptedStreamProvider: LLMProvider {
     var events: [StreamEvent]
 
     func complete(_ request: ChatRequest) async throws -> LLMResponse {
-        var accumulator = StreamAccumulator()
-        for try await event in stream(request) { accumulator.consume(event) }
-        return try accumulator.response()
+        try await stream(request).collectResponse()
     }
 
     func stream(_ request: ChatRequest) -> LLMEventStream {
@@ -59,9 +57,7 @@ struct BatchedStreamProvider: LLMProvider {
     var batches: [[StreamEvent]]
 
     func complete(_ request: ChatRequest) async throws -> LLMResponse {
-        var accumulator = StreamAccumulator()
-        for try await event in stream(request) { accumulator.consume(event) }
-        return try accumulator.response()
+        try await stream(request).collectResponse()
     }
 
     func stream(_ request: ChatRequest) -> LLMEventStream {
