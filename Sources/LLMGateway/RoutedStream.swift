@@ -35,6 +35,9 @@ final class RoutedStream: StreamEventPuller, @unchecked Sendable {
         }
     }
 
+    // What is done before and after the upstream's read is in functions of their own, never inlined: the stream is
+    // read in the connection's task, which keeps the largest stack of frames it ever needed for the stream's life,
+    // and inlined they made this function's frame 3.3 KiB.
     private func nextFromTargets(into batch: inout [StreamEvent]) async throws {
         let route = try self.route ?? resolve()
         while position < order.count {
@@ -44,26 +47,40 @@ final class RoutedStream: StreamEventPuller, @unchecked Sendable {
             do {
                 try await events.next(into: &batch)
                 upstream = events
-                guard !batch.isEmpty else {
-                    // A stream cut short by its reader's cancellation ends too, and says nothing of the target.
-                    if !Task.isCancelled { router.selection.succeeded(route.alias, target: index) }
-                    over = true
-                    return
-                }
-                delivered = true
-                for slot in batch.indices { ModelRouter.renameModel(in: &batch[slot], to: request.model) }
+                received(&batch, from: index, of: route)
                 return
             } catch {
                 upstream = nil
-                let error = LLMError(normalising: error)
-                if error != .cancelled { router.selection.failed(route.alias, target: index, error: error) }
-                guard !delivered, ModelRouter.handsOver(error), position < order.count - 1 else { throw error }
-                position += 1
+                try failed(error, target: index, of: route)
             }
         }
         over = true
     }
 
+    /// Notes a batch the target at `index` sent: its end (an empty batch), or its events, named after the alias.
+    @inline(never)
+    private func received(_ batch: inout [StreamEvent], from index: Int, of route: ModelRouter.Route) {
+        guard !batch.isEmpty else {
+            // A stream cut short by its reader's cancellation ends too, and says nothing of the target.
+            if !Task.isCancelled { router.selection.succeeded(route.alias, target: index) }
+            over = true
+            return
+        }
+        delivered = true
+        for slot in batch.indices { ModelRouter.renameModel(in: &batch[slot], to: request.model) }
+    }
+
+    /// Notes the failure of the target at `index`, and moves on to the next target, or throws the error when the
+    /// stream cannot be handed over (it delivered events already, the error is not one to hand over, no target is left).
+    @inline(never)
+    private func failed(_ error: any Error, target index: Int, of route: ModelRouter.Route) throws(LLMError) {
+        let error = LLMError(normalising: error)
+        if error != .cancelled { router.selection.failed(route.alias, target: index, error: error) }
+        guard !delivered, ModelRouter.handsOver(error), position < order.count - 1 else { throw error }
+        position += 1
+    }
+
+    @inline(never)
     private func resolve() throws(LLMError) -> ModelRouter.Route {
         let route = try router.resolve(request.model)
         record?.update { $0.alias = route.alias }
@@ -72,6 +89,7 @@ final class RoutedStream: StreamEventPuller, @unchecked Sendable {
         return route
     }
 
+    @inline(never)
     private func start(_ target: ModelRouter.Target, of route: ModelRouter.Route) -> LLMEventStream.AsyncIterator {
         let upstream = route.upstream(request, target: target, retryPolicy: router.retryPolicies[route.alias])
         record?.update {

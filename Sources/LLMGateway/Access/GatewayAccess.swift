@@ -28,25 +28,52 @@ struct GatewayAccess: Sendable {
     /// - Throws: `LLMError.authentication` (401): no key where one is needed, or a key that is unknown, revoked
     ///   or expired.
     func authenticate(_ request: Request, now: Date = Date()) async throws(LLMError) -> StoredKey? {
+        // The work is done in functions of their own, never inlined, and only a key the cache does not hold is
+        // awaited: this function's frame stays small (see ``GatewayHTTP/answer``).
+        switch try lookUp(request) {
+        case .anonymous: return nil
+        case .cached(let key, let hash): return try Self.checked(key, hash: hash, now: now)
+        case .unknown(let hash, let store): return try Self.checked(try await load(hash, from: store), hash: hash, now: now)
+        }
+    }
+
+    private enum Lookup {
+        case anonymous
+        case cached(StoredKey, hash: String)
+        case unknown(hash: String, store: any GatewayStore)
+    }
+
+    @inline(never)
+    private func lookUp(_ request: Request) throws(LLMError) -> Lookup {
         let presented = Self.presentedKey(request)
-        guard let store else { return nil }
+        guard let store else { return .anonymous }
         guard let presented, presented.hasPrefix(GatewayKeySecret.prefix) else {
             guard allowAnonymous else { throw Self.unauthorized("a gateway key is required") }
-            return nil
+            return .anonymous
         }
         let hash = GatewayKeySecret.hash(presented)
-        var key = keys.key(hash: hash)
-        if key == nil {
-            do {
-                key = try await store.key(hash: hash)
-            } catch {
-                throw Self.storeUnavailable("read")
-            }
-            if let key { keys.store(key) }
+        if let key = keys.key(hash: hash) { return .cached(key, hash: hash) }
+        return .unknown(hash: hash, store: store)
+    }
+
+    @inline(never)
+    private func load(_ hash: String, from store: any GatewayStore) async throws(LLMError) -> StoredKey? {
+        let key: StoredKey?
+        do {
+            key = try await store.key(hash: hash)
+        } catch {
+            throw Self.storeUnavailable("read")
         }
-        guard let key, GatewayKeySecret.constantTimeEquals(key.hash, hash) else { throw Self.unauthorized("the key is not valid") }
-        if key.revokedAt != nil { throw Self.unauthorized("the key was revoked") }
-        if let expiry = key.expiresAt, expiry <= now { throw Self.unauthorized("the key has expired") }
+        if let key { keys.store(key) }
+        return key
+    }
+
+    /// `key` if it is the one presented (its hash `hash`) and it may be used at `now`.
+    @inline(never)
+    private static func checked(_ key: StoredKey?, hash: String, now: Date) throws(LLMError) -> StoredKey {
+        guard let key, GatewayKeySecret.constantTimeEquals(key.hash, hash) else { throw unauthorized("the key is not valid") }
+        if key.revokedAt != nil { throw unauthorized("the key was revoked") }
+        if let expiry = key.expiresAt, expiry <= now { throw unauthorized("the key has expired") }
         return key
     }
 
@@ -81,6 +108,7 @@ struct GatewayAccess: Sendable {
     /// - Throws: `LLMError.permissionDenied` (403) for an alias the key may not use, or an alias with no known price
     ///   on a key with a budget; `LLMError.rateLimited` (429) for a limit (with `Retry-After`) or a spent budget (code
     ///   `insufficient_quota`).
+    @inline(never)  // See GatewayHTTP.answer.
     func admitting(_ request: ChatRequest, key: StoredKey?, router: ModelRouter, record: RequestRecord, now: Date = Date()) async throws(LLMError) -> ChatRequest {
         var request = request
         try await admit(&request, key: key, router: router, record: record, now: now)
@@ -89,12 +117,20 @@ struct GatewayAccess: Sendable {
 
     func admit(_ request: inout ChatRequest, key: StoredKey?, router: ModelRouter, record: RequestRecord, now: Date = Date()) async throws(LLMError) {
         guard store != nil, let key else { return }
+        let (route, input) = try capped(&request, key: key, router: router)
+        try await reserve(route, input: input, output: request.maxTokens ?? 0, key: key, record: record, now: now)
+    }
+
+    /// The alias that serves `request` on `key` and the request's estimated input tokens; its output capped when the
+    /// key has a budget or a token limit. Never inlined (see ``reserve(_:input:output:key:record:now:)``).
+    @inline(never)
+    private func capped(_ request: inout ChatRequest, key: StoredKey, router: ModelRouter) throws(LLMError) -> (ModelRouter.Route, Int) {
         let route = try permit(request.model, key: key, router: router)
         if key.budget != nil || key.tpm != nil {
             let cap = router.outputCaps[route.alias] ?? Self.defaultOutputCap
             request.maxTokens = min(request.maxTokens ?? cap, cap)
         }
-        try await reserve(route, input: TokenCount.estimate(request).tokens, output: request.maxTokens ?? 0, key: key, record: record, now: now)
+        return (route, TokenCount.estimate(request).tokens)
     }
 
     /// Lets an embedding request go upstream on `key`, or says why not (as ``admit(_:key:router:record:now:)`` does);
@@ -106,10 +142,29 @@ struct GatewayAccess: Sendable {
     }
 
     /// Reserves `input` and `output` tokens on `key` (and, with a budget, what they cost at the dearest target).
+    ///
+    /// Only the store's round is awaited here; what comes before and after it are functions of their own, never
+    /// inlined, so that their values are not kept in this function's frame (see ``GatewayHTTP/answer``).
+    @inline(never)
     private func reserve(
         _ route: ModelRouter.Route, input: Int, output: Int, key: StoredKey, record: RequestRecord, now: Date
     ) async throws(LLMError) {
         guard let store else { return }
+        let admission = try Self.admission(route, input: input, output: output, key: key, requestID: record.ledgerID, now: now, holdFor: reservationHold)
+        let decision: AdmissionDecision
+        do {
+            decision = try await store.admit(admission)
+        } catch {
+            throw Self.storeUnavailable("written")
+        }
+        try Self.apply(decision, key: key, input: input, record: record, now: now)
+    }
+
+    /// What `key` asks the store to reserve for a request of `input` and `output` tokens on `route`.
+    @inline(never)
+    private static func admission(
+        _ route: ModelRouter.Route, input: Int, output: Int, key: StoredKey, requestID: String, now: Date, holdFor: TimeInterval
+    ) throws(LLMError) -> Admission {
         var cost = Picodollars.zero
         if key.budget != nil {
             // The dearest target prices the reservation: any of them may serve.
@@ -125,13 +180,12 @@ struct GatewayAccess: Sendable {
             }
             cost = Picodollars(dollars: dearest ?? 0)
         }
-        let decision: AdmissionDecision
-        do {
-            decision = try await store.admit(Admission(
-                requestID: record.ledgerID, key: key, tokens: input + output, cost: cost, now: now, holdFor: reservationHold))
-        } catch {
-            throw Self.storeUnavailable("written")
-        }
+        return Admission(requestID: requestID, key: key, tokens: input + output, cost: cost, now: now, holdFor: holdFor)
+    }
+
+    /// Notes an admitted request on its record, or throws the error a refusal answers with.
+    @inline(never)
+    private static func apply(_ decision: AdmissionDecision, key: StoredKey, input: Int, record: RequestRecord, now: Date) throws(LLMError) {
         switch decision {
         case .admitted:
             record.update {
