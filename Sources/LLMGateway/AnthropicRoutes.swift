@@ -50,7 +50,7 @@ struct AnthropicRoutes: Sendable {
             let id = GatewayHTTP.newID("msg_")
             let encoder = EncoderBox(AnthropicMessagesStreamEncoder(id: id, model: incoming.request.model))
             return try await GatewayHTTP.answer(
-                chat, stream: incoming.stream, router: router, record: record,
+                chat, stream: incoming.stream, router: router, record: record, client: context.channel,
                 reply: { AnthropicMessagesServerResponse.message($0, id: id) },
                 encode: { event, buffer in
                     for out in encoder.value.events(for: event) { AnthropicMessagesStreamEncoder.sseEvent(out, into: &buffer) }

@@ -96,7 +96,8 @@ public struct Gateway: Sendable {
         let configuration = self.configuration
         let address = GatewayAddress(configuration.listen) ?? GatewayAddress("127.0.0.1:4000")!
         return Application(
-            router: routes, configuration: .init(address: .hostname(address.host, port: address.port), serverName: "llm-gateway"),
+            router: routes, server: .http1(configuration: .init(additionalChannelHandlers: [ClientDepartureHandler()])),
+            configuration: .init(address: .hostname(address.host, port: address.port), serverName: "llm-gateway"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
     }

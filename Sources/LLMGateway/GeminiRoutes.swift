@@ -83,7 +83,7 @@ struct GeminiRoutes: Sendable {
             let events = router.stream(chat, record: record)
             if request.uri.queryParameters.get("alt") == "sse" {
                 return try await GatewayHTTP.stream(
-                    events, record: record,
+                    events, record: record, client: context.channel,
                     encode: { event, buffer in
                         for chunk in encoder.value.chunks(for: event) { GeminiStreamEncoder.sseEvent(chunk, into: &buffer) }
                     },
@@ -98,7 +98,7 @@ struct GeminiRoutes: Sendable {
                 chunk.writeJSON(to: &buffer)
             }
             return try await GatewayHTTP.stream(
-                events, record: record, contentType: "application/json", heartbeat: nil,
+                events, record: record, client: context.channel, contentType: "application/json",
                 encode: { event, buffer in
                     for chunk in encoder.value.chunks(for: event) { element(chunk, &buffer) }
                 },

@@ -92,7 +92,7 @@ struct OllamaRoutes: Sendable {
             let createdAt = Self.timestamps.string(from: Date())
             var encoder = OllamaChatStreamEncoder(model: incoming.request.model, createdAt: createdAt)
             return try await answer(
-                chat, stream: incoming.stream, record: record, reply: { OllamaChatServerResponse.reply($0, createdAt: createdAt) },
+                chat, stream: incoming.stream, record: record, client: context.channel, reply: { OllamaChatServerResponse.reply($0, createdAt: createdAt) },
                 lines: { encoder.lines(for: $0) })
         } catch {
             record.noteError(error)
@@ -101,14 +101,14 @@ struct OllamaRoutes: Sendable {
     }
 
     /// A chat's answer in Ollama's way: one object, or NDJSON lines (`lines` for each event, made on the stream's one
-    /// writer; no heartbeat: NDJSON has no comment) ending in an error line if the stream breaks after it began.
+    /// writer) ending in an error line if the stream breaks after it began.
     private func answer(
-        _ chat: ChatRequest, stream: Bool, record: RequestRecord, reply: (LLMResponse) -> JSONValue,
+        _ chat: ChatRequest, stream: Bool, record: RequestRecord, client: any Channel, reply: (LLMResponse) -> JSONValue,
         lines: sending @escaping (StreamEvent) -> [JSONValue]
     ) async throws(LLMError) -> Response {
         let encoder = EncoderBox(lines)
         return try await GatewayHTTP.answer(
-            chat, stream: stream, router: router, record: record, contentType: "application/x-ndjson", heartbeat: nil, reply: reply,
+            chat, stream: stream, router: router, record: record, client: client, contentType: "application/x-ndjson", reply: reply,
             encode: { event, buffer in
                 for line in encoder.value(event) { OllamaChatStreamEncoder.line(line, into: &buffer) }
             },
@@ -133,7 +133,7 @@ struct OllamaRoutes: Sendable {
             let chat = try await access.admitting(incoming.request, key: record.snapshot.key, router: router, record: record)
             var encoder = OllamaGenerateStreamEncoder(model: incoming.request.model, createdAt: createdAt)
             return try await answer(
-                chat, stream: incoming.stream, record: record, reply: { OllamaGenerateServerResponse.reply($0, createdAt: createdAt) },
+                chat, stream: incoming.stream, record: record, client: context.channel, reply: { OllamaGenerateServerResponse.reply($0, createdAt: createdAt) },
                 lines: { encoder.lines(for: $0) })
         } catch {
             record.noteError(error)

@@ -50,7 +50,7 @@ struct OpenAIRoutes: Sendable {
             let encoder = EncoderBox(OpenAIChatStreamEncoder(
                 id: id, created: created, model: incoming.request.model, includeUsage: incoming.includeStreamUsage))
             return try await GatewayHTTP.answer(
-                chat, stream: incoming.stream, router: router, record: record,
+                chat, stream: incoming.stream, router: router, record: record, client: context.channel,
                 reply: { OpenAIChatServerResponse.completion($0, id: id, created: created) },
                 encode: { event, buffer in
                     for chunk in encoder.value.chunks(for: event) { OpenAIChatStreamEncoder.sseEvent(chunk, into: &buffer) }
@@ -75,7 +75,7 @@ struct OpenAIRoutes: Sendable {
             let created = Int(Date().timeIntervalSince1970)
             let encoder = EncoderBox(OpenAIResponsesStreamEncoder(id: id, createdAt: created, model: incoming.request.model))
             return try await GatewayHTTP.answer(
-                chat, stream: incoming.stream, router: router, record: record,
+                chat, stream: incoming.stream, router: router, record: record, client: context.channel,
                 reply: { OpenAIResponsesServerResponse.response($0, id: id, createdAt: created) },
                 encode: { event, buffer in
                     for out in encoder.value.events(for: event) { OpenAIResponsesStreamEncoder.sseEvent(out, into: &buffer) }

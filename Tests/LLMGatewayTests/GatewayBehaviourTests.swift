@@ -181,6 +181,56 @@ import Testing
         #expect(await upstream.waitForOpenConnections(0, timeout: .seconds(2)), "the upstream call was cancelled within a second or two")
     }
 
+    /// An NDJSON stream (Ollama's) has no comment to write while the upstream is silent: the client's connection
+    /// ending is what the gateway notices, at once.
+    @Test func aClientThatGoesAwayFromASilentOllamaStreamCancelsTheUpstreamCall() async throws {
+        let upstream = try await StubHTTPServer.start { _ in
+            StubResponse(headers: ["content-type": "text/event-stream"], actions: [
+                .send(#"data: {"id":"c","model":"up","choices":[{"index":0,"delta":{"content":"a"}}]}"# + "\n\n"),
+                .pause(.seconds(60)),
+            ])
+        }
+        defer { Task { try await upstream.shutdown() } }
+        let gateway = try await RunningGateway.start(GatewayConfiguration(models: [alias("m", upstream.baseURL + "/v1")]))
+        defer { Task { await gateway.stop() } }
+
+        let transport = NIOHTTPTransport()
+        defer { transport.shutdown() }
+        do {
+            let response = try await transport.send(TransportRequest(
+                url: gateway.baseURL + "/api/chat", headers: ["content-type": "application/json"],
+                body: ByteBuffer(string: #"{"model":"m","messages":[{"role":"user","content":"x"}]}"#), proxy: .direct))
+            for try await chunk in response.body {
+                #expect(String(buffer: chunk).contains(#""content":"a""#))
+                break  // the first line, then the client leaves
+            }
+        }
+        #expect(await upstream.waitForOpenConnections(0, timeout: .milliseconds(1500)), "the upstream call was cancelled at once")
+    }
+
+    /// A client that leaves before the stream's first event (the upstream has not answered yet) cancels the call too.
+    @Test func aClientThatGoesAwayBeforeTheFirstEventCancelsTheUpstreamCall() async throws {
+        let upstream = try await StubHTTPServer.start { _ in
+            StubResponse(headers: ["content-type": "text/event-stream"], actions: [.pause(.seconds(60))])
+        }
+        defer { Task { try await upstream.shutdown() } }
+        let gateway = try await RunningGateway.start(GatewayConfiguration(models: [alias("m", upstream.baseURL + "/v1")]))
+        defer { Task { await gateway.stop() } }
+
+        let transport = NIOHTTPTransport()
+        defer { transport.shutdown() }
+        let client = Task {
+            let response = try await transport.send(TransportRequest(
+                url: gateway.baseURL + "/v1/chat/completions", headers: ["content-type": "application/json"],
+                body: ByteBuffer(string: #"{"model":"m","stream":true,"messages":[{"role":"user","content":"x"}]}"#), proxy: .direct))
+            for try await _ in response.body {}
+        }
+        #expect(await upstream.waitForOpenConnections(1, timeout: .seconds(5)), "the gateway called the upstream")
+        client.cancel()  // the client's connection closes while the gateway waits for the first event
+        _ = await client.result
+        #expect(await upstream.waitForOpenConnections(0, timeout: .milliseconds(1500)), "the upstream call was cancelled at once")
+    }
+
     @Test func theRequestIDIsEchoedOrMade() async throws {
         let upstream = try await StubHTTPServer.start { _ in .json(200, Self.reply) }
         defer { Task { try await upstream.shutdown() } }

@@ -243,7 +243,7 @@ import Testing
         try await reader.value
 
         var rows: [LedgerRow] = []
-        for _ in 0..<50 where rows.isEmpty {  // the gateway notices at its next heartbeat (400 ms)
+        for _ in 0..<50 where rows.isEmpty {  // the gateway notices when the connection ends, and commits the row
             try await Task.sleep(for: .milliseconds(100))
             rows = try await store.ledger(LedgerQuery())
         }
