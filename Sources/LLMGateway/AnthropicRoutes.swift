@@ -30,7 +30,7 @@ struct AnthropicRoutes: Sendable {
                 body = .object(object)
             }
             let incoming = try AnthropicMessagesServerRequest(decoding: body)
-            try access.permit(incoming.request.model, key: record.snapshot.key, router: router)
+            try access.permit(incoming.request.model, key: record.key, router: router)
             let count = try await router.countTokens(incoming.request)
             return GatewayHTTP.json(["input_tokens": .int(count.tokens)], requestID: requestID, headers: [(TokenCount.header, count.headerValue)])
         } catch {
@@ -39,27 +39,38 @@ struct AnthropicRoutes: Sendable {
         }
     }
 
+    // Read, decoded and admitted here, answered in a function of its own, never inlined: the two steps' frames are
+    // never held at once (see ``GatewayHTTP/answer``).
     private func messages(_ request: Request, context: GatewayRequestContext) async -> Response {
         let record = context.record
         record.update { $0.format = "anthropic" }
-        let requestID = record.requestID
         do {
-            let key = record.snapshot.key
             let incoming = try AnthropicMessagesServerRequest(decoding: try await GatewayHTTP.json(of: request, limit: maxBodyBytes))
-            let chat = try await access.admitting(incoming.request, key: key, router: router, record: record)
-            let id = GatewayHTTP.newID("msg_")
-            let encoder = EncoderBox(AnthropicMessagesStreamEncoder(id: id, model: incoming.request.model))
-            return try await GatewayHTTP.answer(
-                chat, stream: incoming.stream, router: router, record: record, client: context.channel,
-                reply: { AnthropicMessagesServerResponse.message($0, id: id) },
-                encode: { event, buffer in
-                    for out in encoder.value.events(for: event) { AnthropicMessagesStreamEncoder.sseEvent(out, into: &buffer) }
-                },
-                finish: { _ in },
-                failure: { error, buffer in AnthropicMessagesStreamEncoder.sseEvent(AnthropicMessagesStreamEncoder.errorEvent(error), into: &buffer) })
+            let chat = try await access.admitting(incoming.request, key: record.key, router: router, record: record)
+            return try await answer(chat, to: incoming, record: record, client: context.channel)
         } catch {
-            record.noteError(error)
-            return GatewayHTTP.error(AnthropicMessagesServerResponse.error(error), requestID: requestID)
+            return failed(error, record: record)
         }
+    }
+
+    @inline(never)
+    private func answer(_ chat: ChatRequest, to incoming: AnthropicMessagesServerRequest, record: RequestRecord, client: any Channel) async throws(LLMError) -> Response {
+        let id = GatewayHTTP.newID("msg_")
+        let encoder = EncoderBox(AnthropicMessagesStreamEncoder(id: id, model: incoming.request.model))
+        return try await GatewayHTTP.answer(
+            chat, stream: incoming.stream, router: router, record: record, client: client,
+            reply: { AnthropicMessagesServerResponse.message($0, id: id) },
+            encode: { event, buffer in
+                for out in encoder.value.events(for: event) { AnthropicMessagesStreamEncoder.sseEvent(out, into: &buffer) }
+            },
+            finish: { _ in },
+            failure: { error, buffer in AnthropicMessagesStreamEncoder.sseEvent(AnthropicMessagesStreamEncoder.errorEvent(error), into: &buffer) })
+    }
+
+    /// The answer to a request that failed before its answer began, noted in its record.
+    @inline(never)
+    private func failed(_ error: LLMError, record: RequestRecord) -> Response {
+        record.noteError(error)
+        return GatewayHTTP.error(AnthropicMessagesServerResponse.error(error), requestID: record.requestID)
     }
 }

@@ -83,7 +83,7 @@ enum GatewayHTTP {
     /// The embeddings for `request` (whose model is an alias), admitted on the record's key: the reply every format's
     /// embeddings route writes in its own shape.
     static func embed(_ request: EmbeddingRequest, access: GatewayAccess, router: ModelRouter, record: RequestRecord) async throws(LLMError) -> EmbeddingResponse {
-        try await access.admit(request, key: record.snapshot.key, router: router, record: record)
+        try await access.admit(request, key: record.key, router: router, record: record)
         return try await router.embed(request, record: record)
     }
 

@@ -86,7 +86,7 @@ struct OllamaRoutes: Sendable {
         record.update { $0.format = "ollama" }
         let requestID = record.requestID
         do {
-            let key = record.snapshot.key
+            let key = record.key
             let incoming = try OllamaChatServerRequest(decoding: try await GatewayHTTP.json(of: request, limit: maxBodyBytes))
             let chat = try await access.admitting(incoming.request, key: key, router: router, record: record)
             let createdAt = Self.timestamps.string(from: Date())
@@ -101,7 +101,9 @@ struct OllamaRoutes: Sendable {
     }
 
     /// A chat's answer in Ollama's way: one object, or NDJSON lines (`lines` for each event, made on the stream's one
-    /// writer) ending in an error line if the stream breaks after it began.
+    /// writer) ending in an error line if the stream breaks after it began. Never inlined: its frame and the
+    /// admission's are never held at once (see ``GatewayHTTP/answer``).
+    @inline(never)
     private func answer(
         _ chat: ChatRequest, stream: Bool, record: RequestRecord, client: any Channel, reply: (LLMResponse) -> JSONValue,
         lines: sending @escaping (StreamEvent) -> [JSONValue]
@@ -122,7 +124,7 @@ struct OllamaRoutes: Sendable {
         let requestID = record.requestID
         do {
             let incoming = try OllamaGenerateServerRequest(decoding: try await GatewayHTTP.json(of: request, limit: maxBodyBytes))
-            try access.permit(incoming.request.model, key: record.snapshot.key, router: router)
+            try access.permit(incoming.request.model, key: record.key, router: router)
             let createdAt = Self.timestamps.string(from: Date())
             if incoming.loadsOnly {
                 guard router.serves(incoming.request.model) else {
@@ -130,7 +132,7 @@ struct OllamaRoutes: Sendable {
                 }
                 return GatewayHTTP.json(OllamaGenerateServerResponse.loaded(model: incoming.request.model, createdAt: createdAt), requestID: requestID)
             }
-            let chat = try await access.admitting(incoming.request, key: record.snapshot.key, router: router, record: record)
+            let chat = try await access.admitting(incoming.request, key: record.key, router: router, record: record)
             var encoder = OllamaGenerateStreamEncoder(model: incoming.request.model, createdAt: createdAt)
             return try await answer(
                 chat, stream: incoming.stream, record: record, client: context.channel, reply: { OllamaGenerateServerResponse.reply($0, createdAt: createdAt) },

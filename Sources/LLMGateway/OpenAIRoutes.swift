@@ -37,57 +37,63 @@ struct OpenAIRoutes: Sendable {
         ["id": .string(alias), "object": "model", "created": 0, "owned_by": "llm-gateway"]
     }
 
+    // Each route reads, decodes and admits the request, then answers it in a function of its own, never inlined:
+    // the two steps' frames are never held at once (see ``GatewayHTTP/answer``).
     private func chatCompletions(_ request: Request, context: GatewayRequestContext) async -> Response {
         let record = context.record
         record.update { $0.format = "openai-chat" }
-        let requestID = record.requestID
         do {
-            let key = record.snapshot.key
             let incoming = try OpenAIChatServerRequest(decoding: try await GatewayHTTP.json(of: request, limit: maxBodyBytes))
-            let chat = try await access.admitting(incoming.request, key: key, router: router, record: record)
-            let id = GatewayHTTP.newID("chatcmpl-")
-            let created = Int(Date().timeIntervalSince1970)
-            let encoder = EncoderBox(OpenAIChatStreamEncoder(
-                id: id, created: created, model: incoming.request.model, includeUsage: incoming.includeStreamUsage))
-            return try await GatewayHTTP.answer(
-                chat, stream: incoming.stream, router: router, record: record, client: context.channel,
-                reply: { OpenAIChatServerResponse.completion($0, id: id, created: created) },
-                encode: { event, buffer in
-                    for chunk in encoder.value.chunks(for: event) { OpenAIChatStreamEncoder.sseEvent(chunk, into: &buffer) }
-                },
-                finish: { buffer in buffer.writeString(OpenAIChatStreamEncoder.done) },
-                failure: { error, buffer in OpenAIChatStreamEncoder.sseEvent(OpenAIChatServerResponse.streamError(error), into: &buffer) })
+            let chat = try await access.admitting(incoming.request, key: record.key, router: router, record: record)
+            return try await answer(chat, to: incoming, record: record, client: context.channel)
         } catch {
-            record.noteError(error)
-            return self.error(error, requestID: requestID)
+            return failed(error, record: record)
         }
+    }
+
+    @inline(never)
+    private func answer(_ chat: ChatRequest, to incoming: OpenAIChatServerRequest, record: RequestRecord, client: any Channel) async throws(LLMError) -> Response {
+        let id = GatewayHTTP.newID("chatcmpl-")
+        let created = Int(Date().timeIntervalSince1970)
+        let encoder = EncoderBox(OpenAIChatStreamEncoder(
+            id: id, created: created, model: incoming.request.model, includeUsage: incoming.includeStreamUsage))
+        return try await GatewayHTTP.answer(
+            chat, stream: incoming.stream, router: router, record: record, client: client,
+            reply: { OpenAIChatServerResponse.completion($0, id: id, created: created) },
+            encode: { event, buffer in
+                for chunk in encoder.value.chunks(for: event) { OpenAIChatStreamEncoder.sseEvent(chunk, into: &buffer) }
+            },
+            finish: { buffer in buffer.writeString(OpenAIChatStreamEncoder.done) },
+            failure: { error, buffer in OpenAIChatStreamEncoder.sseEvent(OpenAIChatServerResponse.streamError(error), into: &buffer) })
     }
 
     private func responses(_ request: Request, context: GatewayRequestContext) async -> Response {
         let record = context.record
         record.update { $0.format = "openai-responses" }
-        let requestID = record.requestID
         do {
-            let key = record.snapshot.key
             let incoming = try OpenAIResponsesServerRequest(decoding: try await GatewayHTTP.json(of: request, limit: maxBodyBytes))
-            let chat = try await access.admitting(incoming.request, key: key, router: router, record: record)
-            let id = GatewayHTTP.newID("resp_")
-            let created = Int(Date().timeIntervalSince1970)
-            let encoder = EncoderBox(OpenAIResponsesStreamEncoder(id: id, createdAt: created, model: incoming.request.model))
-            return try await GatewayHTTP.answer(
-                chat, stream: incoming.stream, router: router, record: record, client: context.channel,
-                reply: { OpenAIResponsesServerResponse.response($0, id: id, createdAt: created) },
-                encode: { event, buffer in
-                    for out in encoder.value.events(for: event) { OpenAIResponsesStreamEncoder.sseEvent(out, into: &buffer) }
-                },
-                finish: { _ in },
-                failure: { error, buffer in
-                    for out in encoder.value.failed(error) { OpenAIResponsesStreamEncoder.sseEvent(out, into: &buffer) }
-                })
+            let chat = try await access.admitting(incoming.request, key: record.key, router: router, record: record)
+            return try await answer(chat, to: incoming, record: record, client: context.channel)
         } catch {
-            record.noteError(error)
-            return self.error(error, requestID: requestID)
+            return failed(error, record: record)
         }
+    }
+
+    @inline(never)
+    private func answer(_ chat: ChatRequest, to incoming: OpenAIResponsesServerRequest, record: RequestRecord, client: any Channel) async throws(LLMError) -> Response {
+        let id = GatewayHTTP.newID("resp_")
+        let created = Int(Date().timeIntervalSince1970)
+        let encoder = EncoderBox(OpenAIResponsesStreamEncoder(id: id, createdAt: created, model: incoming.request.model))
+        return try await GatewayHTTP.answer(
+            chat, stream: incoming.stream, router: router, record: record, client: client,
+            reply: { OpenAIResponsesServerResponse.response($0, id: id, createdAt: created) },
+            encode: { event, buffer in
+                for out in encoder.value.events(for: event) { OpenAIResponsesStreamEncoder.sseEvent(out, into: &buffer) }
+            },
+            finish: { _ in },
+            failure: { error, buffer in
+                for out in encoder.value.failed(error) { OpenAIResponsesStreamEncoder.sseEvent(out, into: &buffer) }
+            })
     }
 
     private func embeddings(_ request: Request, context: GatewayRequestContext) async -> Response {
@@ -100,9 +106,15 @@ struct OpenAIRoutes: Sendable {
                 OpenAIEmbeddingsServerResponse.list(reply, model: incoming.request.model, encoding: incoming.encoding),
                 requestID: record.requestID)
         } catch {
-            record.noteError(error)
-            return self.error(error, requestID: record.requestID)
+            return failed(error, record: record)
         }
+    }
+
+    /// The answer to a request that failed before its answer began, noted in its record.
+    @inline(never)
+    private func failed(_ error: LLMError, record: RequestRecord) -> Response {
+        record.noteError(error)
+        return self.error(error, requestID: record.requestID)
     }
 
     private func error(_ error: LLMError, requestID: String) -> Response {

@@ -19,7 +19,7 @@ struct AccessLogMiddleware: RouterMiddleware {
         context.record = record
         do {
             let response = try await next(request, context)
-            if !record.snapshot.streaming {
+            if !record.isStreaming {
                 await record.settle(status: response.status.code)
                 record.finish(status: response.status.code)
             }
@@ -43,16 +43,24 @@ struct KeyAuthenticationMiddleware: RouterMiddleware {
     static let unchecked: Set<String> = ["/health", "/ready", "/metrics"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if let refusal = await refusal(of: request, context: context) { return refusal }
+        return try await next(request, context)
+    }
+
+    /// The answer to a request whose key is refused, or nil (the key, if any, is noted in the request's record).
+    /// Never inlined: the frames of the middlewares stay under every request's handling (see ``GatewayHTTP/answer``).
+    @inline(never)
+    private func refusal(of request: Request, context: Context) async -> Response? {
         let path = request.uri.path
-        guard !Self.unchecked.contains(path), !path.hasPrefix("/admin/") else { return try await next(request, context) }
+        guard !Self.unchecked.contains(path), !path.hasPrefix("/admin/") else { return nil }
         do {
             let key = try await live.access.authenticate(request)
             context.record.update { $0.key = key }
+            return nil
         } catch {
             context.record.noteError(error)
             return ClientFormat(path: path, method: request.method).error(error, requestID: context.record.requestID)
         }
-        return try await next(request, context)
     }
 }
 

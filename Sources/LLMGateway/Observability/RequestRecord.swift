@@ -79,6 +79,11 @@ final class RequestRecord: Sendable {
 
     var snapshot: Fields { fields.withLockedValue { $0 } }
 
+    /// The request's key, without a copy of all the fields (a copy in an async function stays in its frame).
+    var key: StoredKey? { fields.withLockedValue { $0.key } }
+
+    var isStreaming: Bool { fields.withLockedValue { $0.streaming } }
+
     func update(_ change: (inout Fields) -> Void) {
         fields.withLockedValue { change(&$0) }
     }
