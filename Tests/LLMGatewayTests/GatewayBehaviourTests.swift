@@ -205,7 +205,7 @@ import Testing
                 break  // the first line, then the client leaves
             }
         }
-        #expect(await upstream.waitForOpenConnections(0, timeout: .milliseconds(1500)), "the upstream call was cancelled at once")
+        #expect(await upstream.waitForOpenConnections(0, timeout: .seconds(2)), "the upstream call was cancelled within a second or two")
     }
 
     /// A client that leaves before the stream's first event (the upstream has not answered yet) cancels the call too.
@@ -228,7 +228,7 @@ import Testing
         #expect(await upstream.waitForOpenConnections(1, timeout: .seconds(5)), "the gateway called the upstream")
         client.cancel()  // the client's connection closes while the gateway waits for the first event
         _ = await client.result
-        #expect(await upstream.waitForOpenConnections(0, timeout: .milliseconds(1500)), "the upstream call was cancelled at once")
+        #expect(await upstream.waitForOpenConnections(0, timeout: .seconds(2)), "the upstream call was cancelled within a second or two")
     }
 
     @Test func theRequestIDIsEchoedOrMade() async throws {

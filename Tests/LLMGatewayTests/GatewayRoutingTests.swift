@@ -27,31 +27,6 @@ import Testing
         GatewayConfiguration.Target(model: "llamacpp/m", baseURL: server.baseURL + "/v1", weight: weight)
     }
 
-    /// `timeout_s`: a target silent for longer hands over to the next; a stream that keeps coming is not cut.
-    @Test func aTargetSilentPastTheAliasTimeoutHandsOverToTheNext() async throws {
-        let silent = try await StubHTTPServer.start { _ in
-            StubResponse(actions: [.pause(.seconds(10)), .send(Self.reply), .end])
-        }
-        let answering = try await upstream()
-        let slowButSteady = try await StubHTTPServer.start { _ in
-            StubResponse(headers: ["content-type": "text/event-stream"], actions: (0..<6).flatMap { index in
-                [StubResponse.Action.pause(.milliseconds(150)), .send(#"data: {"id":"c","model":"up","choices":[{"index":0,"delta":{"content":"\#(index)"}}]}"# + "\n\n")]
-            } + [.send("data: [DONE]\n\n"), .end])
-        }
-        defer { shut(silent); shut(answering); shut(slowButSteady) }
-        let router = try router(.init(name: "m", targets: [target(silent), target(answering)], timeoutSeconds: 0.3, maxRetries: 0))
-        let steady = try self.router(.init(name: "s", targets: [target(slowButSteady)], timeoutSeconds: 0.3, maxRetries: 0))
-
-        let reply = try await router.complete(ChatRequest(model: "m", messages: [.user("x")]))
-
-        #expect(reply.content == "hi")
-        #expect(silent.requests.count == 1)
-        #expect(answering.requests.count == 1, "the silent target was left after its timeout (it would have answered after 10 s)")
-        // Six chunks 150 ms apart take 900 ms in all, three times the timeout: a steady stream is not cut.
-        let streamed = try await steady.stream(ChatRequest(model: "s", messages: [.user("x")])).collectResponse()
-        #expect(streamed.content == "012345")
-    }
-
     /// A wildcard alias passes the rest of the name on, within its allow-list; a plain alias of the same name wins.
     @Test func aWildcardAliasServesTheModelsItsAllowListLetsThrough() async throws {
         let server = try await upstream()
@@ -169,6 +144,37 @@ import Testing
             let text = "\(error)"
             return text.contains("weight: not negative") && text.contains("cooldown_after: at least 1")
                 && text.contains("cooldown_s: not negative") && text.contains("max_retries: not negative")
+        }
+    }
+
+    /// Tests that measure time run one at a time (scripts/test.sh runs suites named `TimingFaults` alone): hundreds
+    /// of parallel tests on 2 cores stretched a 0.3 s timeout past itself.
+    @Suite(.serialized) struct TimingFaults {
+        let routing = GatewayRoutingTests()
+
+        /// `timeout_s`: a target silent for longer hands over to the next; a stream that keeps coming is not cut.
+        @Test func aTargetSilentPastTheAliasTimeoutHandsOverToTheNext() async throws {
+            let silent = try await StubHTTPServer.start { _ in
+                StubResponse(actions: [.pause(.seconds(10)), .send(GatewayRoutingTests.reply), .end])
+            }
+            let answering = try await routing.upstream()
+            let slowButSteady = try await StubHTTPServer.start { _ in
+                StubResponse(headers: ["content-type": "text/event-stream"], actions: (0..<6).flatMap { index in
+                    [StubResponse.Action.pause(.milliseconds(150)), .send(#"data: {"id":"c","model":"up","choices":[{"index":0,"delta":{"content":"\#(index)"}}]}"# + "\n\n")]
+                } + [.send("data: [DONE]\n\n"), .end])
+            }
+            defer { shut(silent); shut(answering); shut(slowButSteady) }
+            let router = try routing.router(.init(name: "m", targets: [routing.target(silent), routing.target(answering)], timeoutSeconds: 0.3, maxRetries: 0))
+            let steady = try routing.router(.init(name: "s", targets: [routing.target(slowButSteady)], timeoutSeconds: 0.3, maxRetries: 0))
+
+            let reply = try await router.complete(ChatRequest(model: "m", messages: [.user("x")]))
+
+            #expect(reply.content == "hi")
+            #expect(silent.requests.count == 1)
+            #expect(answering.requests.count == 1, "the silent target was left after its timeout (it would have answered after 10 s)")
+            // Six chunks 150 ms apart take 900 ms in all, three times the timeout: a steady stream is not cut.
+            let streamed = try await steady.stream(ChatRequest(model: "s", messages: [.user("x")])).collectResponse()
+            #expect(streamed.content == "012345")
         }
     }
 }
