@@ -194,7 +194,8 @@ public struct ModelRouter: Sendable {
     /// and a log line for each upstream call that fails (a fallback shows there); the access log has the line a request.
     static func instrument(_ provider: any LLMProvider, metrics: GatewayMetrics, prices: PriceTable) -> any LLMProvider {
         var logger = Logger(label: "llm.gateway.upstream")
-        logger.logLevel = .notice
+        // The library logs each call at debug or info; only its failures (notice) here, or less at a higher level.
+        logger.logLevel = max(logger.logLevel, .notice)
         return InstrumentedProvider(provider, logger: logger, metricsFactory: metrics.factory, prices: prices)
     }
 

@@ -20,9 +20,24 @@ struct GatewayCommand: AsyncParsableCommand {
         var config: String
 
         func run() async throws {
-            // StreamLogHandler's lines, made with less work (one is written a request).
-            LoggingSystem.bootstrap { GatewayLogHandler(label: $0) }
             let environment = ProcessInfo.processInfo.environment
+            // `LLM_LOG_LEVEL` sets every logger's level (info unless set); the access log writes at info, so `warning`
+            // leaves only what went wrong.
+            var level = Logger.Level.info
+            if let named = environment["LLM_LOG_LEVEL"] {
+                guard let given = Logger.Level(rawValue: named.lowercased()) else {
+                    let levels = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+                    FileHandle.standardError.write(Data("LLM_LOG_LEVEL: \"\(named)\" is not a level (\(levels))\n".utf8))
+                    throw ExitCode(3)
+                }
+                level = given
+            }
+            // StreamLogHandler's lines, made with less work (one is written a request).
+            LoggingSystem.bootstrap { label in
+                var handler = GatewayLogHandler(label: label)
+                handler.logLevel = level
+                return handler
+            }
             do {
                 let configuration = try GatewayConfiguration.load(file: config, environment: environment)
                 let file = config

@@ -86,6 +86,36 @@ import Glibc
         #expect(process.isRunning)
     }
 
+    /// `LLM_LOG_LEVEL=warning` leaves out the access log (a line a request at info); a value that is no level is refused.
+    @Test func theLogLevelComesFromTheEnvironment() async throws {
+        for (level, logged) in [("info", true), ("WARNING", false)] {
+            let errors = PipeCollector()
+            let (process, port, file) = try await startGatewayProcess(standardError: errors.pipe, environment: ["LLM_LOG_LEVEL": level])
+            defer {
+                if process.isRunning { process.terminate() }
+                try? FileManager.default.removeItem(at: file)
+            }
+            let client = OpenAIProvider(configuration: OpenAIConfiguration(name: "client", baseURL: "http://127.0.0.1:\(port)/v1", retryPolicy: .none))
+            #expect(try await client.listModels().map(\.id) == ["m"])
+            process.terminate()
+            process.waitUntilExit()
+            let written = try #require(try await errors.whole(), "the gateway's standard error ends when it exits")
+            #expect(written.contains("path=/v1/models") == logged, "LLM_LOG_LEVEL=\(level): \(written)")
+        }
+
+        let process = Process()
+        process.executableURL = try gatewayBinary()
+        process.arguments = ["--config", "/nonexistent.yaml"]
+        process.environment = ["PATH": "/usr/bin:/bin", "LLM_LOG_LEVEL": "loud"]
+        let pipe = Pipe()
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 3)
+        #expect(output.contains(#"LLM_LOG_LEVEL: "loud" is not a level (trace, debug, info, notice, warning, error, critical)"#), "\(output)")
+    }
+
     /// Whether `condition` holds within five seconds (a signal is handled a moment after it is sent).
     private func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
         for _ in 0..<100 {

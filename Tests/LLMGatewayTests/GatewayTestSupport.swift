@@ -168,17 +168,30 @@ final class PipeCollector: Sendable {
     let pipe = Pipe()
     private let collected = NIOLockedValueBox("")
 
+    private let ended = NIOLockedValueBox(false)
+
     init() {
         let handle = pipe.fileHandleForReading
         let collected = self.collected
+        let ended = self.ended
         Thread.detachNewThread {
             while case let data = handle.availableData, !data.isEmpty {
                 collected.withLockedValue { $0 += String(decoding: data, as: UTF8.self) }
             }
+            ended.withLockedValue { $0 = true }
         }
     }
 
     var text: String { collected.withLockedValue { $0 } }
+
+    /// All the process wrote, once it closed its end (it exited); nil if it did not within five seconds.
+    func whole() async throws -> String? {
+        for _ in 0..<250 {
+            if ended.withLockedValue({ $0 }) { return text }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return nil
+    }
 }
 
 // MARK: Scripted upstreams and plain HTTP
