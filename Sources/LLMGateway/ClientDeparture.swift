@@ -29,9 +29,12 @@ final class ClientDepartureHandler: ChannelInboundHandler, RemovableChannelHandl
     }
 
     private func depart() {
+        // Once: cancelling the stream closes the connection's input, which could bring another event here.
+        guard !departed else { return }
         departed = true
+        let watcher = self.watcher
+        self.watcher = nil
         watcher?.clientLeft()
-        watcher = nil
     }
 }
 
@@ -47,7 +50,12 @@ final class ClientDeparture: @unchecked Sendable {
     /// Watches `client`, a connection the gateway's server made (one without the handler is never noticed leaving).
     init(watching client: any Channel) {
         client.eventLoop.execute {
-            (try? client.pipeline.syncOperations.handler(type: ClientDepartureHandler.self))?.watch(self)
+            if let handler = try? client.pipeline.syncOperations.handler(type: ClientDepartureHandler.self) {
+                handler.watch(self)
+            } else if !client.isActive {
+                // Closed before this ran: NIO took the handler out of the pipeline with the connection.
+                self.clientLeft()
+            }
         }
     }
 
