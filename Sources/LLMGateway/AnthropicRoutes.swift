@@ -49,7 +49,7 @@ struct AnthropicRoutes: Sendable {
             let chat = try await access.admitting(incoming.request, key: record.key, router: router, record: record)
             return try await answer(chat, to: incoming, record: record, client: context.channel)
         } catch {
-            return failed(error, record: record)
+            return GatewayHTTP.failed(error, record: record, answer: AnthropicMessagesServerResponse.error)
         }
     }
 
@@ -65,12 +65,5 @@ struct AnthropicRoutes: Sendable {
             },
             finish: { _ in },
             failure: { error, buffer in AnthropicMessagesStreamEncoder.sseEvent(AnthropicMessagesStreamEncoder.errorEvent(error), into: &buffer) })
-    }
-
-    /// The answer to a request that failed before its answer began, noted in its record.
-    @inline(never)
-    private func failed(_ error: LLMError, record: RequestRecord) -> Response {
-        record.noteError(error)
-        return GatewayHTTP.error(AnthropicMessagesServerResponse.error(error), requestID: record.requestID)
     }
 }

@@ -54,6 +54,16 @@ enum GatewayHTTP {
         json(answer.body, status: answer.status, requestID: requestID, headers: answer.headers)
     }
 
+    /// The answer to a request that failed before its answer began, in its format (`answer` is the format's server
+    /// side's `error(_:)`), noted in its record. Never inlined into the routes (see ``answer(_:stream:router:record:client:contentType:reply:encode:finish:failure:)``).
+    @inline(never)
+    static func failed(
+        _ error: LLMError, record: RequestRecord, answer: (LLMError) -> (status: Int, body: JSONValue, headers: [(String, String)])
+    ) -> Response {
+        record.noteError(error)
+        return self.error(answer(error), requestID: record.requestID)
+    }
+
     /// An id for a reply: `prefix` and 32 random hex digits (`chatcmpl-…`, `msg_…`, `resp_…`).
     static func newID(_ prefix: String) -> String {
         prefix + RandomID.hex(bytes: 16)

@@ -52,7 +52,7 @@ struct GeminiRoutes: Sendable {
         let record = context.record
         record.update { $0.format = "gemini" }
         let call = context.parameters.get(parameter) ?? ""
-        guard let colon = call.lastIndex(of: ":") else { return failed(notFound(call), record: record) }
+        guard let colon = call.lastIndex(of: ":") else { return GatewayHTTP.failed(notFound(call), record: record, answer: GeminiServerResponse.error) }
         let model = String(call[..<colon])
         let method = String(call[call.index(after: colon)...])
         do throws(LLMError) {
@@ -73,7 +73,7 @@ struct GeminiRoutes: Sendable {
                     record: record, client: context.channel)
             }
         } catch {
-            return failed(error, record: record)
+            return GatewayHTTP.failed(error, record: record, answer: GeminiServerResponse.error)
         }
     }
 
@@ -132,13 +132,6 @@ struct GeminiRoutes: Sendable {
                 element(GeminiServerResponse.error(error).body, &buffer)
                 buffer.writeString("]")
             })
-    }
-
-    /// The answer to a request that failed before its answer began, noted in its record.
-    @inline(never)
-    private func failed(_ error: LLMError, record: RequestRecord) -> Response {
-        record.noteError(error)
-        return self.error(error, requestID: record.requestID)
     }
 
     private func error(_ error: LLMError, requestID: String) -> Response {

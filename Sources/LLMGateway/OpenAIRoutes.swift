@@ -47,7 +47,7 @@ struct OpenAIRoutes: Sendable {
             let chat = try await access.admitting(incoming.request, key: record.key, router: router, record: record)
             return try await answer(chat, to: incoming, record: record, client: context.channel)
         } catch {
-            return failed(error, record: record)
+            return GatewayHTTP.failed(error, record: record, answer: OpenAIChatServerResponse.error)
         }
     }
 
@@ -75,7 +75,7 @@ struct OpenAIRoutes: Sendable {
             let chat = try await access.admitting(incoming.request, key: record.key, router: router, record: record)
             return try await answer(chat, to: incoming, record: record, client: context.channel)
         } catch {
-            return failed(error, record: record)
+            return GatewayHTTP.failed(error, record: record, answer: OpenAIChatServerResponse.error)
         }
     }
 
@@ -106,15 +106,8 @@ struct OpenAIRoutes: Sendable {
                 OpenAIEmbeddingsServerResponse.list(reply, model: incoming.request.model, encoding: incoming.encoding),
                 requestID: record.requestID)
         } catch {
-            return failed(error, record: record)
+            return GatewayHTTP.failed(error, record: record, answer: OpenAIChatServerResponse.error)
         }
-    }
-
-    /// The answer to a request that failed before its answer began, noted in its record.
-    @inline(never)
-    private func failed(_ error: LLMError, record: RequestRecord) -> Response {
-        record.noteError(error)
-        return self.error(error, requestID: record.requestID)
     }
 
     private func error(_ error: LLMError, requestID: String) -> Response {
