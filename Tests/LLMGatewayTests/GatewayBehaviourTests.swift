@@ -159,76 +159,84 @@ import Testing
         #expect(chunks.count < 15, "\(chunks.count) writes for 60 events")
     }
 
-    @Test func aClientThatGoesAwayCancelsTheUpstreamCall() async throws {
+    /// While the upstream is silent the gateway writes nothing (it used to write an SSE comment every 400 ms).
+    @Test func aSilentUpstreamMakesASilentStream() async throws {
+        let event = #"data: {"id":"c","model":"up","choices":[{"index":0,"delta":{"content":"a"}}]}"# + "\n\n"
         let upstream = try await StubHTTPServer.start { _ in
-            StubResponse(headers: ["content-type": "text/event-stream"], actions: [
-                .send(#"data: {"id":"c","model":"up","choices":[{"index":0,"delta":{"content":"a"}}]}"# + "\n\n"),
-                .pause(.seconds(60)),
-            ])
+            StubResponse(headers: ["content-type": "text/event-stream"], actions: [.send(event), .pause(.seconds(1)), .send("data: [DONE]\n\n"), .end])
         }
         defer { Task { try await upstream.shutdown() } }
         let gateway = try await RunningGateway.start(GatewayConfiguration(models: [alias("m", upstream.baseURL + "/v1")]))
         defer { Task { await gateway.stop() } }
 
-        let transport = NIOHTTPTransport()
-        defer { transport.shutdown() }
-        do {
-            let response = try await transport.send(TransportRequest(
-                url: gateway.baseURL + "/v1/chat/completions", headers: ["content-type": "application/json"],
-                body: ByteBuffer(string: #"{"model":"m","stream":true,"messages":[{"role":"user","content":"x"}]}"#), proxy: .direct))
-            for try await _ in response.body { break }  // one chunk, then the client leaves
+        let chunks = try await chunksOfRawExchange(port: gateway.port, "POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\n"
+            + "content-type: application/json\r\ncontent-length: \(Self.streamedChat.utf8.count)\r\nconnection: close\r\n\r\n" + Self.streamedChat)
+        let lines = chunks.joined().split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix("data: {") }, "the event came through: \(chunks)")
+        #expect(!lines.contains { $0.hasPrefix(":") }, "no comment line in the second of silence: \(chunks)")
+        #expect(chunks.last?.hasSuffix("data: [DONE]\n\n") == true)
+    }
+
+    @Test func aClientThatGoesAwayCancelsTheUpstreamCall() async throws {
+        try await stalledStream(firstEvent: true) { upstream, gateway, client in
+            do {
+                let response = try await client.send(Self.post(Self.streamedChat, to: gateway.baseURL + "/v1/chat/completions"))
+                for try await _ in response.body { break }  // one chunk, then the client leaves
+            }
+            #expect(await upstream.waitForOpenConnections(0, timeout: .seconds(2)), "the upstream call was cancelled within a second or two")
         }
-        #expect(await upstream.waitForOpenConnections(0, timeout: .seconds(2)), "the upstream call was cancelled within a second or two")
     }
 
     /// An NDJSON stream (Ollama's) has no comment to write while the upstream is silent: the client's connection
     /// ending is what the gateway notices, at once.
     @Test func aClientThatGoesAwayFromASilentOllamaStreamCancelsTheUpstreamCall() async throws {
-        let upstream = try await StubHTTPServer.start { _ in
-            StubResponse(headers: ["content-type": "text/event-stream"], actions: [
-                .send(#"data: {"id":"c","model":"up","choices":[{"index":0,"delta":{"content":"a"}}]}"# + "\n\n"),
-                .pause(.seconds(60)),
-            ])
-        }
-        defer { Task { try await upstream.shutdown() } }
-        let gateway = try await RunningGateway.start(GatewayConfiguration(models: [alias("m", upstream.baseURL + "/v1")]))
-        defer { Task { await gateway.stop() } }
-
-        let transport = NIOHTTPTransport()
-        defer { transport.shutdown() }
-        do {
-            let response = try await transport.send(TransportRequest(
-                url: gateway.baseURL + "/api/chat", headers: ["content-type": "application/json"],
-                body: ByteBuffer(string: #"{"model":"m","messages":[{"role":"user","content":"x"}]}"#), proxy: .direct))
-            for try await chunk in response.body {
-                #expect(String(buffer: chunk).contains(#""content":"a""#))
-                break  // the first line, then the client leaves
+        try await stalledStream(firstEvent: true) { upstream, gateway, client in
+            do {
+                let response = try await client.send(Self.post(#"{"model":"m","messages":[{"role":"user","content":"x"}]}"#, to: gateway.baseURL + "/api/chat"))
+                for try await chunk in response.body {
+                    #expect(String(buffer: chunk).contains(#""content":"a""#))
+                    break  // the first line, then the client leaves
+                }
             }
+            #expect(await upstream.waitForOpenConnections(0, timeout: .seconds(2)), "the upstream call was cancelled within a second or two")
         }
-        #expect(await upstream.waitForOpenConnections(0, timeout: .seconds(2)), "the upstream call was cancelled within a second or two")
     }
 
     /// A client that leaves before the stream's first event (the upstream has not answered yet) cancels the call too.
     @Test func aClientThatGoesAwayBeforeTheFirstEventCancelsTheUpstreamCall() async throws {
+        try await stalledStream(firstEvent: false) { upstream, gateway, client in
+            let reader = Task {
+                let response = try await client.send(Self.post(Self.streamedChat, to: gateway.baseURL + "/v1/chat/completions"))
+                for try await _ in response.body {}
+            }
+            #expect(await upstream.waitForOpenConnections(1, timeout: .seconds(5)), "the gateway called the upstream")
+            reader.cancel()  // the client's connection closes while the gateway waits for the first event
+            _ = await reader.result
+            #expect(await upstream.waitForOpenConnections(0, timeout: .seconds(2)), "the upstream call was cancelled within a second or two")
+        }
+    }
+
+    static let streamedChat = #"{"model":"m","stream":true,"messages":[{"role":"user","content":"x"}]}"#
+
+    static func post(_ body: String, to url: String) -> TransportRequest {
+        TransportRequest(url: url, headers: ["content-type": "application/json"], body: ByteBuffer(string: body), proxy: .direct)
+    }
+
+    /// The setting of the tests of a client that leaves: an upstream that sends one event (or none) and then stalls
+    /// for a minute, a gateway in front of it, and a client transport of the test's own.
+    func stalledStream(
+        firstEvent: Bool, _ test: (_ upstream: StubHTTPServer, _ gateway: RunningGateway, _ client: NIOHTTPTransport) async throws -> Void
+    ) async throws {
+        let event = #"data: {"id":"c","model":"up","choices":[{"index":0,"delta":{"content":"a"}}]}"# + "\n\n"
         let upstream = try await StubHTTPServer.start { _ in
-            StubResponse(headers: ["content-type": "text/event-stream"], actions: [.pause(.seconds(60))])
+            StubResponse(headers: ["content-type": "text/event-stream"], actions: (firstEvent ? [.send(event)] : []) + [.pause(.seconds(60))])
         }
         defer { Task { try await upstream.shutdown() } }
         let gateway = try await RunningGateway.start(GatewayConfiguration(models: [alias("m", upstream.baseURL + "/v1")]))
         defer { Task { await gateway.stop() } }
-
         let transport = NIOHTTPTransport()
         defer { transport.shutdown() }
-        let client = Task {
-            let response = try await transport.send(TransportRequest(
-                url: gateway.baseURL + "/v1/chat/completions", headers: ["content-type": "application/json"],
-                body: ByteBuffer(string: #"{"model":"m","stream":true,"messages":[{"role":"user","content":"x"}]}"#), proxy: .direct))
-            for try await _ in response.body {}
-        }
-        #expect(await upstream.waitForOpenConnections(1, timeout: .seconds(5)), "the gateway called the upstream")
-        client.cancel()  // the client's connection closes while the gateway waits for the first event
-        _ = await client.result
-        #expect(await upstream.waitForOpenConnections(0, timeout: .seconds(2)), "the upstream call was cancelled within a second or two")
+        try await test(upstream, gateway, transport)
     }
 
     @Test func theRequestIDIsEchoedOrMade() async throws {
