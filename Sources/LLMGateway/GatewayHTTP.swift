@@ -84,10 +84,18 @@ enum GatewayHTTP {
         finish: @escaping @Sendable (inout ByteBuffer) -> Void,
         failure: @escaping @Sendable (LLMError, inout ByteBuffer) -> Void
     ) async throws(LLMError) -> Response {
-        guard stream else { return json(reply(try await router.complete(chat, record: record)), requestID: record.requestID) }
+        guard stream else { return try await complete(chat, router: router, record: record, reply: reply) }
         return try await self.stream(
             router.stream(chat, record: record), record: record, client: client, contentType: contentType, encode: encode,
             finish: finish, failure: failure)
+    }
+
+    /// The whole reply's answer. Never inlined: its reply stays out of the frame a stream's setup waits in.
+    @inline(never)
+    private static func complete(
+        _ chat: ChatRequest, router: ModelRouter, record: RequestRecord, reply: (LLMResponse) -> JSONValue
+    ) async throws(LLMError) -> Response {
+        json(reply(try await router.complete(chat, record: record)), requestID: record.requestID)
     }
 
     /// The embeddings for `request` (whose model is an alias), admitted on the record's key: the reply every format's

@@ -97,10 +97,27 @@ public struct LLMEventStream: AsyncSequence, Sendable {
         /// nothing at the end. For a consumer that handles events a batch at a time (the gateway writes each batch to
         /// its client in one go): all that one read of the source decoded, in one call.
         package mutating func next(into batch: inout [StreamEvent]) async throws {
-            if batchIndex >= self.batch.count || Task.isCancelled {
-                guard let first = try await nextFromSource() else { return }
-                batch.append(first)
+            if batchIndex < self.batch.count, !Task.isCancelled {
+                batch.append(contentsOf: self.batch[batchIndex...])
+                batchIndex = self.batch.count
+                return
             }
+            // A puller hands its events straight to the caller's batch: streams wrap streams (the gateway's router,
+            // the call's observer, the retries), and the layer between each (this frame, `nextFromSource`'s) stays
+            // on the reading task's stack of frames for the stream's life.
+            if case .puller(let puller) = base, batch.isEmpty {
+                self.batch.removeAllKeepingCapacity()
+                batchIndex = 0
+                try await puller.next(into: &batch)
+                return
+            }
+            try await nextFromSource(appendingTo: &batch)
+        }
+
+        @inline(never)
+        private mutating func nextFromSource(appendingTo batch: inout [StreamEvent]) async throws {
+            guard let first = try await nextFromSource() else { return }
+            batch.append(first)
             batch.append(contentsOf: self.batch[batchIndex...])
             batchIndex = self.batch.count
         }

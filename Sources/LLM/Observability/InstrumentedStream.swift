@@ -35,6 +35,8 @@ private final class StreamObserver: StreamEventPuller, @unchecked Sendable {
         report(error: .cancelled)
     }
 
+    // What is done after the inner stream's read is in functions of their own, never inlined: the stream is read in
+    // its consumer's task, which keeps the largest stack of frames it ever needed for the stream's life.
     func next(into batch: inout [StreamEvent]) async throws {
         guard !reported else { return }
         do {
@@ -42,9 +44,19 @@ private final class StreamObserver: StreamEventPuller, @unchecked Sendable {
             // taken at once, so a batch costs one span context, not one an event.
             try await call.withSpanContext { try await iterator.next(into: &batch) }
         } catch {
-            report(error: LLMError(normalising: error))
+            failed(error)
             throw error
         }
+        received(batch)
+    }
+
+    @inline(never)
+    private func failed(_ error: any Error) {
+        report(error: LLMError(normalising: error))
+    }
+
+    @inline(never)
+    private func received(_ batch: [StreamEvent]) {
         guard !batch.isEmpty else {
             // A stream cut short by cancellation ends without a finish event.
             report(error: !sawFinish && Task.isCancelled ? .cancelled : nil)

@@ -1,3 +1,5 @@
+import NIOCore
+
 /// The state behind ``RetryingStream/make(runner:open:)``: the open attempt, its gate, and the events
 /// decoded but not yet read.
 ///
@@ -30,40 +32,59 @@ final class RetryingEventSource: StreamEventPuller, @unchecked Sendable {
         self.open = open
     }
 
+    // The steps below are functions of their own, never inlined: the stream is read in its consumer's task, which
+    // keeps the largest stack of frames it ever needed for the stream's life (inlined, this frame was 816 bytes).
     func next(into batch: inout [StreamEvent]) async throws {
         if Task.isCancelled {
-            // Cancelled between events: the stream just ends (one waiting for the body throws instead).
-            attempt = nil  // releasing the body cancels its request
-            (ready, failure, ended) = ([], nil, true)
+            cancelled()
             return
         }
         while ready.isEmpty {
-            if let failure {
-                self.failure = nil
-                throw failure
-            }
-            if ended { return }
-            do {
-                try await advance()
-            } catch {
-                await recover(from: error)
-            }
+            if try isOver() { return }
+            await advanceOrRecover()
         }
         // The reader's emptied array comes back in place of the events, so neither is allocated again.
         swap(&ready, &batch)
     }
 
+    /// Cancelled between events: the stream just ends (one waiting for the body throws instead).
+    @inline(never)
+    private func cancelled() {
+        attempt = nil  // releasing the body cancels its request
+        (ready, failure, ended) = ([], nil, true)
+    }
+
+    /// Whether the stream has ended; throws the error that ended it, once.
+    @inline(never)
+    private func isOver() throws(LLMError) -> Bool {
+        if let failure {
+            self.failure = nil
+            throw failure
+        }
+        return ended
+    }
+
+    @inline(never)
+    private func advanceOrRecover() async {
+        do {
+            try await advance()
+        } catch {
+            await recover(from: error)
+        }
+    }
+
     /// Decodes one more chunk, and those already buffered behind it, opening an attempt first if none is
     /// open; at the end of the body, closes the attempt.
     private func advance() async throws {
-        if attempt == nil {
-            try Task.checkCancellation()
-            let opened = try await open(attemptNumber)
-            attempt = OpenAttempt(chunks: opened.body.makeAsyncIterator(), decoder: opened.driver.start())
-            gate = FirstContentGate()
-        }
+        if attempt == nil { try await openAttempt() }
         decoded.removeAllKeepingCapacity()
-        if let chunk = try await attempt!.chunks.next() {
+        try decode(try await attempt!.chunks.next())
+    }
+
+    /// Decodes `chunk` (nil: the body ended) and the chunks buffered behind it.
+    @inline(never)
+    private func decode(_ chunk: ByteBuffer?) throws {
+        if let chunk {
             var control = try attempt!.decoder.decode(chunk, &decoded)
             // Chunks that have already arrived (the rest of a socket read) are decoded in the same pass:
             // the loop around it costs more than decoding a small chunk does.
@@ -82,6 +103,14 @@ final class RetryingEventSource: StreamEventPuller, @unchecked Sendable {
         if gate.endedEmpty { throw LLMError.emptyResponse(model: gate.model) }
         gate.flush { ready.append($0) }
         ended = true
+    }
+
+    @inline(never)
+    private func openAttempt() async throws {
+        try Task.checkCancellation()
+        let opened = try await open(attemptNumber)
+        attempt = OpenAttempt(chunks: opened.body.makeAsyncIterator(), decoder: opened.driver.start())
+        gate = FirstContentGate()
     }
 
     private func passDecoded() {

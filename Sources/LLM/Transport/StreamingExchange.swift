@@ -31,6 +31,13 @@ extension StreamingExchange {
         if let next = lock.withLock({ state.takeNext() }) {
             return try deliver(next)
         }
+        return try await waitForChunks()
+    }
+
+    /// Never inlined: a stream's reader waits here for as long as its upstream is silent, with this frame and its
+    /// callers' held by its task.
+    @inline(never)
+    private func waitForChunks() async throws(LLMError) -> ExchangeState<Pause>.Batch? {
         do {
             return try await withTaskCancellationHandler {
                 try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<ExchangeState<Pause>.Batch?, any Error>) in

@@ -104,15 +104,20 @@ public struct TransportBody: AsyncSequence, Sendable {
         }
 
         public mutating func next() async throws -> ByteBuffer? {
-            let iterator: AsyncThrowingStream<ByteBuffer, any Error>.AsyncIterator
             switch base {
             case .reader(let reader): return try await reader.next()
             case .chunks(var chunks):
                 if Task.isCancelled { throw LLMError.cancelled }
                 defer { base = .chunks(chunks) }
                 return chunks.next()
-            case .stream(let stream): iterator = stream
+            case .stream(let stream): return try await next(from: stream)
             }
+        }
+
+        /// Never inlined: a library stream's reader waits in `next()` for as long as its upstream is silent, and
+        /// its task keeps the largest frames it ever needed; this case's would make every reader's frame bigger.
+        @inline(never)
+        private mutating func next(from iterator: AsyncThrowingStream<ByteBuffer, any Error>.AsyncIterator) async throws -> ByteBuffer? {
             var streamIterator = iterator
             let chunk: ByteBuffer?
             do {

@@ -221,9 +221,24 @@ struct GatewayAccess: Sendable {
     /// Writes the ledger row of an admitted request (and releases what its reservation held beyond its real cost);
     /// nothing for a request that was not admitted. Called before the reply's last bytes go out.
     func settle(_ record: RequestRecord, status: Int, error: String?) async {
-        guard let store else { return }
+        guard let store, let row = Self.ledgerRow(of: record, status: status, error: error) else { return }
+        // A ledger that cannot be written must not lose the row silently; the reservation then expires on its own.
+        do {
+            try await store.settle(row)
+        } catch {
+            logger.error("the ledger row could not be written; the reservation will expire", metadata: [
+                "ledger_id": "\(record.ledgerID)", "key_id": "\(row.keyID ?? "")", "error": "\(error)",
+            ])
+        }
+    }
+
+    /// The ledger row of an admitted request not settled yet, marked settled; nil for any other. A function of its
+    /// own, never inlined: a copy of the record's fields in an async function stays in its frame, and a stream
+    /// settles in the task that writes it, which keeps the largest frames it ever needed.
+    @inline(never)
+    private static func ledgerRow(of record: RequestRecord, status: Int, error: String?) -> LedgerRow? {
         let fields = record.snapshot
-        guard let admittedAt = fields.admittedAt, record.markSettled() else { return }
+        guard let admittedAt = fields.admittedAt, record.markSettled() else { return nil }
         // A stream cut before its upstream reported usage is recorded with an estimate: the input estimated at
         // admission, four bytes a token of what was streamed. A request that produced nothing costs nothing.
         let usage = fields.usage
@@ -238,14 +253,7 @@ struct GatewayAccess: Sendable {
             cacheWriteTokens: usage.cacheWriteTokens, reasoningTokens: usage.reasoningTokens, cost: cost,
             latencyMilliseconds: Self.milliseconds(now - record.started),
             timeToFirstTokenMilliseconds: fields.firstToken.map { Self.milliseconds($0 - record.started) })
-        // A ledger that cannot be written must not lose the row silently; the reservation then expires on its own.
-        do {
-            try await store.settle(row)
-        } catch {
-            logger.error("the ledger row could not be written; the reservation will expire", metadata: [
-                "ledger_id": "\(record.ledgerID)", "key_id": "\(fields.keyID ?? "")", "error": "\(error)",
-            ])
-        }
+        return row
     }
 
     static func milliseconds(_ duration: Duration) -> Int {

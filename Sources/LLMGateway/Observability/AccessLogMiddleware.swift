@@ -19,17 +19,20 @@ struct AccessLogMiddleware: RouterMiddleware {
         context.record = record
         do {
             let response = try await next(request, context)
-            if !record.isStreaming {
-                await record.settle(status: response.status.code)
-                record.finish(status: response.status.code)
-            }
+            if !record.isStreaming { await Self.finish(record, status: response.status.code) }
             return response
         } catch {
-            let status = (error as? any HTTPResponseError)?.status.code ?? 500
-            await record.settle(status: status)
-            record.finish(status: status)
+            await Self.finish(record, status: (error as? any HTTPResponseError)?.status.code ?? 500)
             throw error
         }
+    }
+
+    /// Settles and logs a request answered by `status`. Never inlined: this middleware's frame stays under every
+    /// request's handling, which the connection's task keeps for as long as it lasts.
+    @inline(never)
+    private static func finish(_ record: RequestRecord, status: Int) async {
+        await record.settle(status: status)
+        record.finish(status: status)
     }
 }
 

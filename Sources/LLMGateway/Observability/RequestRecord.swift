@@ -54,8 +54,11 @@ final class RequestRecord: Sendable {
     }
 
     /// Records the request in the ledger if it was admitted: call it before the reply's last bytes go out.
+    /// Never inlined, and reading one field rather than a copy of all of them: a stream settles in the task that
+    /// writes it, which keeps the largest frames it ever needed for the stream's life.
+    @inline(never)
     func settle(status: Int, error: String? = nil) async {
-        await settler?(self, status, error ?? snapshot.errorKind)
+        await settler?(self, status, error ?? fields.withLockedValue { $0.errorKind })
     }
 
     /// Notes the error a request is answered with, for its ledger row.
