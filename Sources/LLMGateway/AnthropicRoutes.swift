@@ -9,8 +9,8 @@ struct AnthropicRoutes: Sendable {
     let live: LiveConfiguration
 
     /// The router and body limit of the configuration in force (a reload may replace them).
-    var router: ModelRouter { live.current.router }
-    var maxBodyBytes: Int { live.current.configuration.maxBodyBytes }
+    var router: ModelRouter { live.router }
+    var maxBodyBytes: Int { live.maxBodyBytes }
     var access: GatewayAccess { live.access }
 
     func add(to routes: Router<GatewayRequestContext>) {

@@ -16,17 +16,34 @@ enum GatewayHTTP {
 
     /// The body as JSON, or the error to answer with: 413 past `limit`, 400 for anything that is not JSON (including
     /// invalid UTF-8), 415 for a content type other than JSON.
+    /// Only the body's reading is awaited here; the checks before and after it are functions of their own, never
+    /// inlined, so that their values stay out of this frame (see ``answer(_:stream:router:record:client:contentType:reply:encode:finish:failure:)``).
     @inline(never)
     static func json(of request: Request, limit: Int) async throws(LLMError) -> JSONValue {
-        if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
-            throw invalid("the content type must be application/json", status: 415)
-        }
+        try checkContentType(of: request)
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: limit)
         } catch {
-            throw invalid("the request body is larger than \(limit) bytes", status: 413)
+            throw tooLarge(limit)
         }
+        return try parsed(buffer)
+    }
+
+    @inline(never)
+    private static func checkContentType(of request: Request) throws(LLMError) {
+        if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
+            throw invalid("the content type must be application/json", status: 415)
+        }
+    }
+
+    @inline(never)
+    private static func tooLarge(_ limit: Int) -> LLMError {
+        invalid("the request body is larger than \(limit) bytes", status: 413)
+    }
+
+    @inline(never)
+    private static func parsed(_ buffer: ByteBuffer) throws(LLMError) -> JSONValue {
         do {
             return try JSONValue(parsing: Data(buffer: buffer))
         } catch {

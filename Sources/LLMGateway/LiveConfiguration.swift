@@ -21,6 +21,11 @@ final class LiveConfiguration: Sendable {
 
     var current: Serving { box.withLockedValue { $0 } }
 
+    // A request's route reads these rather than `current`: a copy of all of it (and its references retained) in an
+    // async route stays in the route's frame, which the connection's task keeps for as long as it lasts.
+    var router: ModelRouter { box.withLockedValue { $0.router } }
+    var maxBodyBytes: Int { box.withLockedValue { $0.configuration.maxBodyBytes } }
+
     func replace(with serving: Serving) {
         box.withLockedValue { $0 = serving }
     }

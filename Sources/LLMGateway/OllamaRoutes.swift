@@ -10,8 +10,8 @@ struct OllamaRoutes: Sendable {
     let live: LiveConfiguration
 
     /// The router and body limit of the configuration in force (a reload may replace them).
-    var router: ModelRouter { live.current.router }
-    var maxBodyBytes: Int { live.current.configuration.maxBodyBytes }
+    var router: ModelRouter { live.router }
+    var maxBodyBytes: Int { live.maxBodyBytes }
     var access: GatewayAccess { live.access }
 
     /// Made once: a formatter is costly to make, and this one is safe to share between threads.

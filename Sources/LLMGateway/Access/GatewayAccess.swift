@@ -110,27 +110,32 @@ struct GatewayAccess: Sendable {
     ///   `insufficient_quota`).
     @inline(never)  // See GatewayHTTP.answer.
     func admitting(_ request: ChatRequest, key: StoredKey?, router: ModelRouter, record: RequestRecord, now: Date = Date()) async throws(LLMError) -> ChatRequest {
-        var request = request
-        try await admit(&request, key: key, router: router, record: record, now: now)
-        return request
+        guard store != nil, let key else { return request }
+        // Only the reservation is awaited, and the request is not copied before it: see ``reserve(_:input:output:key:record:now:)``.
+        let (route, input, output) = try limits(of: request, key: key, router: router)
+        try await reserve(route, input: input, output: output ?? 0, key: key, record: record, now: now)
+        return Self.capped(request, output: output)
     }
 
-    func admit(_ request: inout ChatRequest, key: StoredKey?, router: ModelRouter, record: RequestRecord, now: Date = Date()) async throws(LLMError) {
-        guard store != nil, let key else { return }
-        let (route, input) = try capped(&request, key: key, router: router)
-        try await reserve(route, input: input, output: request.maxTokens ?? 0, key: key, record: record, now: now)
-    }
-
-    /// The alias that serves `request` on `key` and the request's estimated input tokens; its output capped when the
-    /// key has a budget or a token limit. Never inlined (see ``reserve(_:input:output:key:record:now:)``).
+    /// The alias that serves `request` on `key`, the request's estimated input tokens, and its output tokens as
+    /// admitted: capped when the key has a budget or a token limit. Never inlined (see ``reserve(_:input:output:key:record:now:)``).
     @inline(never)
-    private func capped(_ request: inout ChatRequest, key: StoredKey, router: ModelRouter) throws(LLMError) -> (ModelRouter.Route, Int) {
+    private func limits(of request: ChatRequest, key: StoredKey, router: ModelRouter) throws(LLMError) -> (ModelRouter.Route, Int, Int?) {
         let route = try permit(request.model, key: key, router: router)
+        var output = request.maxTokens
         if key.budget != nil || key.tpm != nil {
             let cap = router.outputCaps[route.alias] ?? Self.defaultOutputCap
-            request.maxTokens = min(request.maxTokens ?? cap, cap)
+            output = min(output ?? cap, cap)
         }
-        return (route, TokenCount.estimate(request).tokens)
+        return (route, TokenCount.estimate(request).tokens, output)
+    }
+
+    @inline(never)
+    private static func capped(_ request: ChatRequest, output: Int?) -> ChatRequest {
+        guard request.maxTokens != output else { return request }
+        var request = request
+        request.maxTokens = output
+        return request
     }
 
     /// Lets an embedding request go upstream on `key`, or says why not (as ``admit(_:key:router:record:now:)`` does);
