@@ -138,7 +138,7 @@ struct GatewayAccess: Sendable {
         return request
     }
 
-    /// Lets an embedding request go upstream on `key`, or says why not (as ``admit(_:key:router:record:now:)`` does);
+    /// Lets an embedding request go upstream on `key`, or says why not (as ``admitting(_:key:router:record:now:)`` does);
     /// it reserves its estimated input tokens.
     func admit(_ request: EmbeddingRequest, key: StoredKey?, router: ModelRouter, record: RequestRecord, now: Date = Date()) async throws(LLMError) {
         guard store != nil, let key else { return }
