@@ -52,25 +52,16 @@ after_current_task() {
 }
 alloc=$(after_current_task swift_task_alloc); dealloc=$(after_current_task swift_task_dealloc)
 [ -n "$alloc" ] && [ -n "$dealloc" ] || { echo "could not find where the task allocator reads the current task" >&2; exit 1; }
-cat > "$ROOT/trace.gdb" <<GDB
-set pagination off
-set print demangle off
-break *$alloc
-commands
-silent
-printf "A %lu %p ", \$rbx, \$rax
-info symbol *(void**)(\$rbp+8)
-continue
-end
-break *$dealloc
-commands
-silent
-printf "D %p %p ", \$rbx, \$rax
-info symbol *(void**)(\$rbp+8)
-continue
-end
-continue
-GDB
+# Each hit prints a line: A (size, task) or D (pointer, task), then the caller's symbol.
+breakpoint() {
+  printf 'break *%s\ncommands\nsilent\nprintf "%s %s %%p ", $rbx, $rax\ninfo symbol *(void**)($rbp+8)\ncontinue\nend\n' "$1" "$2" "$3"
+}
+{
+  printf 'set pagination off\nset print demangle off\n'
+  breakpoint "$alloc" A %lu
+  breakpoint "$dealloc" D %p
+  printf 'continue\n'
+} > "$ROOT/trace.gdb"
 gdb -p "$gateway" -batch -x "$ROOT/trace.gdb" > "$ROOT/trace.txt" 2>&1 &
 tracer=$!
 sleep 4  # gdb reads the binary's symbols before it sets its breakpoints

@@ -161,9 +161,8 @@ import Testing
 
     /// While the upstream is silent the gateway writes nothing (it used to write an SSE comment every 400 ms).
     @Test func aSilentUpstreamMakesASilentStream() async throws {
-        let event = #"data: {"id":"c","model":"up","choices":[{"index":0,"delta":{"content":"a"}}]}"# + "\n\n"
         let upstream = try await StubHTTPServer.start { _ in
-            StubResponse(headers: ["content-type": "text/event-stream"], actions: [.send(event), .pause(.seconds(1)), .send("data: [DONE]\n\n"), .end])
+            StubResponse(headers: ["content-type": "text/event-stream"], actions: [.send(Self.upstreamEvent), .pause(.seconds(1)), .send("data: [DONE]\n\n"), .end])
         }
         defer { Task { try await upstream.shutdown() } }
         let gateway = try await RunningGateway.start(GatewayConfiguration(models: [alias("m", upstream.baseURL + "/v1")]))
@@ -178,6 +177,8 @@ import Testing
     }
 
     static let streamedChat = #"{"model":"m","stream":true,"messages":[{"role":"user","content":"x"}]}"#
+    /// One OpenAI stream event with the text "a", as the stub upstreams send it.
+    static let upstreamEvent = #"data: {"id":"c","model":"up","choices":[{"index":0,"delta":{"content":"a"}}]}"# + "\n\n"
 
     static func post(_ body: String, to url: String) -> TransportRequest {
         TransportRequest(url: url, headers: ["content-type": "application/json"], body: ByteBuffer(string: body), proxy: .direct)
@@ -188,9 +189,8 @@ import Testing
     func stalledStream(
         firstEvent: Bool, _ test: (_ upstream: StubHTTPServer, _ gateway: RunningGateway, _ client: NIOHTTPTransport) async throws -> Void
     ) async throws {
-        let event = #"data: {"id":"c","model":"up","choices":[{"index":0,"delta":{"content":"a"}}]}"# + "\n\n"
         let upstream = try await StubHTTPServer.start { _ in
-            StubResponse(headers: ["content-type": "text/event-stream"], actions: (firstEvent ? [.send(event)] : []) + [.pause(.seconds(60))])
+            StubResponse(headers: ["content-type": "text/event-stream"], actions: (firstEvent ? [.send(Self.upstreamEvent)] : []) + [.pause(.seconds(60))])
         }
         defer { Task { try await upstream.shutdown() } }
         let gateway = try await RunningGateway.start(GatewayConfiguration(models: [alias("m", upstream.baseURL + "/v1")]))

@@ -120,7 +120,7 @@ struct GatewayAccess: Sendable {
     /// The alias that serves `request` on `key`, the request's estimated input tokens, and its output tokens as
     /// admitted: capped when the key has a budget or a token limit. Never inlined (see ``reserve(_:input:output:key:record:now:)``).
     @inline(never)
-    private func limits(of request: ChatRequest, key: StoredKey, router: ModelRouter) throws(LLMError) -> (ModelRouter.Route, Int, Int?) {
+    private func limits(of request: ChatRequest, key: StoredKey, router: ModelRouter) throws(LLMError) -> (route: ModelRouter.Route, input: Int, output: Int?) {
         let route = try permit(request.model, key: key, router: router)
         var output = request.maxTokens
         if key.budget != nil || key.tpm != nil {
