@@ -38,6 +38,7 @@ struct StoreBench {
         if let writtenPerRequest { print("one at a time: \(writtenPerRequest) bytes written a request (WAL and checkpoints)") }
 
         let start = ContinuousClock.now
+        let cpuBefore = cpuMicroseconds()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for caller in 0..<callers {
                 group.addTask {
@@ -49,7 +50,8 @@ struct StoreBench {
             try await group.waitForAll()
         }
         let seconds = microseconds(ContinuousClock.now - start) / 1_000_000
-        print("\(callers) callers: \(Int(Double(requests) / seconds)) requests/s (admit + settle each)")
+        let cpu = (cpuMicroseconds() - cpuBefore) / Double(requests)
+        print("\(callers) callers: \(Int(Double(requests) / seconds)) requests/s (admit + settle each), \(Int(cpu)) us of CPU a request")
         try await store.close()
     }
 
@@ -63,6 +65,14 @@ struct StoreBench {
             requestID: id, time: now, keyID: key.id, alias: "whole", provider: "llamacpp", model: "bench", format: "openai-chat", streamed: false,
             status: 200, errorKind: nil, inputTokens: 10, outputTokens: 20, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0,
             cost: Picodollars(500_000), latencyMilliseconds: 1, timeToFirstTokenMilliseconds: nil))
+    }
+
+    /// The CPU time (user and system) this process has used so far.
+    static func cpuMicroseconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let total = [usage.ru_utime, usage.ru_stime].reduce(0.0) { $0 + Double($1.tv_sec) * 1_000_000 + Double($1.tv_usec) }
+        return total
     }
 
     /// The bytes this process has written to files and sockets so far (Linux's /proc/self/io `wchar`), if known.

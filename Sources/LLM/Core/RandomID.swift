@@ -30,13 +30,20 @@ package enum RandomID {
     private static func text(uuid bytes: [UInt8]) -> String {
         var bytes = bytes
         bytes[8] = bytes[8] & 0x3f | 0x80  // RFC 9562 variant
-        let hex = Array(Hex.lowercase(bytes).utf8)
-        var text = hex[0..<8]
-        for range in [8..<12, 12..<16, 16..<20, 20..<32] {
-            text.append(UInt8(ascii: "-"))
-            text.append(contentsOf: hex[range])
+        // 8-4-4-4-12 digits: a hyphen before the digits of bytes 4, 6, 8 and 10.
+        return String(unsafeUninitializedCapacity: 36) { text in
+            var count = 0
+            for (index, byte) in bytes.enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 {
+                    text[count] = UInt8(ascii: "-")
+                    count += 1
+                }
+                text[count] = Hex.digit(byte >> 4)
+                text[count + 1] = Hex.digit(byte & 0x0f)
+                count += 2
+            }
+            return count
         }
-        return String(decoding: text, as: UTF8.self)
     }
 
     /// `count` random bytes, eight a draw: each draw is a system call (a byte a draw made a UUID sixteen of them).

@@ -81,16 +81,26 @@ struct GatewayAccess: Sendable {
     private static let keyHeaders = ["x-api-key", "x-goog-api-key"].compactMap { HTTPField.Name($0) }
 
     static func presentedKey(_ request: Request) -> String? {
-        if let bearer = request.headers[.authorization], bearer.prefix(7).lowercased() == "bearer " {
-            // Spaces and tabs around the key are dropped (by hand: Foundation's trimming showed in the profile).
-            var token = bearer.dropFirst("bearer ".count).drop { $0 == " " || $0 == "\t" }
-            while let last = token.last, last == " " || last == "\t" { token.removeLast() }
-            return String(token)
-        }
+        if let bearer = request.headers[.authorization], let token = bearerToken(bearer) { return token }
         for field in keyHeaders {
             if let value = request.headers[field], !value.isEmpty { return value }
         }
         return request.uri.queryParameters.get("key")
+    }
+
+    /// What follows `Bearer ` (in any case) in an `Authorization` value, without the spaces and tabs around it; nil for
+    /// another scheme. Read as UTF-8 bytes, by hand: lowercasing the scheme and trimming with Foundation each showed in
+    /// the profile.
+    static func bearerToken(_ authorization: String) -> String? {
+        var token = authorization.utf8[...]
+        for expected in "bearer ".utf8 {
+            // ORing 0x20 lowercases an ASCII letter and leaves a space a space.
+            guard let byte = token.popFirst(), byte | 0x20 == expected else { return nil }
+        }
+        let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        while let first = token.first, isBlank(first) { token.removeFirst() }
+        while let last = token.last, isBlank(last) { token.removeLast() }
+        return String(Substring(token))
     }
 
     /// A store that cannot be used is the gateway's trouble, not the upstream's: 503, as every format says it.

@@ -21,7 +21,11 @@ public enum GatewayKeySecret {
 
     /// The SHA-256 of `key`, hex.
     public static func hash(_ key: String) -> String {
-        Hex.lowercase(SHA256.hash(data: Data(key.utf8)))
+        // The key's bytes and the digest's are read where they are (a copy of either showed in the profile).
+        var hasher = SHA256()
+        var key = key
+        key.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        return hasher.finalize().withUnsafeBytes { Hex.lowercase($0) }
     }
 
     /// Whether two hashes are equal, in a time that depends only on their length.
