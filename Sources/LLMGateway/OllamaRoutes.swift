@@ -14,8 +14,11 @@ struct OllamaRoutes: Sendable {
     var maxBodyBytes: Int { live.maxBodyBytes }
     var access: GatewayAccess { live.access }
 
-    /// Made once: a formatter is costly to make, and this one is safe to share between threads.
-    nonisolated(unsafe) static let timestamps = ISO8601DateFormatter()
+    /// ISO 8601 in UTC, as Ollama's `created_at` (Foundation's format style: `ISO8601DateFormatter` goes through ICU,
+    /// whose pages it brings into memory).
+    static func timestamp(_ date: Date = Date()) -> String {
+        date.formatted(.iso8601)
+    }
 
     /// The Ollama version this gateway answers `/api/version` with: the API it speaks.
     static let apiVersion = "0.12.0"
@@ -89,7 +92,7 @@ struct OllamaRoutes: Sendable {
             let key = record.key
             let incoming = try OllamaChatServerRequest(decoding: try await GatewayHTTP.json(of: request, limit: maxBodyBytes))
             let chat = try await access.admitting(incoming.request, key: key, router: router, record: record)
-            let createdAt = Self.timestamps.string(from: Date())
+            let createdAt = Self.timestamp()
             var encoder = OllamaChatStreamEncoder(model: incoming.request.model, createdAt: createdAt)
             return try await answer(
                 chat, stream: incoming.stream, record: record, client: context.channel, reply: { OllamaChatServerResponse.reply($0, createdAt: createdAt) },
@@ -125,7 +128,7 @@ struct OllamaRoutes: Sendable {
         do {
             let incoming = try OllamaGenerateServerRequest(decoding: try await GatewayHTTP.json(of: request, limit: maxBodyBytes))
             try access.permit(incoming.request.model, key: record.key, router: router)
-            let createdAt = Self.timestamps.string(from: Date())
+            let createdAt = Self.timestamp()
             if incoming.loadsOnly {
                 guard router.serves(incoming.request.model) else {
                     throw LLMError.modelNotFound(ProviderErrorDetails(provider: "gateway", status: 404, message: "model '\(incoming.request.model)' not found"))
