@@ -70,7 +70,11 @@ struct StoreBench {
     /// The CPU time (user and system) this process has used so far.
     static func cpuMicroseconds() -> Double {
         var usage = rusage()
+        #if canImport(Glibc)
         getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
         let total = [usage.ru_utime, usage.ru_stime].reduce(0.0) { $0 + Double($1.tv_sec) * 1_000_000 + Double($1.tv_usec) }
         return total
     }
