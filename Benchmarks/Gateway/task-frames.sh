@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # Where a held stream's memory of async frames goes: traces Swift's task allocator (gdb breakpoints on
 # swift_task_alloc and swift_task_dealloc) while one stream is opened through llm-gateway on SQLite and held by a slow
-# upstream (BenchServer's /hold), then prints, for the connection's task and the stream's setup task, the deepest
-# stack of frames each reached: every frame's size and the running total. A task keeps the slabs of its deepest
+# upstream (BenchServer's /hold), then prints, for the tasks that went deepest (the route's child task, which ends once
+# the stream is set up; the stream's connection; the connection that read the key), the deepest stack of frames each
+# reached: every frame's size and the running total. A task keeps the slabs of its deepest
 # stack until it ends, and the connection's task lasts as long as the stream, so that depth is memory a stream holds.
 #
 # Each line names the function that allocated the frame, that is the caller of the frame's function (the caller
 # allocates its callee's context). Needs gdb (Debian's `gdb`).
 #
-# usage: Benchmarks/Gateway/task-frames.sh [llm-gateway binary (the release build)] [tasks to print (2)]
+# usage: Benchmarks/Gateway/task-frames.sh [llm-gateway binary (the release build)] [tasks to print (3)]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 GATEWAY=${1:-$(swift build -c release --show-bin-path)/llm-gateway}
-TASKS=${2:-2}
+TASKS=${2:-3}
 ROOT=$(mktemp -d /tmp/task-frames.XXXXXX)
 GATEWAY_PORT=18182; SLOW_PORT=18185; MASTER=task-frames-master-key-0123456789
 command -v gdb >/dev/null || { echo "needs gdb (apt-get install gdb)" >&2; exit 1; }
@@ -65,6 +66,9 @@ breakpoint() {
 gdb -p "$gateway" -batch -x "$ROOT/trace.gdb" > "$ROOT/trace.txt" 2>&1 &
 tracer=$!
 sleep 4  # gdb reads the binary's symbols before it sets its breakpoints
+# The key read into the cache first (it holds a key a second), by a request on a connection of its own, as most of a
+# burst's streams find it: the stream's connection then shows the usual path, not a key read from the store.
+curl -sS -o /dev/null "http://127.0.0.1:$GATEWAY_PORT/v1/models" -H "authorization: Bearer $key" || true
 stream 5
 kill -INT "$tracer" 2>/dev/null || true
 wait "$tracer" 2>/dev/null || true

@@ -29,12 +29,31 @@ struct GatewayAccess: Sendable {
     ///   or expired.
     func authenticate(_ request: Request, now: Date = Date()) async throws(LLMError) -> StoredKey? {
         // The work is done in functions of their own, never inlined, and only a key the cache does not hold is
-        // awaited: this function's frame stays small (see ``GatewayHTTP/answer``).
+        // awaited, in a task of its own (the store's read has deep frames): this function's frame stays small and
+        // nothing of the read stays in the connection's task (see ``GatewayHTTP/inTaskOfItsOwn(_:)``).
         switch try lookUp(request) {
         case .anonymous: return nil
         case .cached(let key, let hash): return try Self.checked(key, hash: hash, now: now)
-        case .unknown(let hash, let store): return try Self.checked(try await load(hash, from: store), hash: hash, now: now)
+        case .unknown(let hash, let store):
+            let key = try await GatewayHTTP.inTaskOfItsOwn { [self] () async throws(LLMError) in try await load(hash, from: store) }
+            return try Self.checked(key, hash: hash, now: now)
         }
+    }
+
+    /// What ``authenticate(_:now:)`` would find, when the store need not be read (no store, no key where none is
+    /// needed, or a key the cache holds); nil when it must be read or the key is refused (then `authenticate` says why).
+    /// Synchronous, so that most requests' key check allocates no async frame at all.
+    func authenticateFromCache(_ request: Request, now: Date = Date()) -> CachedAuthentication? {
+        switch try? lookUp(request) {
+        case .anonymous: return .anonymous
+        case .cached(let key, let hash): return (try? Self.checked(key, hash: hash, now: now)).map(CachedAuthentication.key)
+        case .unknown, nil: return nil
+        }
+    }
+
+    enum CachedAuthentication {
+        case anonymous
+        case key(StoredKey)
     }
 
     private enum Lookup {
