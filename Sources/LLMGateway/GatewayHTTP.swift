@@ -111,8 +111,8 @@ enum GatewayHTTP {
     /// until it ends, and a connection's task lasts as long as the connection (a held stream, a kept-alive client):
     /// work with deep frames that is over before the reply's body (reading and decoding a request, admission and the
     /// store's round, the upstream call or a stream's setup) leaves nothing in it this way. A child of `async let`
-    /// rather than a `Task`: its task is allocated in the parent's memory, and a whole reply was 5% slower with a
-    /// `Task` (wrk, 6 alternated rounds), about the same with this.
+    /// rather than a `Task`: its task is allocated in the parent's memory, and whole replies were 5% slower with a
+    /// `Task`, 2% with this (wrk, 6 alternated rounds each, against running in the connection's task).
     static func inTaskOfItsOwn<Value: Sendable>(_ work: @escaping @Sendable () async throws(LLMError) -> Value) async throws(LLMError) -> Value {
         async let result = outcome(of: work)
         return try await result.get()
