@@ -69,13 +69,13 @@ final class ClientDeparture: @unchecked Sendable {
     }
 
     /// Arms `cancel`, or runs it at once if the client left already.
-    func arm(_ cancel: @escaping () -> Void) {
+    private func arm(_ cancel: @escaping () -> Void) {
         lock.withLock {
             if left { cancel() } else { armed = cancel }
         }
     }
 
-    func disarm() {
+    private func disarm() {
         lock.withLock { armed = nil }
     }
 

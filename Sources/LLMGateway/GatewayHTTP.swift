@@ -90,9 +90,9 @@ enum GatewayHTTP {
     /// stream, the stream as ``stream(_:record:client:contentType:encode:finish:failure:)`` writes it.
     ///
     /// The steps of a request's handling (reading the body, admission, the answer) are never inlined into the
-    /// routes: an async function inlined into another adds its frame to the caller's, and the connection's task
-    /// keeps the largest stack of frames it ever needed for as long as it lasts, a stream's life (each route's frame
-    /// was 6.5 KiB).
+    /// routes: an async function inlined into another adds its frame to the caller's, and a task keeps the largest
+    /// stack of frames it ever needed until it ends (each route's frame was 6.5 KiB; the routes now run in a child
+    /// task, ``inTaskOfItsOwn(_:)``, which ends with the handler).
     @inline(never)
     static func answer(
         _ chat: ChatRequest, stream: Bool, router: ModelRouter, record: RequestRecord, client: any Channel,
@@ -128,7 +128,7 @@ enum GatewayHTTP {
 
     /// A route's handler run in a child task, as the other `inTaskOfItsOwn` runs its work: on the gateway's routes
     /// that read a body, 1,000 held streams kept 4.6 MB less heap (glibc's `malloc_stats()`, 49.9 -> 45.3 MB), the
-    /// connection's task 10.7 KB deep rather than 14.9 (`Benchmarks/Gateway/task-frames.sh`).
+    /// connection's task 11.4 KB deep (the stream's reading) rather than 14.9 (`Benchmarks/Gateway/task-frames.sh`).
     static func inTaskOfItsOwn(_ handler: @escaping @Sendable () async -> Response) async -> Response {
         async let response = handler()
         return await response

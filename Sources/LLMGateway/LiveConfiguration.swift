@@ -22,7 +22,7 @@ final class LiveConfiguration: Sendable {
     var current: Serving { box.withLockedValue { $0 } }
 
     // A request's route reads these rather than `current`: a copy of all of it (and its references retained) in an
-    // async route stays in the route's frame, which the connection's task keeps for as long as it lasts.
+    // async route would stay in the route's frame for the whole request.
     var router: ModelRouter { box.withLockedValue { $0.router } }
     var maxBodyBytes: Int { box.withLockedValue { $0.configuration.maxBodyBytes } }
 

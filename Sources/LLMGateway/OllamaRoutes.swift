@@ -16,8 +16,8 @@ struct OllamaRoutes: Sendable {
 
     /// ISO 8601 in UTC, as Ollama's `created_at` (Foundation's format style: `ISO8601DateFormatter` goes through ICU,
     /// whose pages it brings into memory).
-    static func timestamp(_ date: Date = Date()) -> String {
-        date.formatted(.iso8601)
+    static func timestamp() -> String {
+        Date().formatted(.iso8601)
     }
 
     /// The Ollama version this gateway answers `/api/version` with: the API it speaks.

@@ -75,8 +75,7 @@ struct StoreBench {
         #else
         getrusage(RUSAGE_SELF, &usage)
         #endif
-        let total = [usage.ru_utime, usage.ru_stime].reduce(0.0) { $0 + Double($1.tv_sec) * 1_000_000 + Double($1.tv_usec) }
-        return total
+        return [usage.ru_utime, usage.ru_stime].reduce(0.0) { $0 + Double($1.tv_sec) * 1_000_000 + Double($1.tv_usec) }
     }
 
     /// The bytes this process has written to files and sockets so far (Linux's /proc/self/io `wchar`), if known.

@@ -1,8 +1,6 @@
 /// Bytes as lowercase hexadecimal digits (hashes, random ids). `String(format: "%02x")` a byte cost the gateway 8% of
 /// its time in the profile, hashing each request's key; an array of digits turned into a string after, 0.6%.
 package enum Hex {
-    package static let digits = Array("0123456789abcdef".utf8)
-
     package static func lowercase(_ bytes: some Sequence<UInt8>) -> String {
         if let text = bytes.withContiguousStorageIfAvailable({ lowercase(UnsafeRawBufferPointer($0)) }) { return text }
         return Array(bytes).withUnsafeBytes { lowercase($0) }

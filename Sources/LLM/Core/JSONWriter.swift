@@ -61,8 +61,8 @@ extension JSONValue {
                 case 0x0C: buffer.writeStaticString("\\f")
                 default:
                     buffer.writeStaticString("\\u00")
-                    buffer.writeInteger(Hex.digits[Int(byte >> 4)])
-                    buffer.writeInteger(Hex.digits[Int(byte & 0xF)])
+                    buffer.writeInteger(Hex.digit(byte >> 4))
+                    buffer.writeInteger(Hex.digit(byte & 0xF))
                 }
                 runStart = position + 1
             }
