@@ -95,10 +95,17 @@ install_sdks() { # pins
 
 start_server() { # port template extra-args...
   local port=$1 template=$2; shift 2
-  running "llama-$port.pid" && return 0
+  local arguments="$template $*"
+  # A server already up with the same arguments is kept; one started with others (an older checkout) is restarted.
+  if running "llama-$port.pid"; then
+    [ "$(cat "llama-$port.args" 2>/dev/null)" = "$arguments" ] && return 0
+    kill "$(cat "llama-$port.pid")" 2>/dev/null || true
+    while running "llama-$port.pid"; do sleep 0.1; done
+  fi
   "$SERVER" -m "$MODEL" -a smol --chat-template-file "models/$template" \
     --host 127.0.0.1 --port "$port" -c 4096 -np 2 -t 2 "$@" >"llama-$port.log" 2>&1 &
   echo $! >"llama-$port.pid"
+  echo "$arguments" >"llama-$port.args"
 }
 
 case "${1:-}" in
@@ -137,14 +144,16 @@ start)
   start_server 8080 Qwen-Qwen2.5-7B-Instruct.jinja
   start_server 8081 meetkai-functionary-medium-v3.2.jinja
   start_server 8082 Qwen-Qwen2.5-7B-Instruct.jinja --api-key local-test-key
-  start_server 8083 Qwen-Qwen2.5-7B-Instruct.jinja --embeddings --pooling mean
+  # One slot: the inputs of a request are then each computed alone, so the same texts give the same floats every
+  # time (with two slots, how the inputs fell into batches changed the vectors by up to 0.2).
+  start_server 8083 Qwen-Qwen2.5-7B-Instruct.jinja --embeddings --pooling mean -np 1
   for port in 8080 8081 8082 8083; do wait_for "http://127.0.0.1:$port/health"; done
   echo "llama-server up on 127.0.0.1:8080 (general), :8081 (forced tool calls), :8082 (API key required), :8083 (embeddings)" >&2
   ;;
 stop)
   for port in 8080 8081 8082 8083; do
     if running "llama-$port.pid"; then kill "$(cat "llama-$port.pid")" 2>/dev/null || true; fi
-    rm -f "llama-$port.pid"
+    rm -f "llama-$port.pid" "llama-$port.args"
   done
   ;;
 status)
