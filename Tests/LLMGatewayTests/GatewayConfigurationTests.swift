@@ -39,6 +39,39 @@ import Testing
         }
     }
 
+    /// Anchors and aliases read the same whether or not the file also uses merge keys (a text without `<<` is parsed
+    /// without Yams' merge rule, which would compile a regular expression).
+    @Test func anchorsAliasesAndMergeKeysRead() throws {
+        let aliased = """
+            allow_anonymous: true
+            models:
+              - name: a
+                targets: &targets [{model: llamacpp/smol, base_url: "http://127.0.0.1:8080/v1"}]
+                timeout_s: 30
+              - name: b
+                targets: *targets
+            """
+        let withAliases = try GatewayConfiguration.load(yaml: aliased, environment: [:])
+        #expect(withAliases.models.map(\.name) == ["a", "b"])
+        #expect(withAliases.models[1].targets.map(\.baseURL) == ["http://127.0.0.1:8080/v1"])
+        #expect(withAliases.models[0].timeoutSeconds == 30)
+
+        let merged = """
+            allow_anonymous: true
+            models:
+              - &base
+                name: a
+                targets: [{model: llamacpp/smol}]
+                timeout_s: 30
+              - <<: *base
+                name: b
+            """
+        let withMergeKeys = try GatewayConfiguration.load(yaml: merged, environment: [:])
+        #expect(withMergeKeys.models.map(\.name) == ["a", "b"])
+        #expect(withMergeKeys.models[1].timeoutSeconds == 30)
+        #expect(withMergeKeys.models[1].targets.map(\.model) == ["llamacpp/smol"])
+    }
+
     @Test func jsonIsAcceptedToo() throws {
         let json = #"{"allow_anonymous": true, "models": [{"name": "a", "targets": [{"model": "ollama/llama3.2"}]}]}"#
         #expect(try GatewayConfiguration.load(yaml: json, environment: [:]).models[0].targets[0].model == "ollama/llama3.2")
