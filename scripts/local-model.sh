@@ -100,7 +100,8 @@ start_server() { # port template extra-args...
   if running "llama-$port.pid"; then
     [ "$(cat "llama-$port.args" 2>/dev/null)" = "$arguments" ] && return 0
     kill "$(cat "llama-$port.pid")" 2>/dev/null || true
-    while running "llama-$port.pid"; do sleep 0.1; done
+    for _ in $(seq 1 100); do running "llama-$port.pid" || break; sleep 0.1; done
+    if running "llama-$port.pid"; then kill -9 "$(cat "llama-$port.pid")" 2>/dev/null || true; sleep 0.2; fi
   fi
   "$SERVER" -m "$MODEL" -a smol --chat-template-file "models/$template" \
     --host 127.0.0.1 --port "$port" -c 4096 -np 2 -t 2 "$@" >"llama-$port.log" 2>&1 &
