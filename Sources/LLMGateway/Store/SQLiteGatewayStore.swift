@@ -34,7 +34,8 @@ public final class SQLiteGatewayStore: GatewayStore, GroupCommitStore {
     /// A checkpoint's copy and its two `fsync`s hold up the rounds that run beside it (the disk and the two cores
     /// they share), the longer the more it copies: at 1,000 requests/s (`LoadGen`, SQLite, rounds of 10 s alternated
     /// in pairs) a checkpoint every 200 ms left 1.71-2.18 ms at p99, every 1,000 ms 1.81-2.20, every 50 ms 1.23-1.83,
-    /// every 15 ms 1.15-1.23 (the `fsync`s then four times as many), with no change to saturation's requests/s.
+    /// every 15 ms 1.15-1.23 (the `fsync`s then eleven times those of 200 ms), with no change to saturation's
+    /// requests/s.
     static let checkpointPause = (writing: Duration.milliseconds(50), idle: Duration.milliseconds(200))
 
     /// WAL frames (pages of 4 KiB) past which the writer checkpoints, so that the WAL starts over (64 MiB: a larger
