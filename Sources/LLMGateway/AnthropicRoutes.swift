@@ -14,8 +14,8 @@ struct AnthropicRoutes: Sendable {
     var access: GatewayAccess { live.access }
 
     func add(to routes: Router<GatewayRequestContext>) {
-        routes.post("/v1/messages") { request, context in await GatewayHTTP.inTaskOfItsOwn { await messages(request, context: context) } }
-        routes.post("/v1/messages/count_tokens") { request, context in await GatewayHTTP.inTaskOfItsOwn { await countTokens(request, context: context) } }
+        routes.postInTaskOfItsOwn("/v1/messages") { request, context in await messages(request, context: context) }
+        routes.postInTaskOfItsOwn("/v1/messages/count_tokens") { request, context in await countTokens(request, context: context) }
     }
 
     /// The same body as a message, without `max_tokens`: `{"input_tokens": N}`.

@@ -92,7 +92,7 @@ enum GatewayHTTP {
     /// The steps of a request's handling (reading the body, admission, the answer) are never inlined into the
     /// routes: an async function inlined into another adds its frame to the caller's, and a task keeps the largest
     /// stack of frames it ever needed until it ends (each route's frame was 6.5 KiB; the routes now run in a child
-    /// task, ``inTaskOfItsOwn(_:)``, which ends with the handler).
+    /// task, `Router.postInTaskOfItsOwn`, which ends with the handler).
     @inline(never)
     static func answer(
         _ chat: ChatRequest, stream: Bool, router: ModelRouter, record: RequestRecord, client: any Channel,
@@ -126,14 +126,6 @@ enum GatewayHTTP {
         }
     }
 
-    /// A route's handler run in a child task, as the other `inTaskOfItsOwn` runs its work: on the gateway's routes
-    /// that read a body, 1,000 held streams kept 4.6 MB less heap (glibc's `malloc_stats()`, 49.9 -> 45.3 MB), the
-    /// connection's task 11.4 KB deep (the stream's reading) rather than 14.9 (`Benchmarks/Gateway/task-frames.sh`).
-    static func inTaskOfItsOwn(_ handler: @escaping @Sendable () async -> Response) async -> Response {
-        async let response = handler()
-        return await response
-    }
-
     /// The whole reply's answer. Never inlined: its reply stays out of the frame a stream's setup waits in.
     @inline(never)
     private static func complete(
@@ -162,7 +154,7 @@ enum GatewayHTTP {
     ) async throws(LLMError) -> Response {
         let departure = ClientDeparture(watching: client)
         // The setup (the first events, pulled through the router and the provider) runs in the route's task of its own
-        // (``inTaskOfItsOwn(_:)``), not in the connection's, which lasts as long as the stream: a task keeps the memory of
+        // (`Router.postInTaskOfItsOwn`), not in the connection's, which lasts as long as the stream: a task keeps the memory of
         // the largest frames it ever needed until it ends (the setup's cost some 15 KiB a stream, heaptrack).
         do {
             return try await departure.cancellingCurrentTask {
@@ -266,5 +258,20 @@ final class EventReader: @unchecked Sendable {
     /// Appends every event the stream holds (pulling it when it holds none); nothing at the end.
     func next(into batch: inout [StreamEvent]) async throws {
         try await iterator.next(into: &batch)
+    }
+}
+
+extension Router where Context == GatewayRequestContext {
+    /// A POST route whose handler runs in a child task, as ``GatewayHTTP/inTaskOfItsOwn(_:)`` runs its work: the
+    /// frames a handler needed on the way (reading, admission, the upstream call, a stream's setup) end with it rather
+    /// than stay in the connection's task. On the gateway's routes that read a body, 1,000 held streams kept 4.6 MB
+    /// less heap (glibc's `malloc_stats()`, 49.9 -> 45.3 MB), the connection's task 11.4 KB deep (the stream's
+    /// reading) rather than 14.9 (`Benchmarks/Gateway/task-frames.sh`).
+    @discardableResult
+    func postInTaskOfItsOwn(_ path: RouterPath, use handler: @escaping @Sendable (Request, GatewayRequestContext) async -> Response) -> Self {
+        post(path) { request, context in
+            async let response = handler(request, context)
+            return await response
+        }
     }
 }

@@ -16,10 +16,10 @@ struct GeminiRoutes: Sendable {
     var access: GatewayAccess { live.access }
 
     func add(to routes: Router<GatewayRequestContext>) {
-        routes.post("/v1beta/models/{model}") { request, context in await GatewayHTTP.inTaskOfItsOwn { await call(request, context: context, parameter: "model") } }
+        routes.postInTaskOfItsOwn("/v1beta/models/{model}") { request, context in await call(request, context: context, parameter: "model") }
         // The google-genai SDK asks `/v1/` unless told `api_version="v1beta"`. `GET /v1/models` is OpenAI's list, so
         // only the calls are served there (the path's parameter is named as OpenAI's route names it).
-        routes.post("/v1/models/{id}") { request, context in await GatewayHTTP.inTaskOfItsOwn { await call(request, context: context, parameter: "id") } }
+        routes.postInTaskOfItsOwn("/v1/models/{id}") { request, context in await call(request, context: context, parameter: "id") }
         routes.get("/v1beta/models") { _, context in
             GatewayHTTP.json(["models": .array(router.aliases.map(model))], requestID: context.record.requestID)
         }

@@ -24,14 +24,14 @@ struct OllamaRoutes: Sendable {
     static let apiVersion = "0.12.0"
 
     func add(to routes: Router<GatewayRequestContext>) {
-        routes.post("/api/chat") { request, context in await GatewayHTTP.inTaskOfItsOwn { await chat(request, context: context) } }
-        routes.post("/api/generate") { request, context in await GatewayHTTP.inTaskOfItsOwn { await generate(request, context: context) } }
-        routes.post("/api/embed") { request, context in await GatewayHTTP.inTaskOfItsOwn { await embed(request, context: context, legacy: false) } }
-        routes.post("/api/embeddings") { request, context in await GatewayHTTP.inTaskOfItsOwn { await embed(request, context: context, legacy: true) } }
+        routes.postInTaskOfItsOwn("/api/chat") { request, context in await chat(request, context: context) }
+        routes.postInTaskOfItsOwn("/api/generate") { request, context in await generate(request, context: context) }
+        routes.postInTaskOfItsOwn("/api/embed") { request, context in await embed(request, context: context, legacy: false) }
+        routes.postInTaskOfItsOwn("/api/embeddings") { request, context in await embed(request, context: context, legacy: true) }
         routes.get("/api/tags") { _, context in
             GatewayHTTP.json(["models": .array(router.aliases.map(model))], requestID: context.record.requestID)
         }
-        routes.post("/api/show") { request, context in await GatewayHTTP.inTaskOfItsOwn { await show(request, context: context) } }
+        routes.postInTaskOfItsOwn("/api/show") { request, context in await show(request, context: context) }
         routes.get("/api/version") { _, context in
             GatewayHTTP.json(["version": .string(Self.apiVersion)], requestID: context.record.requestID)
         }

@@ -15,9 +15,9 @@ struct OpenAIRoutes: Sendable {
     var access: GatewayAccess { live.access }
 
     func add(to routes: Router<GatewayRequestContext>) {
-        routes.post("/v1/chat/completions") { request, context in await GatewayHTTP.inTaskOfItsOwn { await chatCompletions(request, context: context) } }
-        routes.post("/v1/responses") { request, context in await GatewayHTTP.inTaskOfItsOwn { await responses(request, context: context) } }
-        routes.post("/v1/embeddings") { request, context in await GatewayHTTP.inTaskOfItsOwn { await embeddings(request, context: context) } }
+        routes.postInTaskOfItsOwn("/v1/chat/completions") { request, context in await chatCompletions(request, context: context) }
+        routes.postInTaskOfItsOwn("/v1/responses") { request, context in await responses(request, context: context) }
+        routes.postInTaskOfItsOwn("/v1/embeddings") { request, context in await embeddings(request, context: context) }
         routes.get("/v1/models") { _, context in
             GatewayHTTP.json(["object": "list", "data": .array(router.aliases.map(model))], requestID: context.record.requestID)
         }

@@ -66,19 +66,18 @@ struct KeyAuthenticationMiddleware: RouterMiddleware {
         }
     }
 
-    /// The answer to a request whose key is refused, or nil (the key, if any, is noted in the request's record).
+    /// The answer to a request whose key is refused, or nil (the key, if any, is noted in the request's record). Asked
+    /// only for requests that `passesAtOnce` did not let through, so their path needs a key.
     /// Never inlined: the frames of the middlewares stay under every request's handling (see ``GatewayHTTP/answer``).
     @inline(never)
     private func refusal(of request: Request, context: Context) async -> Response? {
-        let path = request.uri.path
-        guard !Self.unchecked.contains(path), !path.hasPrefix("/admin/") else { return nil }
         do {
             let key = try await live.access.authenticate(request)
             context.record.update { $0.key = key }
             return nil
         } catch {
             context.record.noteError(error)
-            return ClientFormat(path: path, method: request.method).error(error, requestID: context.record.requestID)
+            return ClientFormat(path: request.uri.path, method: request.method).error(error, requestID: context.record.requestID)
         }
     }
 }
