@@ -118,6 +118,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // To read PostgreSQL's statistics of the store's tables.
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             exclude: ["Clients"]
         ),

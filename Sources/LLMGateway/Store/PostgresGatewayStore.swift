@@ -4,10 +4,10 @@ import PostgresNIO
 
 /// The store for several gateway instances: one PostgreSQL database they all use (postgres-nio's connection pool).
 ///
-/// Admissions and settlements go in rounds (``GroupCommit``). A round's admissions are one transaction that locks the
-/// rows of their keys (`SELECT … FOR UPDATE`), so every instance's admissions on one key take turns; its settlements
-/// are one statement that replaces their reservations by their ledger rows. The rounds' statements are prepared once a
-/// connection (``PostgresRoundStatements``).
+/// Admissions and settlements go in rounds (``GroupCommit``). A round's admissions are one statement, a function that
+/// locks the rows of their keys (`SELECT … FOR UPDATE`), so every instance's admissions on one key take turns
+/// (``PostgresAdmitRound``); its settlements are one statement that replaces their reservations by their ledger rows.
+/// The rounds' statements are prepared once a connection.
 public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
     private let client: PostgresClient
     private let running: Task<Void, Never>
@@ -19,8 +19,8 @@ public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
     /// 2,508 requests/s over 30 s, 84,000 dead rows; 3,848 right after a `VACUUM`). Each instance vacuums the table in
     /// the background once a second, skipping it while another does.
     private let reservationsVacuum: Sweep
-    /// Admissions, a transaction a round, and settlements, a statement a round: two group commits, so that a
-    /// settlement (one trip) never waits for a round of admissions (five) and the two run at once on two connections.
+    /// Admissions and settlements, a statement a round each: two group commits, so that a settlement never waits for
+    /// a round of admissions (which may wait for other instances' locks) and the two run at once on two connections.
     private let admissionRounds = GroupCommit()
     private let settlementRounds = GroupCommit()
 
@@ -111,6 +111,7 @@ public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
                 PRIMARY KEY (key_id, second))
             """,
         ],
+        [PostgresAdmitRound.function],
     ]
 
     public func migrate() async throws {
@@ -190,7 +191,7 @@ public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
         try await settlementRounds.settle(row, in: self)
     }
 
-    /// One round of a group commit: settlements in one statement, or admissions in one transaction that locks the rows
+    /// One round of a group commit: settlements in one statement, or admissions in one statement that locks the rows
     /// of their keys first (`SELECT … FOR UPDATE`, in the keys' order, so two instances' rounds cannot wait for each
     /// other): every instance's admissions on a key take turns, each reading the sums after the last one committed.
     /// Settlements need no lock: one statement, atomic by itself, replaces reservations by what was used; an
@@ -228,25 +229,25 @@ public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
         }
     }
 
-    /// The admissions of a round, in one transaction.
+    /// The admissions of a round, in one statement (``PostgresAdmitRound``), each decided again here from the numbers
+    /// the database decided on: a disagreement is an error rather than a decision.
     private func decide(_ admissions: [Admission]) async throws -> [AdmissionDecision] {
-        try await client.withTransaction(logger: logger) { connection in
-            let keys = Array(Set(admissions.map(\.key.id))).sorted()
-            for try await _ in try await connection.execute(PostgresRoundStatements.LockKeys(keys: keys), logger: self.logger) {}
-            let now = KeyUsage.roundTime(admissions)
-            if self.sweep.due(now: now) {
-                try await connection.query("DELETE FROM reservations WHERE expires_at <= \(Int64(now))", logger: self.logger)
-                try await connection.query("DELETE FROM window_usage WHERE second < \(Int64(now / 1000 - 120))", logger: self.logger)
+        let now = KeyUsage.roundTime(admissions)
+        let round = PostgresAdmitRound(admissions: admissions, now: now, sweep: sweep.due(now: now))
+        let outcomes = try await client.withConnection { connection in
+            var outcomes = [PostgresAdmitRound.Outcome?](repeating: nil, count: admissions.count)
+            for try await outcome in try await connection.execute(round, logger: self.logger) where outcomes.indices.contains(outcome.admission - 1) {
+                outcomes[outcome.admission - 1] = outcome
             }
-            var usage = try await self.usage(ofKeys: keys, now: now, on: connection)
-            var reservations = PostgresRoundStatements.InsertReservations()
-            let decisions = admissions.map { admission in
-                let decision = usage[admission.key.id, default: KeyUsage()].decide(admission, now: now)
-                if decision == .admitted { reservations.append(admission, now: Int64(now)) }
-                return decision
+            return outcomes
+        }
+        return try zip(admissions, outcomes).map { admission, outcome in
+            guard let outcome else { throw AdmissionRuleDisagreement(requestID: admission.requestID, databaseAdmitted: nil) }
+            let decision = outcome.window.decide(admission, committed: outcome.committed, now: now)
+            guard (decision == .admitted) == outcome.admitted else {
+                throw AdmissionRuleDisagreement(requestID: admission.requestID, databaseAdmitted: outcome.admitted)
             }
-            if !reservations.isEmpty { try await connection.execute(reservations, logger: self.logger) }
-            return decisions
+            return decision
         }
     }
 
@@ -256,22 +257,9 @@ public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
         var seen = Set<String>()
         let rows = settlements.filter { seen.insert($0.requestID).inserted }
         try await client.withConnection { connection in
-            try await connection.execute(PostgresRoundStatements.SettleRows(rows: rows), logger: self.logger)
+            // Read to its end, so that an error while it runs is thrown here whatever it returns.
+            for try await _ in try await connection.execute(PostgresRoundStatements.SettleRows(rows: rows), logger: self.logger) {}
         }
-    }
-
-    /// What each of `keys` has used at `now` (milliseconds), in one statement.
-    private func usage(ofKeys keys: [String], now: Int, on connection: PostgresConnection) async throws -> [String: KeyUsage] {
-        let date = Date(timeIntervalSince1970: Double(now) / 1000)
-        let sums = PostgresRoundStatements.KeyUsageSums(
-            keys: keys, firstSecond: Int64(now / 1000 - AdmissionWindow.length / 1000), windowStart: Int64(now - AdmissionWindow.length),
-            now: Int64(now), dayStart: Int64(BudgetPeriod.daily.start(containing: date).millisecondsSince1970),
-            monthStart: Int64(BudgetPeriod.monthly.start(containing: date).millisecondsSince1970))
-        var usage: [String: KeyUsage] = [:]
-        for try await (key, keyUsage) in try await connection.execute(sums, logger: logger) {
-            usage[key] = keyUsage
-        }
-        return usage
     }
 
     public func ledger(_ query: LedgerQuery) async throws -> [LedgerRow] {

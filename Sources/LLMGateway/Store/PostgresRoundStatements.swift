@@ -1,107 +1,12 @@
 import NIOCore
 import PostgresNIO
 
-/// The statements of ``PostgresGatewayStore``'s rounds, prepared once a connection. Sent as unnamed statements, each
-/// round's were parsed, analysed and planned again: half of PostgreSQL's CPU under load (perf, 3,000 requests/s),
-/// against a fifth to run them. Their texts are the same whatever the number of rows: rows go in as one array a
-/// column (`unnest`), not as a `VALUES` list that changes with each round's size.
+/// The statement of ``PostgresGatewayStore``'s settlement rounds, prepared once a connection (its admissions' is
+/// ``PostgresAdmitRound``). Sent as unnamed statements, each round's were parsed, analysed and planned again: half of
+/// PostgreSQL's CPU under load (perf, 3,000 requests/s), against a fifth to run them. Their texts are the same whatever
+/// the number of rows: rows go in as one array a column (`unnest`), not as a `VALUES` list that changes with each
+/// round's size.
 enum PostgresRoundStatements {
-    /// Locks the rows of a round's keys, in their order (two instances' rounds wait for each other, never deadlock).
-    struct LockKeys: PostgresPreparedStatement {
-        static let sql = "SELECT id FROM keys WHERE id = ANY($1::TEXT[]) ORDER BY id FOR UPDATE"
-        typealias Row = String
-
-        var keys: [String]
-
-        func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 1)
-            bindings.append(keys)
-            return bindings
-        }
-
-        func decodeRow(_ row: PostgresRow) throws -> String {
-            try row.decode(String.self)
-        }
-    }
-
-    /// What each key has used: its requests and tokens of the last window, settled and reserved, what its live
-    /// reservations may cost, and its spend in each budget period.
-    struct KeyUsageSums: PostgresPreparedStatement {
-        static let sql = """
-            SELECT b.key_id,
-              (SELECT COALESCE(SUM(requests), 0) FROM window_usage WHERE key_id = b.key_id AND second > $2)::BIGINT,
-              (SELECT COALESCE(SUM(tokens), 0) FROM window_usage WHERE key_id = b.key_id AND second > $2)::BIGINT,
-              (SELECT MIN(second) * 1000 FROM window_usage WHERE key_id = b.key_id AND second > $2),
-              (SELECT COUNT(*) FROM reservations WHERE key_id = b.key_id AND created_at > $3 AND expires_at > $4)::BIGINT,
-              (SELECT COALESCE(SUM(tokens), 0) FROM reservations WHERE key_id = b.key_id AND created_at > $3 AND expires_at > $4)::BIGINT,
-              (SELECT MIN(created_at) FROM reservations WHERE key_id = b.key_id AND created_at > $3 AND expires_at > $4),
-              (SELECT COALESCE(SUM(cost_picousd), 0) FROM reservations WHERE key_id = b.key_id AND expires_at > $4)::BIGINT,
-              (SELECT COALESCE(SUM(cost_picousd), 0) FROM spend WHERE key_id = b.key_id AND period = 'total')::BIGINT,
-              (SELECT COALESCE(SUM(cost_picousd), 0) FROM spend WHERE key_id = b.key_id AND period = 'daily' AND period_start = $5)::BIGINT,
-              (SELECT COALESCE(SUM(cost_picousd), 0) FROM spend WHERE key_id = b.key_id AND period = 'monthly' AND period_start = $6)::BIGINT
-            FROM unnest($1::TEXT[]) AS b(key_id)
-            """
-        typealias Row = (String, KeyUsage)
-
-        var keys: [String]
-        /// The first second of the window, the window's start and now (milliseconds), and the current day's and
-        /// month's starts (milliseconds).
-        var firstSecond: Int64, windowStart: Int64, now: Int64, dayStart: Int64, monthStart: Int64
-
-        func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 6)
-            bindings.append(keys)
-            for value in [firstSecond, windowStart, now, dayStart, monthStart] { bindings.append(value) }
-            return bindings
-        }
-
-        func decodeRow(_ row: PostgresRow) throws -> (String, KeyUsage) {
-            let (key, settledRequests, settledTokens, settledOldest, reservedRequests, reservedTokens, reservedOldest, reservedCost, total, daily,
-                monthly) = try row.decode((String, Int, Int, Int?, Int, Int, Int?, Int64, Int64, Int64, Int64).self)
-            return (
-                key,
-                KeyUsage(
-                    settledRequests: settledRequests, settledTokens: settledTokens, settledOldest: settledOldest,
-                    reservedRequests: reservedRequests, reservedTokens: reservedTokens, reservedOldest: reservedOldest,
-                    spent: [.total: total, .daily: daily, .monthly: monthly], reservedCost: reservedCost)
-            )
-        }
-    }
-
-    /// The reservations of a round's admitted requests.
-    struct InsertReservations: PostgresPreparedStatement {
-        static let sql = """
-            INSERT INTO reservations (request_id, key_id, tokens, cost_picousd, created_at, expires_at)
-            SELECT * FROM unnest($1::TEXT[], $2::TEXT[], $3::BIGINT[], $4::BIGINT[], $5::BIGINT[], $6::BIGINT[])
-            ON CONFLICT (request_id) DO NOTHING
-            """
-        typealias Row = ()
-
-        var requestIDs: [String] = [], keyIDs: [String] = [], tokens: [Int64] = [], costs: [Int64] = []
-        var createdAt: [Int64] = [], expiresAt: [Int64] = []
-
-        var isEmpty: Bool { requestIDs.isEmpty }
-
-        mutating func append(_ admission: Admission, now: Int64) {
-            requestIDs.append(admission.requestID)
-            keyIDs.append(admission.key.id)
-            tokens.append(Int64(admission.tokens))
-            costs.append(admission.cost.value)
-            createdAt.append(now)
-            expiresAt.append(Int64(admission.now.millisecondsSince1970) + Int64(admission.holdFor * 1000))
-        }
-
-        func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 6)
-            bindings.append(requestIDs)
-            bindings.append(keyIDs)
-            for column in [tokens, costs, createdAt, expiresAt] { bindings.append(column) }
-            return bindings
-        }
-
-        func decodeRow(_ row: PostgresRow) throws {}
-    }
-
     /// A round's settlements: their ledger rows and, for those that are new, the per-second counts and the running
     /// spend of each budget period, and the end of their reservations, in one statement (data-modifying CTEs). Counts
     /// and spend rows are upserted in the order of their keys, so two instances settling the same keys at once wait for

@@ -1,0 +1,165 @@
+import Foundation
+import PostgresNIO
+
+/// A round of admissions on PostgreSQL in one trip: a function of the store's schema locks the round's keys, reads
+/// what each has used, decides the admissions one after another and inserts the admitted ones' reservations, all in
+/// the implicit transaction of one statement. Five trips before (begin, lock, sums, insert, commit), each a wait for
+/// the database and for the gateway's threads while the keys' locks were held.
+///
+/// The function applies ``AdmissionWindow``'s rule, and returns, for each admission, whether it admitted it and the
+/// numbers it decided on; the store decides again in Swift from those numbers (for the refusals' reasons and
+/// `Retry-After`) and treats a disagreement as an error, so the two copies of the rule cannot drift apart unseen:
+/// every admission the store suite runs on PostgreSQL checks them against each other.
+struct PostgresAdmitRound: PostgresPreparedStatement {
+    /// The function, made by the store's second migration. Its statements each see what committed before they began
+    /// (a volatile function under read committed), so the sums, read after the keys' locks, count every admission an
+    /// instance committed on those keys before this round got their locks.
+    static let function = """
+        CREATE OR REPLACE FUNCTION admit_round(
+            request_ids TEXT[], admission_keys TEXT[], admission_tokens BIGINT[], admission_costs BIGINT[],
+            admission_expiries BIGINT[], key_rpms BIGINT[], key_tpms BIGINT[], key_budgets BIGINT[], key_periods TEXT[],
+            round_now BIGINT, first_second BIGINT, window_start BIGINT, day_start BIGINT, month_start BIGINT, sweep BOOLEAN)
+        RETURNS TABLE (admission BIGINT, admitted BOOLEAN, used_requests BIGINT, used_tokens BIGINT, used_oldest BIGINT,
+            committed_cost BIGINT)
+        LANGUAGE plpgsql VOLATILE AS $function$
+        DECLARE
+            round_keys TEXT[] := ARRAY(SELECT DISTINCT k FROM unnest(admission_keys) AS k ORDER BY k);
+            -- What each of round_keys has used, by its place in round_keys.
+            requests_of BIGINT[]; tokens_of BIGINT[]; settled_oldest_of BIGINT[]; reserved_oldest_of BIGINT[];
+            reserved_cost_of BIGINT[]; total_of BIGINT[]; daily_of BIGINT[]; monthly_of BIGINT[];
+            sums RECORD;
+            k INT;
+            admitted_ids TEXT[] := '{}'; admitted_keys TEXT[] := '{}'; admitted_tokens BIGINT[] := '{}';
+            admitted_costs BIGINT[] := '{}'; admitted_expiries BIGINT[] := '{}';
+        BEGIN
+            -- In the keys' order: two instances' rounds wait for each other, never deadlock.
+            PERFORM 1 FROM keys WHERE id = ANY(round_keys) ORDER BY id FOR UPDATE;
+            IF sweep THEN
+                DELETE FROM reservations WHERE expires_at <= round_now;
+                DELETE FROM window_usage WHERE second < round_now / 1000 - 120;
+            END IF;
+            FOR sums IN
+                SELECT b.place,
+                  (SELECT COALESCE(SUM(w.requests), 0) FROM window_usage w WHERE w.key_id = b.key_id AND w.second > first_second)
+                    + (SELECT COUNT(*) FROM reservations r
+                       WHERE r.key_id = b.key_id AND r.created_at > window_start AND r.expires_at > round_now) AS requests,
+                  (SELECT COALESCE(SUM(w.tokens), 0) FROM window_usage w WHERE w.key_id = b.key_id AND w.second > first_second)
+                    + (SELECT COALESCE(SUM(r.tokens), 0) FROM reservations r
+                       WHERE r.key_id = b.key_id AND r.created_at > window_start AND r.expires_at > round_now) AS tokens,
+                  (SELECT MIN(w.second) * 1000 FROM window_usage w WHERE w.key_id = b.key_id AND w.second > first_second) AS settled_oldest,
+                  (SELECT MIN(r.created_at) FROM reservations r
+                   WHERE r.key_id = b.key_id AND r.created_at > window_start AND r.expires_at > round_now) AS reserved_oldest,
+                  (SELECT COALESCE(SUM(r.cost_picousd), 0) FROM reservations r WHERE r.key_id = b.key_id AND r.expires_at > round_now) AS reserved_cost,
+                  (SELECT COALESCE(SUM(s.cost_picousd), 0) FROM spend s WHERE s.key_id = b.key_id AND s.period = 'total') AS total,
+                  (SELECT COALESCE(SUM(s.cost_picousd), 0) FROM spend s
+                   WHERE s.key_id = b.key_id AND s.period = 'daily' AND s.period_start = day_start) AS daily,
+                  (SELECT COALESCE(SUM(s.cost_picousd), 0) FROM spend s
+                   WHERE s.key_id = b.key_id AND s.period = 'monthly' AND s.period_start = month_start) AS monthly
+                FROM unnest(round_keys) WITH ORDINALITY AS b(key_id, place)
+            LOOP
+                requests_of[sums.place] := sums.requests;
+                tokens_of[sums.place] := sums.tokens;
+                settled_oldest_of[sums.place] := sums.settled_oldest;
+                reserved_oldest_of[sums.place] := sums.reserved_oldest;
+                reserved_cost_of[sums.place] := sums.reserved_cost;
+                total_of[sums.place] := sums.total;
+                daily_of[sums.place] := sums.daily;
+                monthly_of[sums.place] := sums.monthly;
+            END LOOP;
+            -- AdmissionWindow's rule, one admission after another: an admitted one counts for those after it.
+            FOR i IN 1 .. COALESCE(array_length(request_ids, 1), 0) LOOP
+                k := array_position(round_keys, admission_keys[i]);
+                admission := i;
+                used_requests := requests_of[k];
+                used_tokens := tokens_of[k];
+                used_oldest := LEAST(settled_oldest_of[k], reserved_oldest_of[k]);
+                committed_cost := reserved_cost_of[k]
+                    + CASE key_periods[i] WHEN 'daily' THEN daily_of[k] WHEN 'monthly' THEN monthly_of[k] ELSE total_of[k] END;
+                admitted := NOT (key_rpms[i] IS NOT NULL AND used_requests + 1 > key_rpms[i])
+                    AND NOT (key_tpms[i] IS NOT NULL AND used_tokens + admission_tokens[i] > key_tpms[i])
+                    AND NOT (key_budgets[i] IS NOT NULL AND committed_cost::NUMERIC + admission_costs[i] > key_budgets[i]);
+                IF admitted THEN
+                    requests_of[k] := requests_of[k] + 1;
+                    tokens_of[k] := tokens_of[k] + admission_tokens[i];
+                    reserved_cost_of[k] := reserved_cost_of[k] + admission_costs[i];
+                    reserved_oldest_of[k] := COALESCE(reserved_oldest_of[k], round_now);
+                    admitted_ids := admitted_ids || request_ids[i];
+                    admitted_keys := admitted_keys || admission_keys[i];
+                    admitted_tokens := admitted_tokens || admission_tokens[i];
+                    admitted_costs := admitted_costs || admission_costs[i];
+                    admitted_expiries := admitted_expiries || admission_expiries[i];
+                END IF;
+                RETURN NEXT;
+            END LOOP;
+            INSERT INTO reservations (request_id, key_id, tokens, cost_picousd, created_at, expires_at)
+            SELECT a.request_id, a.key_id, a.tokens, a.cost, round_now, a.expiry
+            FROM unnest(admitted_ids, admitted_keys, admitted_tokens, admitted_costs, admitted_expiries) AS a(request_id, key_id, tokens, cost, expiry)
+            ON CONFLICT (request_id) DO NOTHING;
+        END
+        $function$
+        """
+
+    static let sql = """
+        SELECT admission, admitted, used_requests, used_tokens, used_oldest, committed_cost
+        FROM admit_round($1::TEXT[], $2::TEXT[], $3::BIGINT[], $4::BIGINT[], $5::BIGINT[], $6::BIGINT[], $7::BIGINT[], $8::BIGINT[],
+          $9::TEXT[], $10, $11, $12, $13, $14, $15)
+        """
+
+    /// What the function decided for one admission, and the numbers it decided on.
+    struct Outcome {
+        /// The admission's place in the round, from 1.
+        var admission: Int
+        var admitted: Bool
+        var window: AdmissionWindow
+        var committed: Picodollars
+    }
+    typealias Row = Outcome
+
+    let admissions: [Admission]
+    /// The round's time (milliseconds).
+    let now: Int
+    /// Whether the round deletes expired reservations and old per-second counts first.
+    let sweep: Bool
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 15)
+        bindings.append(admissions.map(\.requestID))
+        bindings.append(admissions.map(\.key.id))
+        bindings.append(admissions.map { Int64($0.tokens) })
+        bindings.append(admissions.map(\.cost.value))
+        bindings.append(admissions.map { Int64($0.now.millisecondsSince1970) + Int64($0.holdFor * 1000) })
+        bindings.append(NullableArray(admissions.map { $0.key.rpm.map(Int64.init) }))
+        bindings.append(NullableArray(admissions.map { $0.key.tpm.map(Int64.init) }))
+        bindings.append(NullableArray(admissions.map { $0.key.budget?.value }))
+        bindings.append(admissions.map(\.key.budgetPeriod.rawValue))
+        let date = Date(millisecondsSince1970: now)
+        for value in [
+            now, now / 1000 - AdmissionWindow.length / 1000, now - AdmissionWindow.length,
+            BudgetPeriod.daily.start(containing: date).millisecondsSince1970, BudgetPeriod.monthly.start(containing: date).millisecondsSince1970,
+        ] {
+            bindings.append(Int64(value))
+        }
+        bindings.append(sweep)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Outcome {
+        let (admission, admitted, requests, tokens, oldest, committed) = try row.decode((Int, Bool, Int, Int, Int?, Int64).self)
+        return Outcome(
+            admission: admission, admitted: admitted, window: AdmissionWindow(requests: requests, tokens: tokens, oldest: oldest),
+            committed: Picodollars(committed))
+    }
+}
+
+/// PostgreSQL's copy of the admission rule decided a request otherwise than ``AdmissionWindow`` does from the same
+/// numbers (or left it out): a bug in one copy, refused rather than guessed.
+struct AdmissionRuleDisagreement: Error, CustomStringConvertible {
+    let requestID: String
+    /// What the database decided; nil if it returned nothing for the request.
+    let databaseAdmitted: Bool?
+
+    var description: String {
+        let database = databaseAdmitted.map { $0 ? "admitted" : "refused" } ?? "returned nothing for"
+        return "the store's admission rule disagrees with the gateway's: PostgreSQL \(database) request \(requestID)"
+    }
+}
