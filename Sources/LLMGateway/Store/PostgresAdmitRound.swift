@@ -39,23 +39,23 @@ struct PostgresAdmitRound: PostgresPreparedStatement {
                 DELETE FROM window_usage WHERE second < round_now / 1000 - 120;
             END IF;
             FOR sums IN
-                SELECT b.place,
-                  (SELECT COALESCE(SUM(w.requests), 0) FROM window_usage w WHERE w.key_id = b.key_id AND w.second > first_second)
-                    + (SELECT COUNT(*) FROM reservations r
-                       WHERE r.key_id = b.key_id AND r.created_at > window_start AND r.expires_at > round_now) AS requests,
-                  (SELECT COALESCE(SUM(w.tokens), 0) FROM window_usage w WHERE w.key_id = b.key_id AND w.second > first_second)
-                    + (SELECT COALESCE(SUM(r.tokens), 0) FROM reservations r
-                       WHERE r.key_id = b.key_id AND r.created_at > window_start AND r.expires_at > round_now) AS tokens,
-                  (SELECT MIN(w.second) * 1000 FROM window_usage w WHERE w.key_id = b.key_id AND w.second > first_second) AS settled_oldest,
-                  (SELECT MIN(r.created_at) FROM reservations r
-                   WHERE r.key_id = b.key_id AND r.created_at > window_start AND r.expires_at > round_now) AS reserved_oldest,
-                  (SELECT COALESCE(SUM(r.cost_picousd), 0) FROM reservations r WHERE r.key_id = b.key_id AND r.expires_at > round_now) AS reserved_cost,
-                  (SELECT COALESCE(SUM(s.cost_picousd), 0) FROM spend s WHERE s.key_id = b.key_id AND s.period = 'total') AS total,
-                  (SELECT COALESCE(SUM(s.cost_picousd), 0) FROM spend s
-                   WHERE s.key_id = b.key_id AND s.period = 'daily' AND s.period_start = day_start) AS daily,
-                  (SELECT COALESCE(SUM(s.cost_picousd), 0) FROM spend s
-                   WHERE s.key_id = b.key_id AND s.period = 'monthly' AND s.period_start = month_start) AS monthly
+                SELECT b.place, w.requests + r.requests AS requests, w.tokens + r.tokens AS tokens, w.oldest AS settled_oldest,
+                  r.oldest AS reserved_oldest, r.cost AS reserved_cost, s.total, s.daily, s.monthly
                 FROM unnest(round_keys) WITH ORDINALITY AS b(key_id, place)
+                CROSS JOIN LATERAL (
+                  SELECT COALESCE(SUM(requests), 0) AS requests, COALESCE(SUM(tokens), 0) AS tokens, MIN(second) * 1000 AS oldest
+                  FROM window_usage WHERE key_id = b.key_id AND second > first_second) AS w
+                CROSS JOIN LATERAL (
+                  SELECT COUNT(*) FILTER (WHERE created_at > window_start) AS requests,
+                    COALESCE(SUM(tokens) FILTER (WHERE created_at > window_start), 0) AS tokens,
+                    MIN(created_at) FILTER (WHERE created_at > window_start) AS oldest, COALESCE(SUM(cost_picousd), 0) AS cost
+                  FROM reservations WHERE key_id = b.key_id AND expires_at > round_now) AS r
+                CROSS JOIN LATERAL (
+                  SELECT COALESCE(SUM(cost_picousd) FILTER (WHERE period = 'total'), 0) AS total,
+                    COALESCE(SUM(cost_picousd) FILTER (WHERE period = 'daily'), 0) AS daily,
+                    COALESCE(SUM(cost_picousd) FILTER (WHERE period = 'monthly'), 0) AS monthly
+                  FROM spend WHERE key_id = b.key_id
+                    AND (period = 'total' OR (period = 'daily' AND period_start = day_start) OR (period = 'monthly' AND period_start = month_start))) AS s
             LOOP
                 requests_of[sums.place] := sums.requests;
                 tokens_of[sums.place] := sums.tokens;
