@@ -8,14 +8,17 @@ import PostgresNIO
 ///
 /// The function applies ``AdmissionWindow``'s rule, and returns, for each admission, whether it admitted it and the
 /// numbers it decided on; the store decides again in Swift from those numbers (for the refusals' reasons and
-/// `Retry-After`) and treats a disagreement as an error, so the two copies of the rule cannot drift apart unseen:
-/// every admission the store suite runs on PostgreSQL checks them against each other.
+/// `Retry-After`) and treats a disagreement as an error, after giving back the reservations the round made. So the
+/// rule's two copies are checked against each other at every admission; the sums and the counting of a round's
+/// earlier admissions, which only the function does, are checked against SQLite's by `PostgresAdmitRoundTests`.
 struct PostgresAdmitRound: PostgresPreparedStatement {
     /// The function, made by the store's second migration. Its statements each see what committed before they began
-    /// (a volatile function under read committed), so the sums, read after the keys' locks, count every admission an
-    /// instance committed on those keys before this round got their locks.
+    /// (a volatile function under read committed, which the store's connections pin), so the sums, read after the
+    /// keys' locks, count every admission an instance committed on those keys before this round got their locks. A
+    /// change to it is a new function under a new name, made by a new migration: during a rolling deploy, instances
+    /// of the older release keep calling theirs.
     static let function = """
-        CREATE OR REPLACE FUNCTION admit_round(
+        CREATE OR REPLACE FUNCTION admit_round_v1(
             request_ids TEXT[], admission_keys TEXT[], admission_tokens BIGINT[], admission_costs BIGINT[],
             admission_expiries BIGINT[], key_rpms BIGINT[], key_tpms BIGINT[], key_budgets BIGINT[], key_periods TEXT[],
             round_now BIGINT, first_second BIGINT, window_start BIGINT, day_start BIGINT, month_start BIGINT, sweep BOOLEAN)
@@ -23,7 +26,7 @@ struct PostgresAdmitRound: PostgresPreparedStatement {
             committed_cost BIGINT)
         LANGUAGE plpgsql VOLATILE AS $function$
         DECLARE
-            round_keys TEXT[] := ARRAY(SELECT DISTINCT k FROM unnest(admission_keys) AS k ORDER BY k);
+            round_keys TEXT[] := ARRAY(SELECT DISTINCT round_key FROM unnest(admission_keys) AS round_key ORDER BY round_key);
             -- What each of round_keys has used, by its place in round_keys.
             requests_of BIGINT[]; tokens_of BIGINT[]; settled_oldest_of BIGINT[]; reserved_oldest_of BIGINT[];
             reserved_cost_of BIGINT[]; total_of BIGINT[]; daily_of BIGINT[]; monthly_of BIGINT[];
@@ -77,7 +80,7 @@ struct PostgresAdmitRound: PostgresPreparedStatement {
                     + CASE key_periods[i] WHEN 'daily' THEN daily_of[k] WHEN 'monthly' THEN monthly_of[k] ELSE total_of[k] END;
                 admitted := NOT (key_rpms[i] IS NOT NULL AND used_requests + 1 > key_rpms[i])
                     AND NOT (key_tpms[i] IS NOT NULL AND used_tokens + admission_tokens[i] > key_tpms[i])
-                    AND NOT (key_budgets[i] IS NOT NULL AND committed_cost::NUMERIC + admission_costs[i] > key_budgets[i]);
+                    AND NOT (key_budgets[i] IS NOT NULL AND committed_cost + admission_costs[i] > key_budgets[i]);
                 IF admitted THEN
                     requests_of[k] := requests_of[k] + 1;
                     tokens_of[k] := tokens_of[k] + admission_tokens[i];
@@ -101,14 +104,14 @@ struct PostgresAdmitRound: PostgresPreparedStatement {
 
     static let sql = """
         SELECT admission, admitted, used_requests, used_tokens, used_oldest, committed_cost
-        FROM admit_round($1::TEXT[], $2::TEXT[], $3::BIGINT[], $4::BIGINT[], $5::BIGINT[], $6::BIGINT[], $7::BIGINT[], $8::BIGINT[],
+        FROM admit_round_v1($1::TEXT[], $2::TEXT[], $3::BIGINT[], $4::BIGINT[], $5::BIGINT[], $6::BIGINT[], $7::BIGINT[], $8::BIGINT[],
           $9::TEXT[], $10, $11, $12, $13, $14, $15)
         """
 
     /// What the function decided for one admission, and the numbers it decided on.
     struct Outcome {
-        /// The admission's place in the round, from 1.
-        var admission: Int
+        /// The admission's place in the round, from 0.
+        var index: Int
         var admitted: Bool
         var window: AdmissionWindow
         var committed: Picodollars
@@ -143,23 +146,33 @@ struct PostgresAdmitRound: PostgresPreparedStatement {
         return bindings
     }
 
+    /// Each admission's decision, decided again from the numbers the database decided on.
+    func decisions(from outcomes: [Outcome]) throws -> [AdmissionDecision] {
+        let outcomes = outcomes.sorted { $0.index < $1.index }
+        guard outcomes.map(\.index) == Array(admissions.indices) else {
+            throw AdmissionRuleDisagreement(
+                description: "PostgreSQL answered \(outcomes.count) times for a round of \(admissions.count) admissions, not once for each")
+        }
+        return try zip(admissions, outcomes).map { admission, outcome in
+            let decision = outcome.window.decide(admission, committed: outcome.committed, now: now)
+            guard (decision == .admitted) == outcome.admitted else {
+                throw AdmissionRuleDisagreement(
+                    description: "the store's admission rule disagrees with the gateway's: PostgreSQL \(outcome.admitted ? "admitted" : "refused") request \(admission.requestID)")
+            }
+            return decision
+        }
+    }
+
     func decodeRow(_ row: PostgresRow) throws -> Outcome {
         let (admission, admitted, requests, tokens, oldest, committed) = try row.decode((Int, Bool, Int, Int, Int?, Int64).self)
         return Outcome(
-            admission: admission, admitted: admitted, window: AdmissionWindow(requests: requests, tokens: tokens, oldest: oldest),
+            index: admission - 1, admitted: admitted, window: AdmissionWindow(requests: requests, tokens: tokens, oldest: oldest),
             committed: Picodollars(committed))
     }
 }
 
 /// PostgreSQL's copy of the admission rule decided a request otherwise than ``AdmissionWindow`` does from the same
-/// numbers (or left it out): a bug in one copy, refused rather than guessed.
+/// numbers, or did not answer once for each admission of a round: a bug in one copy, refused rather than guessed.
 struct AdmissionRuleDisagreement: Error, CustomStringConvertible {
-    let requestID: String
-    /// What the database decided; nil if it returned nothing for the request.
-    let databaseAdmitted: Bool?
-
-    var description: String {
-        let database = databaseAdmitted.map { $0 ? "admitted" : "refused" } ?? "returned nothing for"
-        return "the store's admission rule disagrees with the gateway's: PostgreSQL \(database) request \(requestID)"
-    }
+    let description: String
 }

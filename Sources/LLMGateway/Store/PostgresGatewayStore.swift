@@ -73,6 +73,9 @@ public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
         // The rounds' statements are prepared once a connection; left to choose, PostgreSQL planned them anew at each
         // execution (custom plans), a fifth of its CPU. Their generic plans are the same index lookups.
         configuration.options.additionalStartupParameters = [("plan_cache_mode", "force_generic_plan")]
+        // An admission reads its keys' usage after locking them, which sees the last commit under read committed only
+        // (``PostgresAdmitRound``): pinned, whatever the database's or the role's default.
+        configuration.options.additionalStartupParameters.append(("default_transaction_isolation", "read committed"))
         if let schema { configuration.options.additionalStartupParameters.append(("search_path", schema)) }
         return (configuration, schema)
     }
@@ -235,19 +238,22 @@ public final class PostgresGatewayStore: GatewayStore, GroupCommitStore {
         let now = KeyUsage.roundTime(admissions)
         let round = PostgresAdmitRound(admissions: admissions, now: now, sweep: sweep.due(now: now))
         let outcomes = try await client.withConnection { connection in
-            var outcomes = [PostgresAdmitRound.Outcome?](repeating: nil, count: admissions.count)
-            for try await outcome in try await connection.execute(round, logger: self.logger) where outcomes.indices.contains(outcome.admission - 1) {
-                outcomes[outcome.admission - 1] = outcome
-            }
+            var outcomes: [PostgresAdmitRound.Outcome] = []
+            for try await outcome in try await connection.execute(round, logger: self.logger) { outcomes.append(outcome) }
             return outcomes
         }
-        return try zip(admissions, outcomes).map { admission, outcome in
-            guard let outcome else { throw AdmissionRuleDisagreement(requestID: admission.requestID, databaseAdmitted: nil) }
-            let decision = outcome.window.decide(admission, committed: outcome.committed, now: now)
-            guard (decision == .admitted) == outcome.admitted else {
-                throw AdmissionRuleDisagreement(requestID: admission.requestID, databaseAdmitted: outcome.admitted)
+        do {
+            return try round.decisions(from: outcomes)
+        } catch {
+            // The statement has committed the reservations of what the database admitted, and none of those requests
+            // goes upstream: give them back rather than hold the key's limits until they expire.
+            let admitted = outcomes.filter(\.admitted).map(\.index).filter(admissions.indices.contains).map { admissions[$0].requestID }
+            do {
+                try await client.query("DELETE FROM reservations WHERE request_id = ANY(\(admitted))", logger: logger)
+            } catch {
+                logger.warning("reservations of a failed round not given back", metadata: ["error": "\(String(reflecting: error))"])
             }
-            return decision
+            throw error
         }
     }
 

@@ -12,7 +12,7 @@ struct PostgresAdmitRoundTests {
     /// Random keys and random rounds of admissions and settlements, the same on both stores: the same decisions, with
     /// the same reasons and `Retry-After`. Rounds are given to the stores directly, so that several admissions on one
     /// key are decided in one round, each counting those before it.
-    @Test func postgresAndSQLiteDecideEveryRoundAlike() async throws {
+    @Test(.shrinking(false)) func postgresAndSQLiteDecideEveryRoundAlike() async throws {
         await propertyCheck(count: 12, input: Gen.int(in: 0...Int(Int32.max))) { seed in
             do {
                 try await Self.playTheSameRounds(seed: seed)
@@ -41,8 +41,9 @@ struct PostgresAdmitRoundTests {
             try await postgres.insertKey(key)
             try await sqlite.insertKey(key)
         }
-        // Late on a UTC day, so that the rounds cross into the next day (a daily budget starts again).
-        var now = Date(timeIntervalSince1970: 1_800_057_000)
+        // Two minutes before a UTC month ends, so that the rounds (3 minutes on average) cross into the next day and
+        // month, where daily and monthly budgets start again.
+        var now = Date(timeIntervalSince1970: 1_801_439_880)
         var admitted: [Admission] = []
         for round in 0..<30 {
             now += Double(Int.random(in: 0...12_000, using: &random)) / 1000
@@ -73,15 +74,12 @@ struct PostgresAdmitRoundTests {
     }
 
     /// A database whose copy of the rule admits what the gateway's refuses: the round fails, naming the request,
-    /// rather than admit a request over the key's limit.
-    @Test func aRoundTheDatabaseDecidesOtherwiseFails() async throws {
+    /// rather than admit a request over the key's limit, and the reservation the database made is given back.
+    @Test func aRoundTheDatabaseAdmitsOverTheLimitFailsAndKeepsNoReservation() async throws {
         let (store, schema) = try await Self.openPostgres()
         let key = GatewayStoreTests().key(rpm: 1)
         try await store.insertKey(key)
-        // The same function, but every admission admitted.
-        let admitsAll = PostgresAdmitRound.function.replacingOccurrences(of: "admitted := NOT", with: "admitted := TRUE OR NOT")
-        #expect(admitsAll != PostgresAdmitRound.function)
-        try await Self.run(admitsAll, in: schema)
+        try await Self.run(Self.function(deciding: "TRUE OR NOT"), in: schema)
 
         let first = await store.round(settlements: [], admissions: [Admission(requestID: "first", key: key, tokens: 1, cost: .zero)])
         #expect(try first.decided.get() == [.admitted], "both copies admit the key's first request of the minute")
@@ -90,7 +88,31 @@ struct PostgresAdmitRoundTests {
         if case .failure(let error) = second.decided {
             #expect("\(error)".contains("PostgreSQL admitted request second"))
         }
+        #expect(try await Self.count("SELECT COUNT(*) FROM reservations WHERE request_id = 'first'", in: schema) == 1)
+        #expect(try await Self.count("SELECT COUNT(*) FROM reservations WHERE request_id = 'second'", in: schema) == 0)
         try await store.close()
+    }
+
+    /// And one whose copy refuses what the gateway's admits: the round fails too, rather than refuse with no reason.
+    @Test func aRoundTheDatabaseRefusesWithinTheLimitFails() async throws {
+        let (store, schema) = try await Self.openPostgres()
+        let key = GatewayStoreTests().key(rpm: 1)
+        try await store.insertKey(key)
+        try await Self.run(Self.function(deciding: "FALSE AND NOT"), in: schema)
+
+        let first = await store.round(settlements: [], admissions: [Admission(requestID: "first", key: key, tokens: 1, cost: .zero)])
+        #expect(throws: AdmissionRuleDisagreement.self) { try first.decided.get() }
+        if case .failure(let error) = first.decided {
+            #expect("\(error)".contains("PostgreSQL refused request first"))
+        }
+        try await store.close()
+    }
+
+    /// The function with its decision changed: `admitted := <decision> (the rule)`.
+    static func function(deciding decision: String) -> String {
+        let changed = PostgresAdmitRound.function.replacingOccurrences(of: "admitted := NOT", with: "admitted := \(decision)")
+        #expect(changed != PostgresAdmitRound.function)
+        return changed
     }
 
     /// A database left by a release before the function (its first migration only, and a key) gets the function when
@@ -119,15 +141,28 @@ struct PostgresAdmitRoundTests {
         return (try await PostgresGatewayStore.open(url: url, schema: schema), schema)
     }
 
-    /// Runs `sql` in `schema`, on a connection of its own.
+    /// The number `sql` counts in `schema`.
+    static func count(_ sql: String, in schema: String) async throws -> Int {
+        try await withClient(in: schema) { client in
+            for try await count in try await client.query(PostgresQuery(unsafeSQL: sql)).decode(Int.self) { return count }
+            return -1
+        }
+    }
+
+    /// Runs `sql` in `schema`.
     static func run(_ sql: String, in schema: String) async throws {
+        try await withClient(in: schema) { client in _ = try await client.query(PostgresQuery(unsafeSQL: sql)) }
+    }
+
+    /// `body` with a client of its own on the test database, in `schema`.
+    static func withClient<T: Sendable>(in schema: String, _ body: @escaping @Sendable (PostgresClient) async throws -> T) async throws -> T {
         let url = try #require(ProcessInfo.processInfo.environment["LLM_E2E_POSTGRES_URL"])
         let (configuration, _) = try PostgresGatewayStore.clientConfiguration(url: url, schema: schema)
         let client = PostgresClient(configuration: configuration)
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
-            try await client.query(PostgresQuery(unsafeSQL: sql))
+            return try await body(client)
         }
     }
 }
