@@ -32,6 +32,21 @@ struct KeyUsage {
         return decision
     }
 
+    /// The times a round reads its keys' usage at (milliseconds since 1970): the minute's first whole second (in
+    /// seconds) and its first millisecond, the round's time, and the starts of its UTC day and month.
+    struct Bounds {
+        let firstSecond: Int, windowStart: Int, now: Int, dayStart: Int, monthStart: Int
+
+        init(now: Int) {
+            let date = Date(millisecondsSince1970: now)
+            firstSecond = now / 1000 - AdmissionWindow.length / 1000
+            windowStart = now - AdmissionWindow.length
+            self.now = now
+            dayStart = BudgetPeriod.daily.start(containing: date).millisecondsSince1970
+            monthStart = BudgetPeriod.monthly.start(containing: date).millisecondsSince1970
+        }
+    }
+
     /// The round's time: its latest admission's (every admission of a round is decided when the round runs, which is
     /// no earlier than any of them asked).
     static func roundTime(_ admissions: [Admission]) -> Int {

@@ -135,13 +135,8 @@ struct PostgresAdmitRound: PostgresPreparedStatement {
         bindings.append(NullableArray(admissions.map { $0.key.tpm.map(Int64.init) }))
         bindings.append(NullableArray(admissions.map { $0.key.budget?.value }))
         bindings.append(admissions.map(\.key.budgetPeriod.rawValue))
-        let date = Date(millisecondsSince1970: now)
-        for value in [
-            now, now / 1000 - AdmissionWindow.length / 1000, now - AdmissionWindow.length,
-            BudgetPeriod.daily.start(containing: date).millisecondsSince1970, BudgetPeriod.monthly.start(containing: date).millisecondsSince1970,
-        ] {
-            bindings.append(Int64(value))
-        }
+        let bounds = KeyUsage.Bounds(now: now)
+        for value in [bounds.now, bounds.firstSecond, bounds.windowStart, bounds.dayStart, bounds.monthStart] { bindings.append(Int64(value)) }
         bindings.append(sweep)
         return bindings
     }

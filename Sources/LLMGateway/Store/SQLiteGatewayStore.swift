@@ -314,11 +314,8 @@ public final class SQLiteGatewayStore: GatewayStore, GroupCommitStore {
                 try db.execute(sql: "DELETE FROM reservations WHERE expires_at <= ?", arguments: [now])
                 try db.execute(sql: "DELETE FROM window_usage WHERE second < ?", arguments: [now / 1000 - 120])
             }
-            let date = Date(timeIntervalSince1970: Double(now) / 1000)
-            let window: [(any DatabaseValueConvertible)?] = [
-                now / 1000 - AdmissionWindow.length / 1000, now - AdmissionWindow.length, now,
-                BudgetPeriod.daily.start(containing: date).millisecondsSince1970, BudgetPeriod.monthly.start(containing: date).millisecondsSince1970,
-            ]
+            let bounds = KeyUsage.Bounds(now: now)
+            let window: [(any DatabaseValueConvertible)?] = [bounds.firstSecond, bounds.windowStart, bounds.now, bounds.dayStart, bounds.monthStart]
             let reading = try db.cachedStatement(sql: Self.usage)
             let reserving = try db.cachedStatement(sql: Self.insertReservation)
             var usage: [String: KeyUsage] = [:]

@@ -18,13 +18,13 @@ import Testing
 
         /// A schema of its own in the test database that scripts/postgres.sh starts.
         static let postgres = Subject(name: "postgres") {
-            let url = try #require(ProcessInfo.processInfo.environment["LLM_E2E_POSTGRES_URL"], "run scripts/test.sh: it starts PostgreSQL")
-            let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+            let url = try #require(PostgresTestDatabase.url, "run scripts/test.sh: it starts PostgreSQL")
+            let schema = PostgresTestDatabase.newSchema()
             return (try await PostgresGatewayStore.open(url: url, schema: schema), { try await PostgresGatewayStore.open(url: url, schema: schema) })
         }
 
         /// Every store; PostgreSQL where scripts/test.sh has started it (the end-to-end phase fails if it has not).
-        static let all: [Subject] = ProcessInfo.processInfo.environment["LLM_E2E_POSTGRES_URL"] == nil ? [.sqlite] : [.sqlite, .postgres]
+        static let all: [Subject] = PostgresTestDatabase.url == nil ? [.sqlite] : [.sqlite, .postgres]
     }
 
     static let dollar = Picodollars(dollars: 1)

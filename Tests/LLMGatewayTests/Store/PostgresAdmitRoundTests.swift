@@ -1,13 +1,12 @@
 import Foundation
 @testable import LLMGateway
-import PostgresNIO
 import PropertyBased
 import Testing
 
 /// PostgreSQL decides a round of admissions in one statement, with its own copy of the admission rule (a PL/pgSQL
 /// function); SQLite decides with the gateway's. The two must agree on every decision, and a disagreement must fail
 /// the round rather than let the database's copy decide.
-@Suite(.enabled(if: ProcessInfo.processInfo.environment["LLM_E2E_POSTGRES_URL"] != nil, "scripts/test.sh starts PostgreSQL"))
+@Suite(.enabled(if: PostgresTestDatabase.url != nil, "scripts/test.sh starts PostgreSQL"))
 struct PostgresAdmitRoundTests {
     /// Random keys and random rounds of admissions and settlements, the same on both stores: the same decisions, with
     /// the same reasons and `Retry-After`. Rounds are given to the stores directly, so that several admissions on one
@@ -76,56 +75,55 @@ struct PostgresAdmitRoundTests {
     /// A database whose copy of the rule admits what the gateway's refuses: the round fails, naming the request,
     /// rather than admit a request over the key's limit, and the reservation the database made is given back.
     @Test func aRoundTheDatabaseAdmitsOverTheLimitFailsAndKeepsNoReservation() async throws {
-        let (store, schema) = try await Self.openPostgres()
-        let key = GatewayStoreTests().key(rpm: 1)
-        try await store.insertKey(key)
-        try await Self.run(Self.function(deciding: "TRUE OR NOT"), in: schema)
-
-        let first = await store.round(settlements: [], admissions: [Admission(requestID: "first", key: key, tokens: 1, cost: .zero)])
+        let (store, schema, key) = try await Self.storeOnAKeyOfOneRequestAMinute(deciding: "TRUE OR NOT")
+        let first = await Self.round(admitting: "first", on: key, in: store)
         #expect(try first.decided.get() == [.admitted], "both copies admit the key's first request of the minute")
-        let second = await store.round(settlements: [], admissions: [Admission(requestID: "second", key: key, tokens: 1, cost: .zero)])
-        #expect(throws: AdmissionRuleDisagreement.self) { try second.decided.get() }
-        if case .failure(let error) = second.decided {
-            #expect("\(error)".contains("PostgreSQL admitted request second"))
-        }
-        #expect(try await Self.count("SELECT COUNT(*) FROM reservations WHERE request_id = 'first'", in: schema) == 1)
-        #expect(try await Self.count("SELECT COUNT(*) FROM reservations WHERE request_id = 'second'", in: schema) == 0)
+        Self.expectFailure(of: await Self.round(admitting: "second", on: key, in: store), saying: "PostgreSQL admitted request second")
+        #expect(try await PostgresTestDatabase.count("SELECT COUNT(*) FROM reservations WHERE request_id = 'first'", in: schema) == 1)
+        #expect(try await PostgresTestDatabase.count("SELECT COUNT(*) FROM reservations WHERE request_id = 'second'", in: schema) == 0)
         try await store.close()
     }
 
     /// And one whose copy refuses what the gateway's admits: the round fails too, rather than refuse with no reason.
     @Test func aRoundTheDatabaseRefusesWithinTheLimitFails() async throws {
-        let (store, schema) = try await Self.openPostgres()
-        let key = GatewayStoreTests().key(rpm: 1)
-        try await store.insertKey(key)
-        try await Self.run(Self.function(deciding: "FALSE AND NOT"), in: schema)
-
-        let first = await store.round(settlements: [], admissions: [Admission(requestID: "first", key: key, tokens: 1, cost: .zero)])
-        #expect(throws: AdmissionRuleDisagreement.self) { try first.decided.get() }
-        if case .failure(let error) = first.decided {
-            #expect("\(error)".contains("PostgreSQL refused request first"))
-        }
+        let (store, _, key) = try await Self.storeOnAKeyOfOneRequestAMinute(deciding: "FALSE AND NOT")
+        Self.expectFailure(of: await Self.round(admitting: "first", on: key, in: store), saying: "PostgreSQL refused request first")
         try await store.close()
     }
 
-    /// The function with its decision changed: `admitted := <decision> (the rule)`.
-    static func function(deciding decision: String) -> String {
+    /// A store holding a key of one request a minute, whose function decides `admitted := <decision> (the rule)`.
+    static func storeOnAKeyOfOneRequestAMinute(deciding decision: String) async throws -> (PostgresGatewayStore, schema: String, StoredKey) {
+        let (store, schema) = try await openPostgres()
+        let key = GatewayStoreTests().key(rpm: 1)
+        try await store.insertKey(key)
         let changed = PostgresAdmitRound.function.replacingOccurrences(of: "admitted := NOT", with: "admitted := \(decision)")
         #expect(changed != PostgresAdmitRound.function)
-        return changed
+        try await PostgresTestDatabase.run(changed, in: schema)
+        return (store, schema, key)
+    }
+
+    /// A round of one admission, `requestID` on `key`.
+    static func round(admitting requestID: String, on key: StoredKey, in store: PostgresGatewayStore) async -> RoundOutcome {
+        await store.round(settlements: [], admissions: [Admission(requestID: requestID, key: key, tokens: 1, cost: .zero)])
+    }
+
+    /// Expects `outcome`'s admissions to have failed on a disagreement whose description holds `text`.
+    static func expectFailure(of outcome: RoundOutcome, saying text: String) {
+        #expect(throws: AdmissionRuleDisagreement.self) { try outcome.decided.get() }
+        if case .failure(let error) = outcome.decided { #expect("\(error)".contains(text)) }
     }
 
     /// A database left by a release before the function (its first migration only, and a key) gets the function when
     /// a gateway opens it, and admits on that key.
     @Test func aStoreMadeBeforeTheFunctionGetsIt() async throws {
-        let url = try #require(ProcessInfo.processInfo.environment["LLM_E2E_POSTGRES_URL"])
-        let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let url = try #require(PostgresTestDatabase.url)
+        let schema = PostgresTestDatabase.newSchema()
         let key = GatewayStoreTests().key(rpm: 1)
-        try await Self.run("CREATE SCHEMA \(schema)", in: schema)
-        for statement in PostgresGatewayStore.migrations[0] { try await Self.run(statement, in: schema) }
-        try await Self.run("CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY)", in: schema)
-        try await Self.run("INSERT INTO schema_migrations VALUES (1)", in: schema)
-        try await Self.run(
+        try await PostgresTestDatabase.run("CREATE SCHEMA \(schema)", in: schema)
+        for statement in PostgresGatewayStore.migrations[0] { try await PostgresTestDatabase.run(statement, in: schema) }
+        try await PostgresTestDatabase.run("CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY)", in: schema)
+        try await PostgresTestDatabase.run("INSERT INTO schema_migrations VALUES (1)", in: schema)
+        try await PostgresTestDatabase.run(
             "INSERT INTO keys (id, name, hash, budget_period, created_at, rpm) VALUES ('\(key.id)', 'old', 'h', 'total', 0, 1)", in: schema)
         let store = try await PostgresGatewayStore.open(url: url, schema: schema)
         let old = try #require(try await store.key(id: key.id))
@@ -136,33 +134,7 @@ struct PostgresAdmitRoundTests {
 
     /// A store in a schema of its own, and that schema.
     static func openPostgres() async throws -> (store: PostgresGatewayStore, schema: String) {
-        let url = try #require(ProcessInfo.processInfo.environment["LLM_E2E_POSTGRES_URL"])
-        let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        return (try await PostgresGatewayStore.open(url: url, schema: schema), schema)
-    }
-
-    /// The number `sql` counts in `schema`.
-    static func count(_ sql: String, in schema: String) async throws -> Int {
-        try await withClient(in: schema) { client in
-            for try await count in try await client.query(PostgresQuery(unsafeSQL: sql)).decode(Int.self) { return count }
-            return -1
-        }
-    }
-
-    /// Runs `sql` in `schema`.
-    static func run(_ sql: String, in schema: String) async throws {
-        try await withClient(in: schema) { client in _ = try await client.query(PostgresQuery(unsafeSQL: sql)) }
-    }
-
-    /// `body` with a client of its own on the test database, in `schema`.
-    static func withClient<T: Sendable>(in schema: String, _ body: @escaping @Sendable (PostgresClient) async throws -> T) async throws -> T {
-        let url = try #require(ProcessInfo.processInfo.environment["LLM_E2E_POSTGRES_URL"])
-        let (configuration, _) = try PostgresGatewayStore.clientConfiguration(url: url, schema: schema)
-        let client = PostgresClient(configuration: configuration)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
-            return try await body(client)
-        }
+        let schema = PostgresTestDatabase.newSchema()
+        return (try await PostgresGatewayStore.open(url: try #require(PostgresTestDatabase.url), schema: schema), schema)
     }
 }

@@ -1,17 +1,16 @@
 import Foundation
 import Logging
 @testable import LLMGateway
-import PostgresNIO
 import Testing
 
 /// Every request writes a reservation and deletes it; the PostgreSQL store vacuums that table itself, in the
 /// background and through its own connections, rather than wait for autovacuum while the dead rows slow every
 /// admission.
-@Suite(.enabled(if: ProcessInfo.processInfo.environment["LLM_E2E_POSTGRES_URL"] != nil, "scripts/test.sh starts PostgreSQL"))
+@Suite(.enabled(if: PostgresTestDatabase.url != nil, "scripts/test.sh starts PostgreSQL"))
 struct PostgresReservationsVacuumTests {
     @Test func theStoreVacuumsItsReservationsTable() async throws {
-        let url = try #require(ProcessInfo.processInfo.environment["LLM_E2E_POSTGRES_URL"])
-        let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let url = try #require(PostgresTestDatabase.url)
+        let schema = PostgresTestDatabase.newSchema()
         // A vacuum an hour at most: the first round starts one and no other can come while this counts. (At a second,
         // a loaded machine's 20 requests outlasted it and a second background vacuum raced the count.)
         let store = try await PostgresGatewayStore.open(
@@ -27,27 +26,18 @@ struct PostgresReservationsVacuumTests {
         var background = 0
         let deadline = ContinuousClock.now + .seconds(10)
         while background == 0, ContinuousClock.now < deadline {
-            background = try await Self.vacuums(of: "reservations", in: schema, url: url)
+            background = try await Self.vacuums(of: "reservations", in: schema)
             if background == 0 { try await Task.sleep(for: .milliseconds(50)) }
         }
         #expect(background == 1, "the store vacuums its reservations by itself")
         try await store.vacuumReservations()
-        #expect(try await Self.vacuums(of: "reservations", in: schema, url: url) == background + 1)
+        #expect(try await Self.vacuums(of: "reservations", in: schema) == background + 1)
         try await store.close()
     }
 
     /// How many times `table` of `schema` was vacuumed by hand (not by autovacuum), read on a connection of its own.
-    static func vacuums(of table: String, in schema: String, url: String) async throws -> Int {
-        let (configuration, _) = try PostgresGatewayStore.clientConfiguration(url: url, schema: nil)
-        let client = PostgresClient(configuration: configuration)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
-            let rows = try await client.query(
-                "SELECT vacuum_count FROM pg_stat_user_tables WHERE schemaname = \(schema) AND relname = \(table)")
-            for try await count in rows.decode(Int.self) { return count }
-            Issue.record("no statistics for \(schema).\(table)")
-            return -1
-        }
+    static func vacuums(of table: String, in schema: String) async throws -> Int {
+        try await PostgresTestDatabase.count(
+            "SELECT vacuum_count FROM pg_stat_user_tables WHERE schemaname = '\(schema)' AND relname = '\(table)'", in: schema)
     }
 }
