@@ -13,7 +13,7 @@ import Glibc
 /// a budget, a limit and a revocation hold across all three, and an instance killed mid-stream loses nothing.
 @Suite(
     .serialized, .timeLimit(.minutes(3)),
-    .enabled(if: ProcessInfo.processInfo.environment["LLM_E2E_POSTGRES_URL"] != nil, "scripts/test.sh starts PostgreSQL"))
+    .enabled(if: PostgresTestDatabase.url != nil, "scripts/test.sh starts PostgreSQL"))
 struct GatewayScaleOutEndToEndTests {
     static let master = "scale-out-master-key-0123456789"
     static let clients = 50
@@ -67,8 +67,8 @@ struct GatewayScaleOutEndToEndTests {
     }
 
     func cluster(pause: Duration = .zero) async throws -> Cluster {
-        let url = try #require(ProcessInfo.processInfo.environment["LLM_E2E_POSTGRES_URL"])
-        let schema = "scale_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let url = try #require(PostgresTestDatabase.url)
+        let schema = PostgresTestDatabase.newSchema()
         let upstream = try await StubHTTPServer.start { request in
             guard request.body.contains(#""stream":true"#) else {
                 return .json(200, #"{"id":"c","model":"up","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":3}}"#)
