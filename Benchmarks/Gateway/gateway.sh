@@ -106,7 +106,9 @@ model_list:
   - model_name: stream
     litellm_params: {model: openai/bench, api_base: "http://127.0.0.1:$STUB/stream/v1", api_key: unused}
 general_settings: {master_key: "sk-$MASTER"}
-litellm_settings: {set_verbose: false, json_logs: true}
+# LiteLLM sends Anthropic requests for an OpenAI model to the Responses API unless told otherwise (the stub answers chat
+# completions only, as llm-gateway is configured to call); this setting makes its translation the same as ours.
+litellm_settings: {use_chat_completions_url_for_anthropic_messages: true, set_verbose: false, json_logs: true}
 YAML
 if wanted litellm; then
 (cd "$ROOT" && exec "$CACHE/litellm-venv/bin/litellm" --config "$ROOT/litellm.yaml" --host 127.0.0.1 --port $LITELLM --num_workers 2 >"$ROOT/litellm.log" 2>&1) & pids+=($!)
