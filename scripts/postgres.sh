@@ -50,7 +50,8 @@ start)
   if [ -n "$started" ]; then
     as_owner "$BIN/dropdb" -h 127.0.0.1 -p "$PORT" -U llm --if-exists llm_gateway_test
   fi
-  if ! as_owner "$BIN/psql" -h 127.0.0.1 -p "$PORT" -U llm -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'llm_gateway_test'" | grep -q 1; then
+  exists=$(as_owner "$BIN/psql" -h 127.0.0.1 -p "$PORT" -U llm -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'llm_gateway_test'")
+  if [ "$exists" != 1 ]; then
     as_owner "$BIN/createdb" -h 127.0.0.1 -p "$PORT" -U llm llm_gateway_test
   fi
   ;;

@@ -22,9 +22,11 @@ enum PostgresTestDatabase {
         }
     }
 
-    /// Runs `sql` in `schema`.
+    /// Runs `sql` in `schema`, read to its end (an error while it runs is thrown here, whatever it returns).
     static func run(_ sql: String, in schema: String) async throws {
-        try await withClient(in: schema) { client in _ = try await client.query(PostgresQuery(unsafeSQL: sql)) }
+        try await withClient(in: schema) { client in
+            for try await _ in try await client.query(PostgresQuery(unsafeSQL: sql)) {}
+        }
     }
 
     /// `body` with a client of its own on the test database, in `schema`.
